@@ -1,0 +1,24 @@
+# jiffy_add_plugin(KIND <kvs|db|routes> NAME <name> SOURCES ... [LIBS ...] [COMPONENT <cpack component>])
+#
+# One plugin = one folder = one shared object named libjiffy-<kind>-<name>.so,
+# built into build/plugins/ and installed to lib/jiffy/plugins/. Only the entry
+# symbol is exported; undefined symbols are link errors, so a plugin can never
+# depend on a symbol of the host.
+function(jiffy_add_plugin)
+  cmake_parse_arguments(P "" "KIND;NAME;COMPONENT" "SOURCES;LIBS" ${ARGN})
+  set(target jiffy-${P_KIND}-${P_NAME})
+  add_library(${target} MODULE ${P_SOURCES})
+  target_link_libraries(${target} PRIVATE jiffy::sdk ${P_LIBS})
+  jiffy_target_warnings(${target})
+  set_target_properties(${target} PROPERTIES
+    PREFIX "lib"
+    CXX_VISIBILITY_PRESET hidden
+    C_VISIBILITY_PRESET hidden
+    VISIBILITY_INLINES_HIDDEN ON
+    LIBRARY_OUTPUT_DIRECTORY ${JIFFY_PLUGIN_OUTPUT_DIR})
+  target_link_options(${target} PRIVATE -Wl,--no-undefined)
+  if(NOT P_COMPONENT)
+    set(P_COMPONENT plugin-${P_KIND}-${P_NAME})
+  endif()
+  install(TARGETS ${target} LIBRARY DESTINATION ${JIFFY_PLUGIN_INSTALL_DIR} COMPONENT ${P_COMPONENT})
+endfunction()

@@ -1,0 +1,275 @@
+#include "app/JiffyServer.h"
+
+#include "app/Version.h"
+#include "cache/CacheBus.h"
+#include "config/ConfigLoader.h"
+#include "http/BuiltinRoutes.h"
+#include "http/Dispatcher.h"
+#include "http/HttpServer.h"
+#include "metrics/MetricsRegistry.h"
+#include "plugins/PluginErrors.h"
+#include "plugins/PluginRegistry.h"
+
+#include <Poco/AutoPtr.h>
+#include <Poco/ConsoleChannel.h>
+#include <Poco/FormattingChannel.h>
+#include <Poco/Logger.h>
+#include <Poco/Net/NetException.h>
+#include <Poco/PatternFormatter.h>
+#include <Poco/Util/HelpFormatter.h>
+#include <Poco/Util/Option.h>
+#include <Poco/Util/OptionException.h>
+#include <Poco/Util/OptionSet.h>
+
+#include <iostream>
+
+namespace jiffy::host {
+
+using Poco::Util::Option;
+
+std::vector<std::string> JiffyServer::normalizeArgs(int argc, char** argv)
+{
+    std::vector<std::string> args;
+    for (int i = 0; i < argc; ++i) {
+        std::string a = argv[i];
+        if (i > 0 && (a == "-dev" || a == "-prod" || a == "-dr" || a == "-rs")) a = "-" + a;
+        args.push_back(a);
+    }
+    return args;
+}
+
+void JiffyServer::defineOptions(Poco::Util::OptionSet& options)
+{
+    ServerApplication::defineOptions(options);
+    options.addOption(Option("config", "c", "read the configuration from FILE")
+                          .required(false).repeatable(false).argument("FILE"));
+    options.addOption(Option("dev", "", "read ./.dev.config.json (jiffy's -dev)").required(false).repeatable(false));
+    options.addOption(Option("prod", "", "read ./.prd.config.json (jiffy's -prod)").required(false).repeatable(false));
+    options.addOption(Option("dr", "", "destructive reset: drop and recreate all tables, then exit "
+                                       "(needs --yes-destroy-all-data)").required(false).repeatable(false));
+    options.addOption(Option("yes-destroy-all-data", "", "confirm --dr").required(false).repeatable(false));
+    options.addOption(Option("rs", "", "rebuild the authorizations of group Super").required(false).repeatable(false));
+    options.addOption(Option("check-config", "", "validate the configuration and the plugins' options, then exit")
+                          .required(false).repeatable(false));
+    options.addOption(Option("list-plugins", "", "list the plugins found (name, kind, version, ABI, file) and exit")
+                          .required(false).repeatable(false));
+    options.addOption(Option("version", "V", "print the version and exit").required(false).repeatable(false));
+    options.addOption(Option("help", "h", "print this help and exit").required(false).repeatable(false));
+}
+
+void JiffyServer::handleOption(const std::string& name, const std::string& value)
+{
+    ServerApplication::handleOption(name, value);
+    if (name == "config") configFile_ = value;
+    else if (name == "dev") dev_ = true;
+    else if (name == "prod") prod_ = true;
+    else if (name == "dr") destructiveReset_ = true;
+    else if (name == "yes-destroy-all-data") confirmReset_ = true;
+    else if (name == "rs") rebuildSuper_ = true;
+    else if (name == "check-config") checkOnly_ = true;
+    else if (name == "list-plugins") listPlugins_ = true;
+    else if (name == "version") showVersion_ = true;
+    else if (name == "help") {
+        showHelp_ = true;
+        stopOptionsProcessing();
+    }
+}
+
+void JiffyServer::printHelp()
+{
+    Poco::Util::HelpFormatter help(options());
+    help.setCommand(commandName());
+    help.setUsage("[--config FILE | -dev | -prod] [--check-config | --list-plugins]");
+    help.setHeader("jiffyd " JIFFY_VERSION " - serves a jiffy-compatible REST API with plugins for storage and routes.");
+    help.setFooter("Exit codes: 0 ok, 64 usage, 69 backend unavailable, 70 internal error, 78 bad configuration.");
+    help.format(std::cout);
+}
+
+bool JiffyServer::loadConfig(Config& cfg)
+{
+    if (dev_ && prod_) {
+        std::cerr << "please specify only -dev or -prod, but not both.\n";
+        exitCode_ = kExitUsage;
+        return false;
+    }
+    std::string file = configFile_;
+    if (dev_) file = ".dev.config.json";
+    if (prod_) file = ".prd.config.json";
+    if (!configFile_.empty() && (dev_ || prod_)) {
+        std::cerr << "--config cannot be combined with -dev or -prod\n";
+        exitCode_ = kExitUsage;
+        return false;
+    }
+    ConfigLoader loader;
+    try {
+        cfg = file.empty() ? loader.defaults() : loader.loadFile(file);
+        return true;
+    } catch (const ConfigError& e) {
+        std::cerr << e.message() << "\n";
+        exitCode_ = kExitConfig;
+        return false;
+    }
+}
+
+void JiffyServer::setupLogging(const Config& cfg)
+{
+    Poco::AutoPtr<Poco::PatternFormatter> fmt(new Poco::PatternFormatter(
+        cfg.logging.callLocation ? "%Y-%m-%dT%H:%M:%S.%iZ %p %s: %t (%U:%u)" : "%Y-%m-%dT%H:%M:%S.%iZ %p %s: %t"));
+    Poco::AutoPtr<Poco::Channel> console(cfg.logging.colorMsgTypes && isInteractive()
+                                             ? static_cast<Poco::Channel*>(new Poco::ColorConsoleChannel)
+                                             : static_cast<Poco::Channel*>(new Poco::ConsoleChannel));
+    Poco::AutoPtr<Poco::FormattingChannel> channel(new Poco::FormattingChannel(fmt, console));
+    int level = Poco::Message::PRIO_ERROR;
+    const LoggingConfig& l = cfg.logging;
+    if (!l.active) level = Poco::Message::PRIO_FATAL;
+    else if (l.traceMsgs) level = Poco::Message::PRIO_TRACE;
+    else if (l.debugMsgs) level = Poco::Message::PRIO_DEBUG;
+    else if (l.infoMsgs) level = Poco::Message::PRIO_INFORMATION;
+    else if (l.warningMsgs) level = Poco::Message::PRIO_WARNING;
+    Poco::Logger::root().setChannel(channel);
+    Poco::Logger::root().setLevel(level);
+    Poco::Logger::setChannel("", channel);
+    Poco::Logger::setLevel("", level);
+}
+
+int JiffyServer::listPlugins(const Config& cfg)
+{
+    PluginLoader loader(PluginLoader::defaultSearchDirs(cfg.pluginsDir));
+    std::cout << "host plugin ABI " << JIFFY_ABI_MAJOR << "." << JIFFY_ABI_MINOR << "; search path:";
+    for (const auto& d : loader.searchDirs()) std::cout << " " << d;
+    std::cout << "\n";
+    std::printf("%-14s %-7s %-9s %-5s %s\n", "NAME", "KIND", "VERSION", "ABI", "FILE");
+    auto print = [](const std::shared_ptr<PluginLibrary>& lib) {
+        const auto& d = lib->descriptor();
+        std::string abi = std::to_string(d.abi_major) + "." + std::to_string(d.abi_minor);
+        std::printf("%-14s %-7s %-9s %-5s %s\n", lib->name().c_str(), kindName(lib->kind()), lib->version().c_str(),
+                    abi.c_str(), lib->file().c_str());
+        for (const auto& o : lib->options())
+            std::printf("    %-22s %-22s %s%s%s\n", o.name.c_str(), optionTypeName(o.type), o.help.c_str(),
+                        o.required ? " (required)" : "", o.defaultJson.empty() ? "" : (" [default " + o.defaultJson + "]").c_str());
+    };
+    int failures = 0;
+    std::vector<std::string> listed;
+    for (const auto& f : loader.scan()) {
+        if (f.library) {
+            print(f.library);
+            listed.push_back(f.library->file());
+        } else {
+            std::printf("%-14s %-7s %-9s %-5s %s\n    refused: %s\n", "?", "?", "?", "?", f.file.c_str(), f.error.c_str());
+            ++failures;
+        }
+    }
+    // Plugins the config names by file (custom ones) are listed too.
+    auto extra = [&](int32_t kind, const std::string& nameOrPath) {
+        try {
+            auto lib = loader.load(kind, nameOrPath, cfg.baseDir);
+            if (std::find(listed.begin(), listed.end(), lib->file()) == listed.end()) {
+                print(lib);
+                listed.push_back(lib->file());
+            }
+        } catch (const Poco::Exception& e) {
+            std::printf("configured %s plugin \"%s\" refused: %s\n", kindName(kind), nameOrPath.c_str(), e.message().c_str());
+            ++failures;
+        }
+    };
+    extra(JIFFY_KIND_DB, cfg.database.plugin);
+    extra(JIFFY_KIND_KVS, cfg.kvs.plugin);
+    for (const auto& r : cfg.routes) extra(JIFFY_KIND_ROUTES, r.plugin);
+    return failures ? kExitConfig : EXIT_OK;
+}
+
+int JiffyServer::main(const std::vector<std::string>&)
+{
+    if (showHelp_) {
+        printHelp();
+        return EXIT_OK;
+    }
+    if (showVersion_) {
+        std::cout << "jiffyd " JIFFY_VERSION " (plugin ABI " << JIFFY_ABI_MAJOR << "." << JIFFY_ABI_MINOR << ")\n";
+        return EXIT_OK;
+    }
+    Config cfg;
+    if (!loadConfig(cfg)) return exitCode_;
+    setupLogging(cfg);
+    if (listPlugins_) return listPlugins(cfg);
+    if (destructiveReset_ && !confirmReset_) {
+        std::cerr << "--dr drops every table and all their data; add --yes-destroy-all-data to confirm\n";
+        return kExitUsage;
+    }
+    if (checkOnly_) {
+        try {
+            PluginLoader loader(PluginLoader::defaultSearchDirs(cfg.pluginsDir));
+            HostServices services;
+            services.config = &cfg;
+            PluginRegistry registry(cfg, loader, services);
+            registry.check(cfg.warnings);
+        } catch (const ConfigError& e) {
+            std::cerr << e.message() << "\n";
+            return kExitConfig;
+        }
+        for (const auto& w : cfg.warnings) std::cerr << cfg.sourceFile << ": warning: " << w << "\n";
+        std::cout << cfg.sourceFile << ": configuration OK\n";
+        return EXIT_OK;
+    }
+    return serve(cfg);
+}
+
+int JiffyServer::serve(Config& cfg)
+{
+    Poco::Logger& log = Poco::Logger::get("jiffyd");
+    for (const auto& w : cfg.warnings) log.warning("%s: %s", cfg.sourceFile, w);
+
+    MetricsRegistry metrics;
+    CacheBus cache;
+    HostServices services;
+    services.config = &cfg;
+    services.cache = &cache;
+    services.metrics = &metrics;
+    PluginLoader loader(PluginLoader::defaultSearchDirs(cfg.pluginsDir));
+    PluginRegistry registry(cfg, loader, services);
+    try {
+        std::vector<std::string> warnings;
+        registry.start(warnings);
+        for (const auto& w : warnings) log.warning("%s: %s", cfg.sourceFile, w);
+    } catch (const ConfigError& e) {
+        log.fatal(e.message());
+        return kExitConfig;
+    } catch (const Poco::Exception& e) {
+        log.fatal(e.message());
+        return kExitUnavailable;
+    }
+
+    Router router;
+    Dispatcher::Limits limits;
+    limits.maxBodyBytes = cfg.http.maxBodyBytes;
+    limits.tls = cfg.env == "prod";
+    Dispatcher dispatcher(router, limits, &metrics);
+    try {
+        addPluginRoutes(router, registry);
+        addBuiltinRoutes(router, registry, dispatcher, metrics, JIFFY_VERSION);
+    } catch (const std::exception& e) {
+        log.fatal("cannot build the route table: %s", std::string(e.what()));
+        return kExitConfig;
+    }
+
+    HttpServer http(cfg, dispatcher);
+    try {
+        http.start();
+    } catch (const Poco::Exception& e) {
+        log.fatal("cannot listen on %s: %s", cfg.externalAddress.text(), e.displayText());
+        return kExitUnavailable;
+    }
+    log.information("jiffyd %s listening on http://%s (%z routes)", std::string(JIFFY_VERSION),
+                    cfg.externalAddress.text(), router.routes().size());
+
+    waitForTerminationRequest();
+
+    log.information("shutting down: draining in-flight requests");
+    int left = http.drain();
+    if (left > 0) log.warning("%d connections were still open after the drain timeout", left);
+    registry.stop();
+    log.information("shutdown complete");
+    return EXIT_OK;
+}
+
+} // namespace jiffy::host

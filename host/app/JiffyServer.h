@@ -1,0 +1,42 @@
+// jiffyd as a Poco ServerApplication: command line, config, plugins, HTTP
+// server, signal handling and orderly shutdown. main.cpp only builds it.
+#pragma once
+
+#include <Poco/Util/ServerApplication.h>
+
+#include <string>
+#include <vector>
+
+namespace jiffy::host {
+
+struct Config;
+
+class JiffyServer : public Poco::Util::ServerApplication {
+public:
+    /// Rewrites jiffy's single-dash long flags (-dev, -prod, -dr, -rs) to
+    /// the double-dash form Poco's option parser expects.
+    static std::vector<std::string> normalizeArgs(int argc, char** argv);
+
+protected:
+    void defineOptions(Poco::Util::OptionSet& options) override;
+    void handleOption(const std::string& name, const std::string& value) override;
+    int main(const std::vector<std::string>& args) override;
+
+private:
+    /// Loads the config chosen on the command line; prints problems and
+    /// returns false when it is unusable.
+    bool loadConfig(Config& cfg);
+    void setupLogging(const Config& cfg);
+    int listPlugins(const Config& cfg);
+    int serve(Config& cfg);
+    void printHelp();
+
+    std::string configFile_;
+    bool dev_ = false, prod_ = false;
+    bool checkOnly_ = false, listPlugins_ = false, showVersion_ = false, showHelp_ = false;
+    bool destructiveReset_ = false, rebuildSuper_ = false, confirmReset_ = false;
+    bool stop_ = false;
+    int exitCode_ = 0;
+};
+
+} // namespace jiffy::host

@@ -1,0 +1,108 @@
+// The validated configuration of one jiffyd process: jiffy's keys, unchanged
+// in meaning, plus our own (plugins_dir, routes, http). Built only by
+// ConfigLoader; read-only afterwards, so the request path never parses config.
+#pragma once
+
+#include <Poco/JSON/Object.h>
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace jiffy::host {
+
+/// "host:port" split into parts.
+struct Address {
+    std::string host;
+    uint16_t port = 0;
+    std::string text() const { return (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port); }
+};
+
+/// jiffy's `database` object; `raw` (defaults of the plugin not yet applied)
+/// is what the DB plugin receives.
+struct DatabaseConfig {
+    std::string dialect;     ///< db_dialect: "sqlite" or "postgres"
+    std::string plugin;      ///< ours: plugin name or file; default = dialect
+    Poco::JSON::Object::Ptr raw;
+};
+
+/// The active entry of `group_leader_kvs`.
+struct KvsConfig {
+    std::string entry;       ///< key under group_leader_kvs, e.g. "local_standalone"
+    std::string plugin;      ///< plugin name ("standalone", "redis", ...) or a file path
+    Poco::JSON::Object::Ptr raw;
+};
+
+/// One entry of our `routes` array: a route plugin and its options.
+struct RoutePluginConfig {
+    std::string plugin;      ///< plugin name or file path
+    std::string path;        ///< JSON path of the entry, e.g. "routes[1]"
+    Poco::JSON::Object::Ptr raw;
+};
+
+/// jiffy's `logging` object.
+struct LoggingConfig {
+    bool active = true;
+    bool callLocation = false;
+    bool colorMsgTypes = true;
+    bool infoMsgs = true;
+    bool warningMsgs = true;
+    bool errorMsgs = true;
+    bool debugMsgs = false;
+    bool traceMsgs = false;
+};
+
+/// Our `http` object: limits of the HTTP server.
+struct HttpConfig {
+    int64_t maxBodyBytes = 1 << 20;   ///< larger bodies answer 413
+    int maxThreads = 32;              ///< worker threads
+    int maxQueued = 512;              ///< accepted connections waiting for a thread
+    bool keepAlive = true;
+    int keepAliveTimeoutS = 10;
+    int drainTimeoutMs = 10000;       ///< how long SIGTERM waits for in-flight requests
+};
+
+/// One entry of jiffy's `service_activations`.
+struct ServiceActivation {
+    std::string serviceName;
+    bool serviceActive = false;
+};
+
+/// Everything jiffyd reads from its config file.
+struct Config {
+    std::string sourceFile;           ///< file it came from ("" = built-in defaults)
+    std::string baseDir;              ///< directory relative paths are resolved against
+
+    Address externalAddress{"127.0.0.1", 8080};
+    Address internalAddress{"127.0.0.1", 7070};
+    std::string env = "def";
+    uint32_t pingCycle = 1;
+    uint64_t failureThreshold = 5;
+    std::string pepper = "secret-pepper-key";
+    std::string hmacKey;
+
+    DatabaseConfig database;
+    KvsConfig kvs;
+    LoggingConfig logging;
+    HttpConfig http;
+
+    std::string certFile, keyFile;
+    std::map<std::string, std::string> jwtKeyFiles; ///< e.g. "ecdsa384_priv_key_file" -> path
+    std::string jwtSignMethod = "ES384";
+    uint32_t jwtLifetimeMinutes = 120;
+    std::vector<ServiceActivation> serviceActivations;
+
+    std::string pluginsDir;           ///< ours: first place to look for plugins
+    std::vector<RoutePluginConfig> routes;
+
+    Poco::JSON::Object::Ptr root;     ///< the whole file after ${VAR} expansion
+    std::vector<std::string> warnings;///< non-fatal findings (unknown keys, ...)
+
+    /// True when `name` is listed active in service_activations.
+    bool serviceActive(const std::string& name) const;
+    /// `path` made absolute against baseDir.
+    std::string resolvePath(const std::string& path) const;
+};
+
+} // namespace jiffy::host

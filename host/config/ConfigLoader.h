@@ -1,0 +1,38 @@
+// Reads a jiffy-style config file into a validated Config.
+#pragma once
+
+#include "config/Config.h"
+#include "config/ConfigError.h"
+#include "config/EnvExpander.h"
+
+#include <string>
+
+namespace jiffy::host {
+
+/// Exit code for a bad config (sysexits EX_CONFIG).
+constexpr int kExitConfig = 78;
+/// Exit code when a backend is unreachable at start (sysexits EX_UNAVAILABLE).
+constexpr int kExitUnavailable = 69;
+/// Exit code for a bad command line (sysexits EX_USAGE).
+constexpr int kExitUsage = 64;
+/// Exit code for an internal failure (sysexits EX_SOFTWARE).
+constexpr int kExitSoftware = 70;
+
+class ConfigLoader {
+public:
+    explicit ConfigLoader(EnvLookup env = processEnvironment());
+
+    /// Reads and validates `file`; throws ConfigError listing every problem.
+    Config loadFile(const std::string& file) const;
+    /// Validates JSON `text`; `source` names it in messages, `baseDir`
+    /// anchors relative paths.
+    Config loadText(const std::string& text, const std::string& source, const std::string& baseDir) const;
+    /// jiffy's DefaultConfig() equivalent, used when no file is given:
+    /// SQLite file jiffy.db and the local_standalone KVS.
+    Config defaults() const;
+
+private:
+    EnvLookup env_;
+};
+
+} // namespace jiffy::host

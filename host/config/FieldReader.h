@@ -1,0 +1,67 @@
+// Typed, path-aware reading of one JSON object of the config. Every read
+// that finds the wrong type records a ConfigIssue naming the JSON path and
+// what was found, and leaves the target at its default, so one pass reports
+// every problem of a file at once.
+#pragma once
+
+#include "config/Config.h"
+#include "config/ConfigError.h"
+
+#include <Poco/Dynamic/Var.h>
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+
+#include <cstdint>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace jiffy::host {
+
+/// "string \"abc\"", "number 5", "object", "array", "null", "true" — for messages.
+std::string describeJson(const Poco::Dynamic::Var& v);
+
+/// Parses "host:port" / "[v6]:port"; false with `why` set when malformed.
+bool parseAddress(const std::string& text, Address& out, std::string& why);
+
+class FieldReader {
+public:
+    FieldReader(Poco::JSON::Object::Ptr obj, std::string path, std::vector<ConfigIssue>& issues);
+
+    /// JSON path of `key` inside this object.
+    std::string pathOf(const std::string& key) const;
+    /// True when `key` is present (exact match, else case-insensitive as jiffy's Go decoder).
+    bool has(const std::string& key);
+    /// The raw value of `key`, or an empty Var when absent.
+    Poco::Dynamic::Var get(const std::string& key);
+    /// The key as spelled in the file, or "" when absent.
+    std::string actualKey(const std::string& key) const;
+
+    void readString(const std::string& key, std::string& out);
+    void readBool(const std::string& key, bool& out);
+    void readInt(const std::string& key, int64_t& out, int64_t min, int64_t max);
+    void readInt(const std::string& key, int& out, int min, int max);
+    void readUInt(const std::string& key, uint32_t& out);
+    void readUInt(const std::string& key, uint64_t& out);
+    void readAddress(const std::string& key, Address& out);
+    /// The nested object, or null (absent, or wrong type: issue recorded).
+    Poco::JSON::Object::Ptr readObject(const std::string& key);
+    /// The nested array, or null (absent, or wrong type: issue recorded).
+    Poco::JSON::Array::Ptr readArray(const std::string& key);
+
+    /// Records a problem with `key` ("" = the object itself).
+    void issue(const std::string& key, const std::string& message);
+    /// Keys present in the object that no read asked for.
+    std::vector<std::string> unreadKeys() const;
+    const std::string& path() const { return path_; }
+
+private:
+    bool integral(const std::string& key, const Poco::Dynamic::Var& v, int64_t& out);
+
+    Poco::JSON::Object::Ptr obj_;
+    std::string path_;
+    std::vector<ConfigIssue>& issues_;
+    std::set<std::string> read_;
+};
+
+} // namespace jiffy::host

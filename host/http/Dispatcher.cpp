@@ -1,0 +1,175 @@
+#include "http/Dispatcher.h"
+
+#include "plugins/PluginErrors.h"
+#include "plugins/RoutesInstance.h"
+
+#include <Poco/Logger.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/UTF8String.h>
+
+#include <cstdio>
+#include <istream>
+
+namespace jiffy::host {
+
+std::string jsonError(const std::string& message)
+{
+    return "{\"error\":\"" + Poco::UTF8::escape(message, true) + "\"}";
+}
+
+int httpStatusFor(jiffy_status s)
+{
+    switch (s) {
+    case JIFFY_NOT_FOUND: return 404;
+    case JIFFY_INVALID: return 400;
+    case JIFFY_CONFLICT: return 409;
+    case JIFFY_TOO_LARGE: return 413;
+    case JIFFY_UNAVAILABLE: return 503;
+    case JIFFY_TIMEOUT: return 504;
+    case JIFFY_UNSUPPORTED: return 501;
+    default: return 500;
+    }
+}
+
+Dispatcher::Dispatcher(Router& router, Limits limits, MetricsRegistry* metrics)
+    : router_(router), limits_(limits), metrics_(metrics)
+{
+}
+
+bool Dispatcher::readBody(Poco::Net::HTTPServerRequest& req, std::string& body)
+{
+    const int64_t limit = limits_.maxBodyBytes;
+    if (req.hasContentLength()) {
+        int64_t n = req.getContentLength64();
+        if (n > limit) return false;
+        body.resize(static_cast<size_t>(n));
+        std::istream& in = req.stream();
+        in.read(body.data(), n);
+        body.resize(static_cast<size_t>(in.gcount()));
+        return true;
+    }
+    // RFC 9112: a request with neither Content-Length nor chunked encoding has no body.
+    if (!req.getChunkedTransferEncoding()) return true;
+    std::istream& in = req.stream();
+    char buf[8192];
+    while (in) {
+        in.read(buf, sizeof buf);
+        body.append(buf, static_cast<size_t>(in.gcount()));
+        if (static_cast<int64_t>(body.size()) > limit) return false;
+    }
+    return true;
+}
+
+void Dispatcher::serve(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp)
+{
+    uint64_t n = served_.fetch_add(1, std::memory_order_relaxed) + 1;
+    char idBuf[24];
+    std::snprintf(idBuf, sizeof idBuf, "%llx", static_cast<unsigned long long>(n));
+    std::string requestId(idBuf);
+    try {
+        const std::string& uri = req.getURI();
+        size_t q = uri.find('?');
+        std::string_view rawPath(uri.data(), q == std::string::npos ? uri.size() : q);
+        std::string_view query = q == std::string::npos ? std::string_view() : std::string_view(uri).substr(q + 1);
+        if (rawPath.rfind("http://", 0) == 0 || rawPath.rfind("https://", 0) == 0) {
+            size_t slash = rawPath.find('/', rawPath.find("//") + 2);
+            rawPath = slash == std::string_view::npos ? std::string_view("/") : rawPath.substr(slash);
+        }
+        std::vector<std::string> segments;
+        if (!Router::splitPath(rawPath, segments))
+            return sendError(resp, 400, "malformed percent-encoding in the request path", requestId);
+
+        Router::Match m = router_.match(req.getMethod(), segments);
+        if (m.outcome == Router::Outcome::NotFound)
+            return sendError(resp, 404, "no route for " + req.getMethod() + " " + std::string(rawPath), requestId);
+        if (m.outcome == Router::Outcome::MethodNotAllowed) {
+            resp.set("Allow", m.allow);
+            return sendError(resp, 405, "method " + req.getMethod() + " not allowed here; allowed: " + m.allow,
+                             requestId);
+        }
+
+        std::string body;
+        if (!readBody(req, body)) {
+            resp.setKeepAlive(false);
+            return sendError(resp, 413,
+                             "request body exceeds the limit of " + std::to_string(limits_.maxBodyBytes) + " bytes",
+                             requestId);
+        }
+
+        std::string decodedPath = "/";
+        for (size_t i = 0; i < segments.size(); ++i) decodedPath += (i ? "/" : "") + segments[i];
+        std::string baseUrl = std::string(limits_.tls ? "https://" : "http://") +
+                              (req.getHost().empty() ? req.serverAddress().toString() : req.getHost());
+        std::string remote = req.clientAddress().toString();
+
+        jiffy_request r;
+        r.parts[JIFFY_REQ_METHOD] = req.getMethod();
+        r.parts[JIFFY_REQ_PATH] = decodedPath;
+        r.parts[JIFFY_REQ_QUERY] = query;
+        r.parts[JIFFY_REQ_BODY] = body;
+        r.parts[JIFFY_REQ_ROUTE_NAME] = m.target->name;
+        r.parts[JIFFY_REQ_BASE_URL] = baseUrl;
+        r.parts[JIFFY_REQ_REMOTE_ADDR] = remote;
+        r.parts[JIFFY_REQ_REQUEST_ID] = requestId;
+        r.parts[JIFFY_REQ_RAW_PATH] = rawPath;
+        r.params = std::move(m.params);
+        r.headers = &req;
+
+        jiffy_response out;
+        if (!(m.target->flags & JIFFY_ROUTE_OPEN) && gate_ && !gate_->allow(*m.target, r)) {
+            out.status = 401;
+            return send(resp, out, requestId);
+        }
+
+        CallError err;
+        jiffy_status s = m.target->plugin ? m.target->plugin->handle(m.target->id, &r, &out, err.get())
+                                          : m.target->builtin(r, out, err.get());
+        if (s != JIFFY_OK) {
+            int code = httpStatusFor(s);
+            if (code >= 500)
+                Poco::Logger::get("jiffyd.http")
+                    .error("request %s %s %s failed: %s", requestId, req.getMethod(), std::string(rawPath),
+                           err.message(s));
+            return sendError(resp, code, err.message(s), requestId);
+        }
+        send(resp, out, requestId);
+    } catch (const std::exception& e) {
+        Poco::Logger::get("jiffyd.http").error("request %s: %s", requestId, std::string(e.what()));
+        if (!resp.sent()) sendError(resp, 500, "internal error (request " + requestId + ")", requestId);
+    } catch (...) {
+        if (!resp.sent()) sendError(resp, 500, "internal error (request " + requestId + ")", requestId);
+    }
+}
+
+void Dispatcher::send(Poco::Net::HTTPServerResponse& resp, const jiffy_response& out, const std::string& requestId)
+{
+    int cls = out.status / 100;
+    if (cls >= 1 && cls <= 5) byClass_[cls].fetch_add(1, std::memory_order_relaxed);
+    auto status = static_cast<Poco::Net::HTTPResponse::HTTPStatus>(out.status);
+    resp.setStatusAndReason(status, Poco::Net::HTTPResponse::getReasonForStatus(status));
+    for (const auto& [k, v] : out.headers) resp.set(k, v);
+    resp.set("X-Request-Id", requestId);
+    resp.setContentLength64(static_cast<Poco::Int64>(out.body.size()));
+    resp.sendBuffer(out.body.data(), out.body.size());
+}
+
+void Dispatcher::sendError(Poco::Net::HTTPServerResponse& resp, int status, const std::string& message,
+                           const std::string& requestId)
+{
+    jiffy_response out;
+    out.status = status;
+    out.headers.emplace_back("Content-Type", "application/json");
+    out.body = jsonError(message);
+    send(resp, out, requestId);
+}
+
+std::string Dispatcher::renderMetrics() const
+{
+    std::string out = "# TYPE jiffy_http_requests_total counter\n";
+    for (int c = 1; c <= 5; ++c)
+        out += "jiffy_http_requests_total{code=\"" + std::to_string(c) + "xx\"} " +
+               std::to_string(byClass_[c].load(std::memory_order_relaxed)) + "\n";
+    return out;
+}
+
+} // namespace jiffy::host

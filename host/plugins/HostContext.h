@@ -1,0 +1,69 @@
+// The host's side of the opaque handles in abi.h: what a plugin instance's
+// `jiffy_host*` points to, a transaction handle, and the request/response a
+// route plugin reads and writes. The host API functions (HostApi.cpp) are
+// the only code that casts these back.
+#pragma once
+
+#include <jiffy/abi.h>
+
+#include <Poco/JSON/Object.h>
+#include <Poco/Logger.h>
+#include <Poco/Net/NameValueCollection.h>
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace jiffy::host {
+
+struct Config;
+class DbInstance;
+class KvsInstance;
+class CacheBus;
+class MetricsRegistry;
+
+/// The shared services the host API reaches. Filled as instances start:
+/// the DB first, then the KVS, so a route plugin finds both.
+struct HostServices {
+    const Config* config = nullptr;
+    DbInstance* db = nullptr;
+    KvsInstance* kvs = nullptr;
+    CacheBus* cache = nullptr;
+    MetricsRegistry* metrics = nullptr;
+};
+
+/// The host API table handed to every plugin.
+const jiffy_host_api* hostApi();
+
+} // namespace jiffy::host
+
+/// One plugin instance as the host sees it (opaque to plugins).
+struct jiffy_host {
+    jiffy::host::HostServices* services = nullptr;
+    std::string label;                          ///< "kvs/redis", "routes/models", for logs
+    Poco::Logger* logger = nullptr;
+    Poco::JSON::Object::Ptr config;             ///< the plugin's config, defaults applied
+};
+
+/// A transaction opened through jiffy_host_api.db_begin.
+struct jiffy_txn {
+    jiffy::host::DbInstance* db = nullptr;
+    jiffy_db_conn* conn = nullptr;
+};
+
+/// A request handed to a route plugin; views point into storage owned by
+/// the HTTP layer for the duration of the call.
+struct jiffy_request {
+    std::string_view parts[9];                  ///< indexed by JIFFY_REQ_*
+    std::vector<std::pair<std::string_view, std::string>> params;
+    const Poco::Net::NameValueCollection* headers = nullptr;
+};
+
+/// The response a route plugin builds.
+struct jiffy_response {
+    int status = 200;
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::string body;
+    bool touched = false;                       ///< anything set or written
+};

@@ -1,0 +1,112 @@
+#include "plugins/PluginRegistry.h"
+
+#include "plugins/OptionValidator.h"
+#include "plugins/PluginErrors.h"
+
+#include <Poco/JSON/Stringifier.h>
+
+#include <sstream>
+
+namespace jiffy::host {
+namespace {
+
+/// jiffy's database keys: a DB plugin may ignore those it does not use.
+const std::set<std::string> kDbQuietKeys = {"db_dialect", "plugin", "host", "port", "usr", "password",
+                                            "name", "ormLogActive", "ormDebugTraceActive"};
+const std::set<std::string> kKvsQuietKeys = {"active", "plugin"};
+const std::set<std::string> kRoutesQuietKeys = {"plugin"};
+
+std::string toJson(const Poco::JSON::Object::Ptr& obj)
+{
+    std::ostringstream os;
+    Poco::JSON::Stringifier::condense(obj, os);
+    return os.str();
+}
+
+} // namespace
+
+PluginRegistry::PluginRegistry(const Config& cfg, PluginLoader& loader, HostServices& services)
+    : cfg_(cfg), loader_(loader), services_(services)
+{
+}
+
+PluginRegistry::~PluginRegistry() { stop(); }
+
+std::vector<PluginRegistry::Planned> PluginRegistry::plan(std::vector<std::string>& warnings)
+{
+    std::vector<Planned> out;
+    std::vector<ConfigIssue> issues;
+    auto add = [&](int32_t kind, const std::string& plugin, const std::string& path, const Poco::JSON::Object::Ptr& raw,
+                   const std::set<std::string>& quiet) {
+        Planned p;
+        p.kind = kind;
+        p.path = path;
+        try {
+            p.lib = loader_.load(kind, plugin, cfg_.baseDir);
+        } catch (const PluginLoadError& e) {
+            issues.push_back({path, e.message()});
+            return;
+        }
+        p.label = std::string(kindName(kind)) + "/" + p.lib->name();
+        p.config = applyOptions(*p.lib, raw, path, cfg_, quiet, issues, warnings);
+        out.push_back(std::move(p));
+    };
+    add(JIFFY_KIND_DB, cfg_.database.plugin, "database", cfg_.database.raw, kDbQuietKeys);
+    add(JIFFY_KIND_KVS, cfg_.kvs.plugin, "group_leader_kvs." + cfg_.kvs.entry, cfg_.kvs.raw, kKvsQuietKeys);
+    for (const auto& r : cfg_.routes) add(JIFFY_KIND_ROUTES, r.plugin, r.path, r.raw, kRoutesQuietKeys);
+    if (!issues.empty()) throw ConfigError(cfg_.sourceFile, std::move(issues));
+    return out;
+}
+
+void PluginRegistry::check(std::vector<std::string>& warnings) { plan(warnings); }
+
+std::unique_ptr<jiffy_host> PluginRegistry::context(const Planned& p)
+{
+    auto ctx = std::make_unique<jiffy_host>();
+    ctx->services = &services_;
+    ctx->label = p.label;
+    ctx->logger = &Poco::Logger::get("jiffyd." + p.label);
+    ctx->config = p.config;
+    return ctx;
+}
+
+void PluginRegistry::start(std::vector<std::string>& warnings)
+{
+    std::vector<Planned> planned = plan(warnings);
+    try {
+        for (const Planned& p : planned) {
+            Poco::Logger::get("jiffyd").information("starting %s %s from %s", p.label, p.lib->version(), p.lib->file());
+            std::string json = toJson(p.config);
+            switch (p.kind) {
+            case JIFFY_KIND_DB:
+                db_ = std::make_unique<DbInstance>(p.lib, context(p), json);
+                services_.db = db_.get();
+                break;
+            case JIFFY_KIND_KVS:
+                kvs_ = std::make_unique<KvsInstance>(p.lib, context(p), json);
+                services_.kvs = kvs_.get();
+                if (!(p.lib->capabilities() & JIFFY_CAP_ATOMIC_CAS))
+                    Poco::Logger::get("jiffyd").warning(
+                        "%s has no atomic compare-and-set: leader election is weaker (last writer wins)", p.label);
+                break;
+            default:
+                routes_.push_back(std::make_unique<RoutesInstance>(p.lib, context(p), json));
+                break;
+            }
+        }
+    } catch (...) {
+        stop();
+        throw;
+    }
+}
+
+void PluginRegistry::stop()
+{
+    while (!routes_.empty()) routes_.pop_back();
+    services_.kvs = nullptr;
+    kvs_.reset();
+    services_.db = nullptr;
+    db_.reset();
+}
+
+} // namespace jiffy::host

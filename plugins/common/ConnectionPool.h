@@ -1,0 +1,116 @@
+// A bounded pool of connections of type T, shared by plugins that talk to a
+// server or file through connections (SQLite, PostgreSQL, Redis, ...).
+// take() hands out an idle connection, opens a new one while fewer than
+// `size` exist, or waits up to `wait` for one to come back; then it fails
+// with JIFFY_TIMEOUT rather than hang. A connection returned as broken is
+// dropped and reopened on demand, which is how a plugin recovers after its
+// server restarts.
+#pragma once
+
+#include <jiffy/plugin.hpp>
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace jiffy::support {
+
+template <class T>
+class ConnectionPool {
+public:
+    using Opener = std::function<std::unique_ptr<T>()>;
+
+    ConnectionPool(Opener open, size_t size, std::chrono::milliseconds wait)
+        : open_(std::move(open)), size_(size ? size : 1), wait_(wait)
+    {
+    }
+
+    /// Closes idle connections; connections still lent out are closed when returned.
+    ~ConnectionPool()
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        idle_.clear();
+    }
+
+    /// Borrows a connection; throws jiffy::Error (TIMEOUT, or what the opener threw).
+    std::unique_ptr<T> take()
+    {
+        std::unique_lock<std::mutex> lock(mutex_);
+        if (!cv_.wait_for(lock, wait_, [this] { return !idle_.empty() || open_count_ < size_; }))
+            jiffy::fail(JIFFY_TIMEOUT, "all " + std::to_string(size_) + " connections are busy (waited " +
+                                           std::to_string(wait_.count()) + " ms)");
+        if (!idle_.empty()) {
+            std::unique_ptr<T> c = std::move(idle_.back());
+            idle_.pop_back();
+            return c;
+        }
+        ++open_count_;
+        lock.unlock();
+        try {
+            return open_();
+        } catch (...) {
+            lock.lock();
+            --open_count_;
+            cv_.notify_one();
+            throw;
+        }
+    }
+
+    /// Returns a connection; a broken one is closed instead of kept.
+    void give(std::unique_ptr<T> c, bool healthy = true)
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (c && healthy) {
+            idle_.push_back(std::move(c));
+        } else {
+            c.reset();
+            --open_count_;
+        }
+        cv_.notify_one();
+    }
+
+    /// Closes every idle connection (e.g. after the server was seen to restart).
+    void dropIdle()
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        open_count_ -= idle_.size();
+        idle_.clear();
+        cv_.notify_all();
+    }
+
+    size_t size() const { return size_; }
+
+private:
+    Opener open_;
+    size_t size_;
+    std::chrono::milliseconds wait_;
+    std::mutex mutex_;
+    std::condition_variable cv_;
+    std::vector<std::unique_ptr<T>> idle_;
+    size_t open_count_ = 0;
+};
+
+/// Borrows a connection for one scope; returns it (or drops it if marked broken).
+template <class T>
+class Lease {
+public:
+    explicit Lease(ConnectionPool<T>& pool) : pool_(pool), conn_(pool.take()) {}
+    ~Lease() { pool_.give(std::move(conn_), !broken_); }
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+    T& operator*() { return *conn_; }
+    T* operator->() { return conn_.get(); }
+    /// Marks the connection unusable: it is closed instead of returned.
+    void broken() { broken_ = true; }
+
+private:
+    ConnectionPool<T>& pool_;
+    std::unique_ptr<T> conn_;
+    bool broken_ = false;
+};
+
+} // namespace jiffy::support

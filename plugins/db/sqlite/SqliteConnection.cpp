@@ -1,0 +1,211 @@
+#include "SqliteConnection.h"
+
+#include <Poco/Data/SQLite/SessionImpl.h>
+#include <Poco/Data/SQLite/Utility.h>
+#include <Poco/Exception.h>
+
+#include <sqlite3.h>
+
+#include <cctype>
+#include <cstring>
+
+namespace jiffy::sqlite {
+namespace {
+
+/// Status for an SQLite result code (extended codes distinguish constraints).
+jiffy_status statusFor(int rc)
+{
+    switch (rc) {
+    case SQLITE_CONSTRAINT_NOTNULL:
+    case SQLITE_CONSTRAINT_CHECK:
+    case SQLITE_MISMATCH:
+    case SQLITE_RANGE:
+    case SQLITE_TOOBIG:
+        return JIFFY_INVALID;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_CANTOPEN:
+    case SQLITE_PROTOCOL:
+        return JIFFY_UNAVAILABLE;
+    case SQLITE_FULL:
+        return JIFFY_TOO_LARGE;
+    default:
+        break;
+    }
+    switch (rc & 0xff) {
+    case SQLITE_CONSTRAINT: return JIFFY_CONFLICT;
+    case SQLITE_ERROR: return JIFFY_INVALID;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED: return JIFFY_UNAVAILABLE;
+    default: return JIFFY_INTERNAL;
+    }
+}
+
+bool onlySpace(const char* p)
+{
+    while (*p) {
+        if (!std::isspace(static_cast<unsigned char>(*p)) && *p != ';') return false;
+        ++p;
+    }
+    return true;
+}
+
+} // namespace
+
+SqliteConnection::SqliteConnection(const ConnectionSettings& s)
+try : session_(new Poco::Data::SQLite::SessionImpl(s.file, static_cast<size_t>(s.busyTimeoutMs / 1000 + 1))),
+      cacheLimit_(s.statementCache ? s.statementCache : 1)
+{
+    db_ = Poco::Data::SQLite::Utility::dbHandle(session_);
+    sqlite3_extended_result_codes(db_, 1);
+    sqlite3_busy_timeout(db_, s.busyTimeoutMs);
+    if (s.wal && s.file != ":memory:") run("PRAGMA journal_mode=WAL");
+    run("PRAGMA synchronous=" + s.synchronous);
+    run(s.foreignKeys ? "PRAGMA foreign_keys=ON" : "PRAGMA foreign_keys=OFF");
+} catch (const Poco::Exception& e) {
+    jiffy::fail(JIFFY_UNAVAILABLE, "cannot open SQLite database \"" + s.file + "\": " + e.displayText());
+}
+
+SqliteConnection::~SqliteConnection()
+{
+    for (auto& [sql, c] : cache_) sqlite3_finalize(c.stmt);
+    cache_.clear();
+}
+
+[[noreturn]] void SqliteConnection::raise(int rc, std::string_view sql) const
+{
+    std::string msg = sqlite3_errmsg(db_);
+    std::string head(sql.substr(0, 120));
+    jiffy::fail(statusFor(rc), "sqlite: " + msg + " (in: " + head + (sql.size() > 120 ? "..." : "") + ")");
+}
+
+sqlite3_stmt* SqliteConnection::prepare(std::string_view sql)
+{
+    std::string key(sql);
+    auto it = cache_.find(key);
+    if (it != cache_.end()) {
+        lru_.splice(lru_.begin(), lru_, it->second.pos);
+        return it->second.stmt;
+    }
+    sqlite3_stmt* stmt = nullptr;
+    const char* tail = nullptr;
+    int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt, &tail);
+    if (rc != SQLITE_OK) raise(rc, sql);
+    if (!stmt) jiffy::fail(JIFFY_INVALID, "sqlite: empty statement");
+    std::string rest(tail, sql.data() + sql.size() - tail);
+    if (!onlySpace(rest.c_str())) {
+        sqlite3_finalize(stmt);
+        jiffy::fail(JIFFY_INVALID, "sqlite: one statement per call, found more after: " + std::string(sql.substr(0, 80)));
+    }
+    if (cache_.size() >= cacheLimit_) {
+        auto victim = cache_.find(lru_.back());
+        sqlite3_finalize(victim->second.stmt);
+        cache_.erase(victim);
+        lru_.pop_back();
+    }
+    lru_.push_front(key);
+    cache_.emplace(std::move(key), Cached{stmt, lru_.begin()});
+    return stmt;
+}
+
+void SqliteConnection::run(std::string_view sql)
+{
+    jiffy::RowWriter none(nullptr);
+    jiffy::ExecResult r;
+    execute(sql, jiffy::ValuesView(nullptr, 0), none, r);
+}
+
+void SqliteConnection::execute(std::string_view sql, const jiffy::ValuesView& params, jiffy::RowWriter& rows,
+                               jiffy::ExecResult& result)
+{
+    sqlite3_stmt* stmt = prepare(sql);
+    struct Reset {
+        sqlite3_stmt* s;
+        ~Reset()
+        {
+            sqlite3_reset(s);
+            sqlite3_clear_bindings(s);
+        }
+    } reset{stmt};
+
+    int expected = sqlite3_bind_parameter_count(stmt);
+    if (static_cast<size_t>(expected) != params.size())
+        jiffy::fail(JIFFY_INVALID, "sqlite: statement takes " + std::to_string(expected) + " parameters, got " +
+                                       std::to_string(params.size()));
+    for (size_t i = 0; i < params.size(); ++i) {
+        const jiffy_value& v = params[i];
+        int pos = static_cast<int>(i + 1);
+        int rc = SQLITE_OK;
+        switch (v.type) {
+        case JIFFY_TYPE_NULL: rc = sqlite3_bind_null(stmt, pos); break;
+        case JIFFY_TYPE_INT:
+        case JIFFY_TYPE_BOOL: rc = sqlite3_bind_int64(stmt, pos, v.i); break;
+        case JIFFY_TYPE_DOUBLE: rc = sqlite3_bind_double(stmt, pos, v.d); break;
+        case JIFFY_TYPE_TEXT:
+            rc = sqlite3_bind_text64(stmt, pos, v.data ? v.data : "", v.size, SQLITE_TRANSIENT, SQLITE_UTF8);
+            break;
+        case JIFFY_TYPE_BLOB: rc = sqlite3_bind_blob64(stmt, pos, v.data ? v.data : "", v.size, SQLITE_TRANSIENT); break;
+        default: jiffy::fail(JIFFY_INVALID, "sqlite: parameter " + std::to_string(pos) + " has unknown type");
+        }
+        if (rc != SQLITE_OK) raise(rc, sql);
+    }
+
+    const int cols = sqlite3_column_count(stmt);
+    std::vector<bool> boolColumn(static_cast<size_t>(cols), false);
+    bool announced = false;
+    std::vector<jiffy::Value> values;
+    int64_t fetched = 0;
+    for (;;) {
+        int rc = sqlite3_step(stmt);
+        if (rc == SQLITE_DONE) break;
+        if (rc != SQLITE_ROW) raise(rc, sql);
+        ++fetched;
+        if (!rows.wanted()) continue;
+        if (!announced) {
+            std::vector<std::string> names;
+            for (int c = 0; c < cols; ++c) {
+                names.emplace_back(sqlite3_column_name(stmt, c));
+                const char* decl = sqlite3_column_decltype(stmt, c);
+                boolColumn[static_cast<size_t>(c)] = decl && (strcasecmp(decl, "BOOLEAN") == 0 || strcasecmp(decl, "BOOL") == 0);
+            }
+            rows.columns(names);
+            announced = true;
+        }
+        values.assign(static_cast<size_t>(cols), jiffy::Value());
+        for (int c = 0; c < cols; ++c) {
+            jiffy::Value& out = values[static_cast<size_t>(c)];
+            switch (sqlite3_column_type(stmt, c)) {
+            case SQLITE_INTEGER:
+                out = boolColumn[static_cast<size_t>(c)] ? jiffy::Value(sqlite3_column_int64(stmt, c) != 0)
+                                                         : jiffy::Value(static_cast<long long>(sqlite3_column_int64(stmt, c)));
+                break;
+            case SQLITE_FLOAT: out = jiffy::Value(sqlite3_column_double(stmt, c)); break;
+            case SQLITE_TEXT:
+                out = jiffy::Value(std::string_view(reinterpret_cast<const char*>(sqlite3_column_text(stmt, c)),
+                                                    static_cast<size_t>(sqlite3_column_bytes(stmt, c))));
+                break;
+            case SQLITE_BLOB: {
+                const void* p = sqlite3_column_blob(stmt, c);
+                size_t n = static_cast<size_t>(sqlite3_column_bytes(stmt, c));
+                out = jiffy::Value(jiffy::Blob{std::string_view(p ? static_cast<const char*>(p) : "", n)});
+                break;
+            }
+            default: break;
+            }
+        }
+        rows.row(values);
+    }
+    if (rows.wanted() && !announced) {
+        std::vector<std::string> names;
+        for (int c = 0; c < cols; ++c) names.emplace_back(sqlite3_column_name(stmt, c));
+        rows.columns(names);
+    }
+    if (sqlite3_stmt_readonly(stmt)) {
+        result.rowsAffected = fetched;
+    } else {
+        result.rowsAffected = sqlite3_changes64(db_);
+        result.lastInsertId = sqlite3_last_insert_rowid(db_);
+    }
+}
+
+} // namespace jiffy::sqlite

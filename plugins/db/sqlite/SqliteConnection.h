@@ -1,0 +1,57 @@
+// One SQLite connection: opened through Poco::Data's SQLite connector, run
+// through the sqlite3 handle Poco exposes, with a bounded cache of prepared
+// statements so a statement is compiled once per connection, not per
+// request, and every cell keeps its exact storage type.
+#pragma once
+
+#include <jiffy/db.hpp>
+
+#include <Poco/Data/Session.h>
+
+#include <list>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace jiffy::sqlite {
+
+struct ConnectionSettings {
+    std::string file;
+    int busyTimeoutMs = 5000;
+    bool wal = true;
+    std::string synchronous = "NORMAL";
+    bool foreignKeys = true;
+    size_t statementCache = 128;
+};
+
+class SqliteConnection : public jiffy::DbConnection {
+public:
+    /// Opens the database file; throws jiffy::Error(UNAVAILABLE) naming it.
+    explicit SqliteConnection(const ConnectionSettings& settings);
+    ~SqliteConnection() override;
+
+    /// Runs one statement with bound parameters; see jiffy_db_vtable.execute.
+    void execute(std::string_view sql, const jiffy::ValuesView& params, jiffy::RowWriter& rows,
+                 jiffy::ExecResult& result);
+    /// Runs a parameterless statement, discarding rows.
+    void run(std::string_view sql);
+
+private:
+    sqlite3_stmt* prepare(std::string_view sql);
+    [[noreturn]] void raise(int rc, std::string_view sql) const;
+
+    Poco::Data::Session session_;
+    sqlite3* db_ = nullptr;
+    size_t cacheLimit_;
+    std::list<std::string> lru_; ///< most recently used first
+    struct Cached {
+        sqlite3_stmt* stmt;
+        std::list<std::string>::iterator pos;
+    };
+    std::unordered_map<std::string, Cached> cache_;
+};
+
+} // namespace jiffy::sqlite

@@ -1,0 +1,137 @@
+// The SQLite DB plugin: a pool of SqliteConnection behind jiffy_db_vtable.
+#include "SqliteConnection.h"
+
+#include <ConnectionPool.h>
+
+#include <jiffy/db.hpp>
+
+#include <memory>
+
+namespace {
+
+using jiffy::sqlite::ConnectionSettings;
+using jiffy::sqlite::SqliteConnection;
+using Pool = jiffy::support::ConnectionPool<SqliteConnection>;
+using Lease = jiffy::support::Lease<SqliteConnection>;
+
+const jiffy_option kOptions[] = {
+    jiffy::option("name", JIFFY_OPT_PATH, false, "\"jiffy.db\"",
+                  "database file (jiffy's database.name); \":memory:\" for a throw-away database"),
+    jiffy::option("pool_size", JIFFY_OPT_INT, false, "4", "connections kept open (1-64)"),
+    jiffy::option("busy_timeout_ms", JIFFY_OPT_INT, false, "5000",
+                  "how long a statement waits for a lock, and a request for a free connection"),
+    jiffy::option("wal", JIFFY_OPT_BOOL, false, "true", "write-ahead logging: readers never block the writer"),
+    jiffy::option("synchronous", JIFFY_OPT_STRING, false, "\"FULL\"",
+                  "PRAGMA synchronous: FULL survives power loss, NORMAL only process crashes"),
+    jiffy::option("foreign_keys", JIFFY_OPT_BOOL, false, "true", "enforce foreign keys"),
+    jiffy::option("statement_cache", JIFFY_OPT_INT, false, "128", "prepared statements kept per connection"),
+    jiffy::option("ormLogActive", JIFFY_OPT_BOOL, false, "false", "log every statement (jiffy's key)"),
+};
+
+const jiffy_db_dialect kDialect = {
+    sizeof(jiffy_db_dialect),
+    "sqlite",
+    JIFFY_PLACEHOLDER_QUESTION,
+    JIFFY_DB_RETURNING | JIFFY_DB_ADD_COLUMN | JIFFY_DB_TRANSACTIONAL_DDL,
+    "INTEGER",
+    "REAL",
+    "TEXT",
+    "BOOLEAN",
+    "BLOB",
+    "TEXT",
+    "INTEGER PRIMARY KEY AUTOINCREMENT",
+};
+
+class SqliteDatabase : public jiffy::Database {
+public:
+    SqliteDatabase(const jiffy::Host& host, std::string_view) : host_(host)
+    {
+        ConnectionSettings s;
+        s.file = host.configString("name").value_or("jiffy.db");
+        int64_t pool = host.configInt("pool_size", 4);
+        if (pool < 1 || pool > 64) jiffy::fail(JIFFY_INVALID, "pool_size: expected 1 to 64, got " + std::to_string(pool));
+        s.busyTimeoutMs = static_cast<int>(host.configInt("busy_timeout_ms", 5000));
+        if (s.busyTimeoutMs < 0) jiffy::fail(JIFFY_INVALID, "busy_timeout_ms: must not be negative");
+        s.wal = host.configBool("wal", true);
+        s.synchronous = host.configString("synchronous").value_or("FULL");
+        if (s.synchronous != "OFF" && s.synchronous != "NORMAL" && s.synchronous != "FULL" && s.synchronous != "EXTRA")
+            jiffy::fail(JIFFY_INVALID, "synchronous: expected OFF, NORMAL, FULL or EXTRA, got \"" + s.synchronous + "\"");
+        s.foreignKeys = host.configBool("foreign_keys", true);
+        int64_t cache = host.configInt("statement_cache", 128);
+        if (cache < 1) jiffy::fail(JIFFY_INVALID, "statement_cache: must be at least 1");
+        s.statementCache = static_cast<size_t>(cache);
+        logSql_ = host.configBool("ormLogActive", false);
+        if (s.file == ":memory:" && pool > 1) {
+            host.info("name is \":memory:\": using one connection, as each would see its own database");
+            pool = 1;
+        }
+        pool_ = std::make_unique<Pool>([s] { return std::make_unique<SqliteConnection>(s); }, static_cast<size_t>(pool),
+                                       std::chrono::milliseconds(s.busyTimeoutMs));
+        // Open one connection now so a bad path fails at start, not on the first request.
+        Lease probe(*pool_);
+        probe->run("SELECT 1");
+        host.info("SQLite database " + s.file + " (pool " + std::to_string(pool) + ", synchronous " + s.synchronous +
+                  (s.wal ? ", WAL)" : ")"));
+    }
+
+    jiffy_db_dialect dialect() override { return kDialect; }
+
+    void execute(jiffy::DbConnection* conn, std::string_view sql, const jiffy::ValuesView& params,
+                 jiffy::RowWriter& rows, jiffy::ExecResult& result) override
+    {
+        if (logSql_) host_.info("sql: " + std::string(sql));
+        if (conn) return static_cast<SqliteConnection*>(conn)->execute(sql, params, rows, result);
+        Lease lease(*pool_);
+        lease->execute(sql, params, rows, result);
+    }
+
+    jiffy::DbConnection* begin() override
+    {
+        std::unique_ptr<SqliteConnection> c = pool_->take();
+        try {
+            // IMMEDIATE takes the write lock now, so a transaction never fails
+            // later trying to upgrade a read lock.
+            c->run("BEGIN IMMEDIATE");
+        } catch (...) {
+            pool_->give(std::move(c));
+            throw;
+        }
+        return c.release();
+    }
+
+    void commit(jiffy::DbConnection* conn) override { finish(conn, "COMMIT"); }
+    void rollback(jiffy::DbConnection* conn) override { finish(conn, "ROLLBACK"); }
+
+    void health() override
+    {
+        Lease lease(*pool_);
+        lease->run("SELECT 1");
+    }
+
+private:
+    void finish(jiffy::DbConnection* conn, const char* verb)
+    {
+        std::unique_ptr<SqliteConnection> c(static_cast<SqliteConnection*>(conn));
+        try {
+            c->run(verb);
+        } catch (...) {
+            try {
+                c->run("ROLLBACK");
+            } catch (...) {
+                // already rolled back by SQLite
+            }
+            pool_->give(std::move(c));
+            throw;
+        }
+        pool_->give(std::move(c));
+    }
+
+    jiffy::Host host_;
+    bool logSql_ = false;
+    std::unique_ptr<Pool> pool_;
+};
+
+} // namespace
+
+JIFFY_DB_PLUGIN(SqliteDatabase, "sqlite", "1.0.0",
+                JIFFY_CAP_THREAD_SAFE | JIFFY_CAP_TRANSACTIONS | JIFFY_CAP_PERSISTENT, kOptions)

@@ -1,0 +1,74 @@
+// The smallest route plugin: GET /hello answers JSON and counts its calls in
+// a table through the host's DB API, so one request exercises
+// HTTP → route plugin → host API → DB plugin.
+#include <jiffy/routes.hpp>
+
+#include <cstdio>
+#include <string>
+
+namespace {
+
+const jiffy_option kOptions[] = {
+    jiffy::option("greeting", JIFFY_OPT_STRING, false, "\"hello, world\"", "text of the \"message\" field"),
+    jiffy::option("open", JIFFY_OPT_BOOL, false, "true", "serve without authentication"),
+};
+
+std::string jsonString(const std::string& s)
+{
+    std::string out = "\"";
+    for (unsigned char c : s) {
+        switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default:
+            if (c < 0x20) {
+                char buf[8];
+                std::snprintf(buf, sizeof buf, "\\u%04x", c);
+                out += buf;
+            } else {
+                out += static_cast<char>(c);
+            }
+        }
+    }
+    return out + "\"";
+}
+
+class HelloRoutes : public jiffy::RouteHandler {
+public:
+    HelloRoutes(const jiffy::Host& host, std::string_view)
+        : host_(host), greeting_(host.configString("greeting").value_or("hello, world")),
+          open_(host.configBool("open", true))
+    {
+        jiffy::Dialect d = host.dialect();
+        host.execute("CREATE TABLE IF NOT EXISTS hello_counter (id " + d.typeInt + " PRIMARY KEY, calls " + d.typeInt +
+                         " NOT NULL)",
+                     {});
+        host.execute("INSERT INTO hello_counter (id, calls) VALUES (1, 0) ON CONFLICT (id) DO NOTHING", {});
+        update_ = "UPDATE hello_counter SET calls = calls + 1 WHERE id = " + d.placeholderFor(1) + " RETURNING calls";
+    }
+
+    std::vector<jiffy::Route> routes() override
+    {
+        return {{"GET", "/hello", "hello.GET", open_ ? static_cast<uint32_t>(JIFFY_ROUTE_OPEN) : 0u, 1}};
+    }
+
+    void handle(uint32_t, const jiffy::Request&, jiffy::Response& resp) override
+    {
+        int64_t calls = 0;
+        host_.execute(update_, {1}, [&](const jiffy::ValuesView& row) { calls = row.getInt(0); });
+        resp.json(200, "{\"message\":" + jsonString(greeting_) + ",\"count\":" + std::to_string(calls) + "}");
+    }
+
+private:
+    jiffy::Host host_;
+    std::string greeting_;
+    bool open_;
+    std::string update_;
+};
+
+} // namespace
+
+JIFFY_ROUTES_PLUGIN(HelloRoutes, "hello", "1.0.0", JIFFY_CAP_THREAD_SAFE, kOptions)

@@ -1,0 +1,590 @@
+// jiffy/plugin.hpp — C++ side of the plugin contract, for plugin authors.
+//
+// Header-only; uses only the standard library and abi.h. A plugin is an
+// ordinary C++ class; the kind headers (kvs.hpp, db.hpp, routes.hpp) turn it
+// into the C tables of abi.h with noexcept thunks, and JIFFY_*_PLUGIN macros
+// export the one entry symbol. Inside the plugin, report failures by throwing
+// jiffy::Error (or any std::exception, which becomes JIFFY_INTERNAL); the
+// thunks turn them into statuses. Calls to the host that fail throw
+// jiffy::Error with the host's status and message.
+#ifndef JIFFY_PLUGIN_HPP
+#define JIFFY_PLUGIN_HPP
+
+#include "jiffy/abi.h"
+
+#include <cstdint>
+#include <cstring>
+#include <functional>
+#include <new>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace jiffy {
+
+/// An error carrying a jiffy_status; thrown inside plugins, turned into a
+/// status by guard() at the boundary.
+class Error : public std::runtime_error {
+public:
+    Error(jiffy_status status, const std::string& message)
+        : std::runtime_error(message), status_(status) {}
+    /// The status this error maps to.
+    jiffy_status status() const noexcept { return status_; }
+
+private:
+    jiffy_status status_;
+};
+
+/// Throws Error(status, message).
+[[noreturn]] inline void fail(jiffy_status status, const std::string& message)
+{
+    throw Error(status, message);
+}
+
+/// Runs `f` and converts any exception into a status written to `err`:
+/// jiffy::Error keeps its status, std::bad_alloc and other exceptions become
+/// JIFFY_INTERNAL. This is the one exception→status adapter of the plugin side.
+template <class F>
+jiffy_status guard(jiffy_error* err, F&& f) noexcept
+{
+    try {
+        f();
+        return JIFFY_OK;
+    } catch (const Error& e) {
+        return jiffy_error_set(err, e.status(), e.what(), std::strlen(e.what()));
+    } catch (const std::bad_alloc&) {
+        static const char msg[] = "out of memory";
+        return jiffy_error_set(err, JIFFY_INTERNAL, msg, sizeof msg - 1);
+    } catch (const std::exception& e) {
+        return jiffy_error_set(err, JIFFY_INTERNAL, e.what(), std::strlen(e.what()));
+    } catch (...) {
+        static const char msg[] = "unknown exception";
+        return jiffy_error_set(err, JIFFY_INTERNAL, msg, sizeof msg - 1);
+    }
+}
+
+/// A caller-owned jiffy_error ready for a call.
+struct ErrorBuffer {
+    jiffy_error e;
+    ErrorBuffer() { jiffy_error_init(&e); }
+    jiffy_error* get() { return &e; }
+    /// Throws Error(status, message) unless status is JIFFY_OK.
+    void check(jiffy_status status) const
+    {
+        if (status != JIFFY_OK) throw Error(status, e.message[0] ? e.message : jiffy_status_name(status));
+    }
+};
+
+/// A jiffy_sink appending to a std::string.
+inline jiffy_sink stringSink(std::string& out)
+{
+    jiffy_sink s{};
+    s.struct_size = sizeof s;
+    s.ctx = &out;
+    s.write = [](void* ctx, const void* data, size_t len) -> jiffy_status {
+        try {
+            static_cast<std::string*>(ctx)->append(static_cast<const char*>(data), len);
+            return JIFFY_OK;
+        } catch (...) {
+            return JIFFY_INTERNAL;
+        }
+    };
+    return s;
+}
+
+/// Writes `data` to a caller's sink; throws if the sink asks to stop.
+inline void writeTo(const jiffy_sink* sink, std::string_view data)
+{
+    jiffy_status s = sink->write(sink->ctx, data.data(), data.size());
+    if (s != JIFFY_OK) throw Error(s, "the output sink refused the data");
+}
+
+/// Marks bytes for a BLOB parameter (a string_view alone binds as TEXT).
+struct Blob {
+    std::string_view bytes;
+};
+
+/// A typed SQL parameter or cell, borrowing any text it holds.
+struct Value {
+    jiffy_value v;
+
+    Value() : v(make(JIFFY_TYPE_NULL)) {}
+    Value(std::nullptr_t) : Value() {}
+    Value(bool b) : v(make(JIFFY_TYPE_BOOL)) { v.i = b ? 1 : 0; }
+    Value(int x) : v(make(JIFFY_TYPE_INT)) { v.i = x; }
+    Value(long x) : v(make(JIFFY_TYPE_INT)) { v.i = static_cast<int64_t>(x); }
+    Value(long long x) : v(make(JIFFY_TYPE_INT)) { v.i = static_cast<int64_t>(x); }
+    Value(unsigned x) : v(make(JIFFY_TYPE_INT)) { v.i = x; }
+    Value(unsigned long x) : v(make(JIFFY_TYPE_INT)) { v.i = static_cast<int64_t>(x); }
+    Value(unsigned long long x) : v(make(JIFFY_TYPE_INT)) { v.i = static_cast<int64_t>(x); }
+    Value(double x) : v(make(JIFFY_TYPE_DOUBLE)) { v.d = x; }
+    Value(std::string_view s) : v(make(JIFFY_TYPE_TEXT)) { v.data = s.data(); v.size = s.size(); }
+    Value(const char* s) : Value(std::string_view(s)) {}
+    Value(const std::string& s) : Value(std::string_view(s)) {}
+    Value(Blob b) : v(make(JIFFY_TYPE_BLOB)) { v.data = b.bytes.data(); v.size = b.bytes.size(); }
+    explicit Value(const jiffy_value& raw) : v(make(raw.type))
+    {
+        v.i = raw.i;
+        v.d = raw.d;
+        v.data = raw.data;
+        v.size = raw.size;
+    }
+
+private:
+    static jiffy_value make(int32_t type)
+    {
+        jiffy_value x{};
+        x.struct_size = sizeof x;
+        x.type = type;
+        return x;
+    }
+};
+static_assert(sizeof(Value) == sizeof(jiffy_value), "Value must be layout-compatible with jiffy_value");
+
+/// A read-only view of an array of jiffy_value with the producer's stride.
+class ValuesView {
+public:
+    ValuesView(const jiffy_value* base, size_t count) : base_(base), count_(count) {}
+    size_t size() const { return count_; }
+    const jiffy_value& operator[](size_t i) const { return *jiffy_value_at(base_, i); }
+    bool isNull(size_t i) const { return (*this)[i].type == JIFFY_TYPE_NULL; }
+    int64_t getInt(size_t i) const { return (*this)[i].i; }
+    double getDouble(size_t i) const
+    {
+        const jiffy_value& x = (*this)[i];
+        return x.type == JIFFY_TYPE_DOUBLE ? x.d : static_cast<double>(x.i);
+    }
+    bool getBool(size_t i) const { return (*this)[i].i != 0; }
+    std::string_view getText(size_t i) const
+    {
+        const jiffy_value& x = (*this)[i];
+        return x.data ? std::string_view(x.data, x.size) : std::string_view();
+    }
+
+private:
+    const jiffy_value* base_;
+    size_t count_;
+};
+
+/// Makes a jiffy_option entry for an options table.
+constexpr jiffy_option option(const char* name, int32_t type, bool required, const char* defaultJson,
+                              const char* help)
+{
+    return jiffy_option{sizeof(jiffy_option), name, type, required ? 1 : 0, defaultJson, help};
+}
+
+/// Result of a compare-and-set.
+enum class CasResult { Swapped, Conflict, NotFound };
+
+/// Column-callback type used by Host::execute: one call per row.
+using RowFn = std::function<void(const ValuesView& row)>;
+
+/// What a statement did.
+struct ExecResult {
+    int64_t rowsAffected = -1;
+    int64_t lastInsertId = 0;
+};
+
+/// The database dialect, copied out of the host.
+struct Dialect {
+    std::string name;
+    int32_t placeholder = JIFFY_PLACEHOLDER_QUESTION;
+    uint32_t flags = 0;
+    std::string typeInt, typeDouble, typeText, typeBool, typeBlob, typeTimestamp, primaryKey;
+
+    /// The placeholder for the n-th (1-based) parameter.
+    std::string placeholderFor(size_t n) const
+    {
+        return placeholder == JIFFY_PLACEHOLDER_DOLLAR ? "$" + std::to_string(n) : std::string("?");
+    }
+};
+
+class Host;
+
+/// A transaction opened with Host::begin(); rolled back unless committed.
+class Transaction {
+public:
+    Transaction(const Transaction&) = delete;
+    Transaction& operator=(const Transaction&) = delete;
+    Transaction(Transaction&& o) noexcept : host_(o.host_), txn_(o.txn_) { o.txn_ = nullptr; }
+    ~Transaction();
+    /// Runs a statement inside the transaction.
+    ExecResult execute(std::string_view sql, const std::vector<Value>& params, const RowFn& onRow = {});
+    /// Commits; the transaction is finished afterwards whatever the outcome.
+    void commit();
+    /// Rolls back; the transaction is finished afterwards.
+    void rollback();
+
+private:
+    friend class Host;
+    Transaction(const Host* host, jiffy_txn* txn) : host_(host), txn_(txn) {}
+    const Host* host_;
+    jiffy_txn* txn_;
+};
+
+/// The host as seen from a plugin instance: a typed wrapper of jiffy_host_api.
+class Host {
+public:
+    Host(const jiffy_host_api* api, jiffy_host* host) : api_(api), host_(host) {}
+
+    const jiffy_host_api* api() const { return api_; }
+    jiffy_host* handle() const { return host_; }
+
+    // --- logging
+    void log(int32_t level, std::string_view msg) const
+    {
+        if (api_->log) api_->log(host_, level, msg.data(), msg.size());
+    }
+    bool logEnabled(int32_t level) const { return api_->log_enabled && api_->log_enabled(host_, level); }
+    void debug(std::string_view m) const { log(JIFFY_LOG_DEBUG, m); }
+    void info(std::string_view m) const { log(JIFFY_LOG_INFO, m); }
+    void warning(std::string_view m) const { log(JIFFY_LOG_WARNING, m); }
+    void error(std::string_view m) const { log(JIFFY_LOG_ERROR, m); }
+
+    // --- configuration
+    /// JSON text at `path` ("" = whole object), or nullopt when absent.
+    std::optional<std::string> configJson(std::string_view path, int32_t scope = JIFFY_CONFIG_PLUGIN) const
+    {
+        return configCall(api_->config_json, path, scope);
+    }
+    /// A scalar at `path` as text (strings unquoted), or nullopt when absent.
+    std::optional<std::string> configString(std::string_view path, int32_t scope = JIFFY_CONFIG_PLUGIN) const
+    {
+        return configCall(api_->config_scalar, path, scope);
+    }
+    /// An integer option, `fallback` when absent.
+    int64_t configInt(std::string_view path, int64_t fallback) const
+    {
+        auto s = configString(path);
+        if (!s) return fallback;
+        try {
+            size_t used = 0;
+            long long v = std::stoll(*s, &used);
+            if (used == s->size()) return v;
+        } catch (...) {
+        }
+        fail(JIFFY_INVALID, std::string(path) + ": expected an integer, got \"" + *s + "\"");
+    }
+    /// A boolean option, `fallback` when absent.
+    bool configBool(std::string_view path, bool fallback) const
+    {
+        auto s = configString(path);
+        if (!s) return fallback;
+        if (*s == "true") return true;
+        if (*s == "false") return false;
+        fail(JIFFY_INVALID, std::string(path) + ": expected true or false, got \"" + *s + "\"");
+    }
+
+    // --- database
+    Dialect dialect() const
+    {
+        require(api_->db_dialect, "db_dialect");
+        jiffy_db_dialect d{};
+        d.struct_size = sizeof d;
+        ErrorBuffer eb;
+        eb.check(api_->db_dialect(host_, &d, eb.get()));
+        Dialect out;
+        out.name = str(d.name);
+        out.placeholder = d.placeholder;
+        out.flags = d.flags;
+        out.typeInt = str(d.type_int);
+        out.typeDouble = str(d.type_double);
+        out.typeText = str(d.type_text);
+        out.typeBool = str(d.type_bool);
+        out.typeBlob = str(d.type_blob);
+        out.typeTimestamp = str(d.type_timestamp);
+        out.primaryKey = str(d.primary_key);
+        return out;
+    }
+    /// Runs one statement (autocommit); `onRow` is called once per result row.
+    ExecResult execute(std::string_view sql, const std::vector<Value>& params, const RowFn& onRow = {}) const
+    {
+        return executeIn(nullptr, sql, params, onRow);
+    }
+    /// Opens a transaction.
+    Transaction begin() const
+    {
+        require(api_->db_begin, "db_begin");
+        ErrorBuffer eb;
+        jiffy_txn* t = nullptr;
+        eb.check(api_->db_begin(host_, &t, eb.get()));
+        return Transaction(this, t);
+    }
+
+    // --- key/value store
+    std::optional<std::string> kvsGet(std::string_view key) const
+    {
+        require(api_->kvs_get, "kvs_get");
+        std::string out;
+        jiffy_sink s = stringSink(out);
+        ErrorBuffer eb;
+        jiffy_status st = api_->kvs_get(host_, key.data(), key.size(), &s, eb.get());
+        if (st == JIFFY_NOT_FOUND) return std::nullopt;
+        eb.check(st);
+        return out;
+    }
+    void kvsSet(std::string_view key, std::string_view value, int64_t ttlMs = 0) const
+    {
+        require(api_->kvs_set, "kvs_set");
+        ErrorBuffer eb;
+        eb.check(api_->kvs_set(host_, key.data(), key.size(), value.data(), value.size(), ttlMs, eb.get()));
+    }
+    /// false when the key already exists.
+    bool kvsAdd(std::string_view key, std::string_view value, int64_t ttlMs = 0) const
+    {
+        require(api_->kvs_add, "kvs_add");
+        ErrorBuffer eb;
+        jiffy_status st = api_->kvs_add(host_, key.data(), key.size(), value.data(), value.size(), ttlMs, eb.get());
+        if (st == JIFFY_CONFLICT) return false;
+        eb.check(st);
+        return true;
+    }
+    CasResult kvsCompareAndSet(std::string_view key, std::string_view expected, std::string_view value,
+                               int64_t ttlMs = 0) const
+    {
+        require(api_->kvs_compare_and_set, "kvs_compare_and_set");
+        ErrorBuffer eb;
+        jiffy_status st = api_->kvs_compare_and_set(host_, key.data(), key.size(), expected.data(), expected.size(),
+                                                    value.data(), value.size(), ttlMs, eb.get());
+        if (st == JIFFY_CONFLICT) return CasResult::Conflict;
+        if (st == JIFFY_NOT_FOUND) return CasResult::NotFound;
+        eb.check(st);
+        return CasResult::Swapped;
+    }
+    /// false when the key was absent.
+    bool kvsRemove(std::string_view key) const
+    {
+        require(api_->kvs_remove, "kvs_remove");
+        ErrorBuffer eb;
+        jiffy_status st = api_->kvs_remove(host_, key.data(), key.size(), eb.get());
+        if (st == JIFFY_NOT_FOUND) return false;
+        eb.check(st);
+        return true;
+    }
+    int64_t kvsIncr(std::string_view key, int64_t delta = 1) const
+    {
+        require(api_->kvs_incr, "kvs_incr");
+        ErrorBuffer eb;
+        int64_t r = 0;
+        eb.check(api_->kvs_incr(host_, key.data(), key.size(), delta, &r, eb.get()));
+        return r;
+    }
+
+    // --- caches
+    void cacheInvalidate(std::string_view cache, std::string_view key) const
+    {
+        require(api_->cache_invalidate, "cache_invalidate");
+        ErrorBuffer eb;
+        eb.check(api_->cache_invalidate(host_, cache.data(), cache.size(), key.data(), key.size(), eb.get()));
+    }
+    void cacheSubscribe(std::string_view cache, void (*fn)(void*, const char*, size_t), void* ctx) const
+    {
+        require(api_->cache_subscribe, "cache_subscribe");
+        ErrorBuffer eb;
+        eb.check(api_->cache_subscribe(host_, cache.data(), cache.size(), fn, ctx, eb.get()));
+    }
+
+    // --- metrics
+    void metricAdd(std::string_view name, double delta = 1) const
+    {
+        if (api_->metric_add) api_->metric_add(host_, name.data(), name.size(), delta);
+    }
+    void metricSet(std::string_view name, double value) const
+    {
+        if (api_->metric_set) api_->metric_set(host_, name.data(), name.size(), value);
+    }
+
+private:
+    friend class Transaction;
+
+    static std::string str(const char* s) { return s ? std::string(s) : std::string(); }
+
+    template <class Fn>
+    static void require(Fn fn, const char* what)
+    {
+        if (!fn) fail(JIFFY_UNSUPPORTED, std::string("the host does not offer ") + what);
+    }
+
+    using ConfigFn = jiffy_status (*)(jiffy_host*, int32_t, const char*, size_t, const jiffy_sink*, jiffy_error*);
+    std::optional<std::string> configCall(ConfigFn fn, std::string_view path, int32_t scope) const
+    {
+        require(fn, "config lookups");
+        std::string out;
+        jiffy_sink s = stringSink(out);
+        ErrorBuffer eb;
+        jiffy_status st = fn(host_, scope, path.data(), path.size(), &s, eb.get());
+        if (st == JIFFY_NOT_FOUND) return std::nullopt;
+        eb.check(st);
+        return out;
+    }
+
+    ExecResult executeIn(jiffy_txn* txn, std::string_view sql, const std::vector<Value>& params,
+                         const RowFn& onRow) const
+    {
+        require(api_->db_execute, "db_execute");
+        struct Ctx {
+            const RowFn* fn;
+            std::string error;
+        } ctx{&onRow, {}};
+        jiffy_row_sink rows{};
+        rows.struct_size = sizeof rows;
+        rows.ctx = &ctx;
+        rows.columns = [](void*, const jiffy_value*, size_t) -> jiffy_status { return JIFFY_OK; };
+        rows.row = [](void* c, const jiffy_value* values, size_t n) -> jiffy_status {
+            auto* x = static_cast<Ctx*>(c);
+            try {
+                (*x->fn)(ValuesView(values, n));
+                return JIFFY_OK;
+            } catch (const Error& e) {
+                x->error = e.what();
+                return e.status();
+            } catch (const std::exception& e) {
+                x->error = e.what();
+                return JIFFY_INTERNAL;
+            } catch (...) {
+                x->error = "unknown exception in row callback";
+                return JIFFY_INTERNAL;
+            }
+        };
+        jiffy_exec_info info{};
+        info.struct_size = sizeof info;
+        ErrorBuffer eb;
+        const jiffy_value* p = params.empty() ? nullptr : &params.front().v;
+        jiffy_status st = api_->db_execute(host_, txn, sql.data(), sql.size(), p, params.size(),
+                                           onRow ? &rows : nullptr, &info, eb.get());
+        if (st != JIFFY_OK && !ctx.error.empty()) throw Error(st, ctx.error);
+        eb.check(st);
+        return ExecResult{info.rows_affected, info.last_insert_id};
+    }
+
+    const jiffy_host_api* api_;
+    jiffy_host* host_;
+};
+
+inline Transaction::~Transaction()
+{
+    if (txn_) {
+        ErrorBuffer eb;
+        host_->api_->db_rollback(host_->host_, txn_, eb.get());
+    }
+}
+
+inline ExecResult Transaction::execute(std::string_view sql, const std::vector<Value>& params, const RowFn& onRow)
+{
+    if (!txn_) fail(JIFFY_INVALID, "transaction already finished");
+    return host_->executeIn(txn_, sql, params, onRow);
+}
+
+inline void Transaction::commit()
+{
+    if (!txn_) fail(JIFFY_INVALID, "transaction already finished");
+    jiffy_txn* t = txn_;
+    txn_ = nullptr;
+    ErrorBuffer eb;
+    eb.check(host_->api_->db_commit(host_->host_, t, eb.get()));
+}
+
+inline void Transaction::rollback()
+{
+    if (!txn_) return;
+    jiffy_txn* t = txn_;
+    txn_ = nullptr;
+    ErrorBuffer eb;
+    eb.check(host_->api_->db_rollback(host_->host_, t, eb.get()));
+}
+
+namespace detail {
+
+/// An instance as the thunks see it: the host wrapper plus the author's object.
+template <class T>
+struct Instance {
+    Host host;
+    T impl;
+    Instance(const Host& h, std::string_view config) : host(h), impl(h, config) {}
+};
+
+template <class T>
+jiffy_status create(const jiffy_host_api* api, jiffy_host* host, const char* config, size_t len, void** state,
+                    jiffy_error* err) noexcept
+{
+    return guard(err, [&] {
+        *state = new Instance<T>(Host(api, host), std::string_view(config ? config : "", config ? len : 0));
+    });
+}
+
+template <class T>
+void destroy(void* state) noexcept
+{
+    try {
+        delete static_cast<Instance<T>*>(state);
+    } catch (...) {
+        // a destructor that throws must not take the host down
+    }
+}
+
+template <class T>
+T& impl(void* state)
+{
+    return static_cast<Instance<T>*>(state)->impl;
+}
+
+template <class T>
+const Host& host(void* state)
+{
+    return static_cast<Instance<T>*>(state)->host;
+}
+
+inline std::string_view view(const void* p, size_t n)
+{
+    return p ? std::string_view(static_cast<const char*>(p), n) : std::string_view();
+}
+
+} // namespace detail
+
+/// Static facts about a plugin, given to the JIFFY_*_PLUGIN macros.
+struct PluginInfo {
+    const char* name;
+    const char* version;
+    uint64_t capabilities;
+    const jiffy_option* options;
+    size_t optionCount;
+};
+
+/// Builds the descriptor of plugin class T of kind `kind` with function table `vtable`.
+template <class T>
+jiffy_plugin_descriptor makeDescriptor(int32_t kind, const PluginInfo& info, const void* vtable)
+{
+    jiffy_plugin_descriptor d{};
+    d.struct_size = sizeof d;
+    d.abi_major = JIFFY_ABI_MAJOR;
+    d.abi_minor = JIFFY_ABI_MINOR;
+    d.kind = kind;
+    d.name = info.name;
+    d.version = info.version;
+    d.build_info = "C++ " __VERSION__ ", built " __DATE__;
+    d.capabilities = info.capabilities;
+    d.options = info.options;
+    d.option_count = info.optionCount;
+    d.create = &detail::create<T>;
+    d.destroy = &detail::destroy<T>;
+    d.vtable = vtable;
+    return d;
+}
+
+} // namespace jiffy
+
+/// Defines the exported entry symbol returning `descriptorExpr` (a
+/// `const jiffy_plugin_descriptor&` with static storage).
+#define JIFFY_EXPORT_DESCRIPTOR(descriptorExpr)                                                        \
+    JIFFY_EXTERN_C JIFFY_EXPORT const jiffy_plugin_descriptor* jiffy_plugin_query(                     \
+        uint32_t host_abi_major, uint32_t host_min_minor, uint32_t host_max_minor)                     \
+    {                                                                                                  \
+        (void)host_abi_major;                                                                          \
+        (void)host_min_minor;                                                                          \
+        (void)host_max_minor;                                                                          \
+        return &(descriptorExpr);                                                                      \
+    }
+
+#endif // JIFFY_PLUGIN_HPP
