@@ -10,6 +10,7 @@
 #include <Poco/StreamCopier.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <sstream>
 
 namespace jiffy::host {
@@ -242,7 +243,7 @@ bool Config::serviceActive(const std::string& name) const
 std::string Config::resolvePath(const std::string& path) const
 {
     if (path.empty() || path[0] == '/' || path[0] == ':' || baseDir.empty()) return path;
-    return Poco::Path(baseDir).resolve(Poco::Path(path)).toString();
+    return (std::filesystem::path(baseDir) / path).lexically_normal().string();
 }
 
 ConfigLoader::ConfigLoader(EnvLookup env) : env_(std::move(env)) {}

@@ -67,6 +67,13 @@ void Dispatcher::serve(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerR
     std::snprintf(idBuf, sizeof idBuf, "%llx", static_cast<unsigned long long>(n));
     std::string requestId(idBuf);
     try {
+        // An announced body over the limit is refused before any other work.
+        if (req.hasContentLength() && req.getContentLength64() > limits_.maxBodyBytes) {
+            resp.setKeepAlive(false);
+            return sendError(resp, 413,
+                             "request body exceeds the limit of " + std::to_string(limits_.maxBodyBytes) + " bytes",
+                             requestId);
+        }
         const std::string& uri = req.getURI();
         size_t q = uri.find('?');
         std::string_view rawPath(uri.data(), q == std::string::npos ? uri.size() : q);

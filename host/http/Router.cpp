@@ -80,12 +80,12 @@ void Router::add(RouteTarget target)
             node = child.get();
             continue;
         }
+        if (std::find(target.paramNames.begin(), target.paramNames.end(), seg.param) != target.paramNames.end())
+            throw std::invalid_argument("route pattern " + pattern + " names parameter \"" + seg.param + "\" twice");
+        target.paramNames.push_back(seg.param);
         auto it = std::find_if(node->patterns.begin(), node->patterns.end(),
                                [&](const auto& p) { return p.first.sameShape(seg); });
         if (it != node->patterns.end()) {
-            if (it->first.param != seg.param)
-                throw std::invalid_argument("route pattern " + pattern + " names parameter \"" + seg.param +
-                                            "\" where another route names it \"" + it->first.param + "\"");
             node = it->second.get();
             continue;
         }
@@ -108,13 +108,15 @@ void Router::add(RouteTarget target)
 }
 
 bool Router::walk(const Node& node, size_t depth, std::string_view method, const std::vector<std::string>& segs,
-                  Match& m) const
+                  std::vector<std::string>& values, Match& m) const
 {
     if (depth == segs.size()) {
         for (const RouteTarget* t : node.handlers)
             if (t->method == method) {
                 m.outcome = Outcome::Found;
                 m.target = t;
+                for (size_t i = 0; i < values.size() && i < t->paramNames.size(); ++i)
+                    m.params.emplace_back(t->paramNames[i], std::move(values[i]));
                 return true;
             }
         for (const RouteTarget* t : node.handlers)
@@ -123,12 +125,12 @@ bool Router::walk(const Node& node, size_t depth, std::string_view method, const
     }
     const std::string& s = segs[depth];
     auto lit = node.literals.find(s);
-    if (lit != node.literals.end() && walk(*lit->second, depth + 1, method, segs, m)) return true;
+    if (lit != node.literals.end() && walk(*lit->second, depth + 1, method, segs, values, m)) return true;
     for (const auto& [seg, child] : node.patterns) {
         if (!seg.matches(s)) continue;
-        m.params.emplace_back(seg.param, s.substr(seg.prefix.size(), s.size() - seg.prefix.size() - seg.suffix.size()));
-        if (walk(*child, depth + 1, method, segs, m)) return true;
-        m.params.pop_back();
+        values.push_back(s.substr(seg.prefix.size(), s.size() - seg.prefix.size() - seg.suffix.size()));
+        if (walk(*child, depth + 1, method, segs, values, m)) return true;
+        values.pop_back();
     }
     return false;
 }
@@ -136,7 +138,8 @@ bool Router::walk(const Node& node, size_t depth, std::string_view method, const
 Router::Match Router::match(std::string_view method, const std::vector<std::string>& segments) const
 {
     Match m;
-    if (!walk(*root_, 0, method, segments, m)) {
+    std::vector<std::string> values;
+    if (!walk(*root_, 0, method, segments, values, m)) {
         m.params.clear();
         m.outcome = m.allow.empty() ? Outcome::NotFound : Outcome::MethodNotAllowed;
     }

@@ -29,6 +29,7 @@ struct RouteTarget {
     const RoutesInstance* plugin = nullptr;
     uint32_t id = 0;                    ///< the plugin's route id
     std::function<jiffy_status(const jiffy_request&, jiffy_response&, jiffy_error*)> builtin;
+    std::vector<std::string> paramNames; ///< filled by Router::add, in path order
 };
 
 class Router {
@@ -70,7 +71,7 @@ private:
     };
     struct Node;
     bool walk(const Node& node, size_t depth, std::string_view method, const std::vector<std::string>& segs,
-              Match& m) const;
+              std::vector<std::string>& values, Match& m) const;
     static Segment parseSegment(const std::string& text, const std::string& pattern, bool& literal);
 
     std::unique_ptr<Node> root_;

@@ -2,8 +2,6 @@
 
 #include "plugins/PluginErrors.h"
 
-#include <boost/system/system_error.hpp>
-
 #include <cstring>
 #include <filesystem>
 
@@ -63,7 +61,7 @@ std::shared_ptr<PluginLibrary> PluginLibrary::open(const std::string& file, int3
     lib->file_ = file;
     try {
         lib->lib_.load(boost::dll::fs::path(file), boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
-    } catch (const boost::system::system_error& e) {
+    } catch (const std::exception& e) { // boost::dll reports std::system_error with BOOST_DLL_USE_STD_FS
         std::string why = e.what();
         size_t at = why.find("dlerror system message: ");
         if (at != std::string::npos) why = why.substr(at + 24, why.size() - at - 25);

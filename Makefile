@@ -1,0 +1,38 @@
+# Jiffy C++ — the two commands a newcomer needs:
+#   make run    install missing Debian packages, build, start jiffyd with
+#               config/all-in-one.config.json (SQLite + local_standalone)
+#   make test   the same set-up, then the whole test suite (ctest)
+# Other targets: make deps | build | clean. Variables: BUILD=build, WERROR=OFF.
+
+BUILD  ?= build
+WERROR ?= OFF
+JOBS   ?= $(shell nproc)
+CONFIG ?= config/all-in-one.config.json
+
+.PHONY: all deps configure build run test clean
+
+all: build
+
+deps:
+	@./scripts/deps.sh
+
+configure: deps
+	@echo "== configure ($(BUILD), JIFFY_WERROR=$(WERROR))"
+	@cmake -S . -B $(BUILD) -DJIFFY_WERROR=$(WERROR) >/dev/null
+
+build: configure
+	@echo "== build with $(JOBS) jobs"
+	@start=$$(date +%s); cmake --build $(BUILD) -j $(JOBS) && echo "== built in $$(( $$(date +%s) - start )) s"
+
+run: build
+	@mkdir -p $(BUILD)/run
+	@echo "== jiffyd --config $(CONFIG) (data in $(BUILD)/run; Ctrl-C stops)"
+	@JIFFY_DATA_DIR=$(abspath $(BUILD)/run) $(BUILD)/bin/jiffyd --config $(CONFIG)
+
+test: build
+	@echo "== ctest"
+	@start=$$(date +%s); cd $(BUILD) && ctest --output-on-failure; rc=$$?; \
+	  echo "== tests finished in $$(( $$(date +%s) - start )) s"; exit $$rc
+
+clean:
+	rm -rf $(BUILD)

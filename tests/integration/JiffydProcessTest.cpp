@@ -1,0 +1,207 @@
+// The real jiffyd binary, started on a free loopback port with a temporary
+// config: health, readiness, the hello route through the DB, clean SIGTERM,
+// and the refusals a user meets (bad config, bad plugin, backend down).
+#include "support/ChildProcess.h"
+#include "support/TestSupport.h"
+
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <csignal>
+
+using jiffy::test::ChildProcess;
+using jiffy::test::TempDir;
+
+namespace {
+
+std::string configWith(uint16_t port, const std::string& dbFile, const std::string& extra)
+{
+    return "{\n  \"external_address\": \"127.0.0.1:" + std::to_string(port) +
+           "\",\n  \"internal_address\": \"127.0.0.1:1\",\n  \"database\": {\"db_dialect\": \"sqlite\", \"name\": \"" +
+           dbFile + "\"},\n  \"logging\": {\"colorMsgTypes\": false}" + (extra.empty() ? "" : ",\n  " + extra) + "\n}\n";
+}
+
+bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+
+} // namespace
+
+class JiffydProcessTest : public CppUnit::TestFixture {
+    CPPUNIT_TEST_SUITE(JiffydProcessTest);
+    CPPUNIT_TEST(testServesHealthReadyAndHelloThenStopsOnSigterm);
+    CPPUNIT_TEST(testCountSurvivesRestart);
+    CPPUNIT_TEST(testPlainCPluginServes);
+    CPPUNIT_TEST(testOversizedBodyIs413);
+    CPPUNIT_TEST(testMalformedPathIs400);
+    CPPUNIT_TEST(testWrongTypeInConfigExits78NamingThePath);
+    CPPUNIT_TEST(testWrongAbiPluginIsRefusedWithAMessage);
+    CPPUNIT_TEST(testFailingPluginExits69);
+    CPPUNIT_TEST(testCheckConfigAcceptsTheSample);
+    CPPUNIT_TEST(testListPluginsShowsAbiVersions);
+    CPPUNIT_TEST(testDevAndProdTogetherIsAUsageError);
+    CPPUNIT_TEST_SUITE_END();
+
+    TempDir dir_;
+
+    /// Runs jiffyd to completion (for the modes that exit at once).
+    int runToEnd(const std::vector<std::string>& args, std::string& output)
+    {
+        std::string log = dir_.file("once.log");
+        std::remove(log.c_str());
+        ChildProcess p(jiffy::test::jiffydBinary(), args, log);
+        int code = p.wait(30000);
+        output = p.log();
+        return code;
+    }
+
+public:
+    void testServesHealthReadyAndHelloThenStopsOnSigterm()
+    {
+        uint16_t port = jiffy::test::freePort();
+        std::string cfg = dir_.file("a.config.json");
+        jiffy::test::writeFile(cfg, configWith(port, dir_.file("a.db"), R"("routes": [{"plugin": "hello"}])"));
+        ChildProcess p(jiffy::test::jiffydBinary(), {"--config", cfg}, dir_.file("a.log"));
+        CPPUNIT_ASSERT_MESSAGE(p.log(), jiffy::test::waitForHttp("127.0.0.1", port, "/healthz", 200, 15000));
+
+        auto ready = jiffy::test::http("GET", "127.0.0.1", port, "/readyz");
+        CPPUNIT_ASSERT_EQUAL(200, ready.status);
+        CPPUNIT_ASSERT_MESSAGE(ready.body, contains(ready.body, "\"db/sqlite\":\"ok\""));
+        CPPUNIT_ASSERT_MESSAGE(ready.body, contains(ready.body, "\"kvs/standalone\":\"ok\""));
+
+        auto one = jiffy::test::http("GET", "127.0.0.1", port, "/hello");
+        auto two = jiffy::test::http("GET", "127.0.0.1", port, "/hello");
+        CPPUNIT_ASSERT_EQUAL(200, one.status);
+        CPPUNIT_ASSERT_EQUAL(std::string("application/json"), one.header("content-type"));
+        CPPUNIT_ASSERT_EQUAL(std::string("{\"message\":\"hello, world\",\"count\":1}"), one.body);
+        CPPUNIT_ASSERT_EQUAL(std::string("{\"message\":\"hello, world\",\"count\":2}"), two.body);
+
+        auto missing = jiffy::test::http("GET", "127.0.0.1", port, "/nope");
+        CPPUNIT_ASSERT_EQUAL(404, missing.status);
+        CPPUNIT_ASSERT(contains(missing.body, "\"error\""));
+        auto wrongMethod = jiffy::test::http("DELETE", "127.0.0.1", port, "/hello");
+        CPPUNIT_ASSERT_EQUAL(405, wrongMethod.status);
+        CPPUNIT_ASSERT_EQUAL(std::string("GET"), wrongMethod.header("allow"));
+
+        p.signal(SIGTERM);
+        int code = p.wait(15000);
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(p.log(), 0, code);
+        CPPUNIT_ASSERT_MESSAGE(p.log(), contains(p.log(), "shutdown complete"));
+    }
+
+    void testCountSurvivesRestart()
+    {
+        uint16_t port = jiffy::test::freePort();
+        std::string cfg = dir_.file("r.config.json");
+        jiffy::test::writeFile(cfg, configWith(port, dir_.file("r.db"), R"("routes": [{"plugin": "hello"}])"));
+        for (int round = 1; round <= 2; ++round) {
+            ChildProcess p(jiffy::test::jiffydBinary(), {"--config", cfg}, dir_.file("r.log"));
+            CPPUNIT_ASSERT(jiffy::test::waitForHttp("127.0.0.1", port, "/healthz", 200, 15000));
+            auto r = jiffy::test::http("GET", "127.0.0.1", port, "/hello");
+            CPPUNIT_ASSERT_EQUAL("{\"message\":\"hello, world\",\"count\":" + std::to_string(round) + "}", r.body);
+            p.signal(SIGINT);
+            CPPUNIT_ASSERT_EQUAL(0, p.wait(15000));
+        }
+    }
+
+    void testPlainCPluginServes()
+    {
+        uint16_t port = jiffy::test::freePort();
+        std::string cfg = dir_.file("c.config.json");
+        jiffy::test::writeFile(cfg, configWith(port, dir_.file("c.db"),
+                                               "\"routes\": [{\"plugin\": \"" +
+                                                   jiffy::test::testPluginFile("routes", "chello") + "\"}]"));
+        ChildProcess p(jiffy::test::jiffydBinary(), {"--config", cfg}, dir_.file("c.log"));
+        CPPUNIT_ASSERT_MESSAGE(p.log(), jiffy::test::waitForHttp("127.0.0.1", port, "/healthz", 200, 15000));
+        auto r = jiffy::test::http("GET", "127.0.0.1", port, "/chello");
+        CPPUNIT_ASSERT_EQUAL(200, r.status);
+        CPPUNIT_ASSERT_EQUAL(std::string("{\"message\":\"hello from C\",\"calls\":1}"), r.body);
+    }
+
+    void testOversizedBodyIs413()
+    {
+        uint16_t port = jiffy::test::freePort();
+        std::string cfg = dir_.file("b.config.json");
+        jiffy::test::writeFile(cfg, configWith(port, dir_.file("b.db"),
+                                               R"("http": {"max_body_bytes": 64}, "routes": [{"plugin": "hello"}])"));
+        ChildProcess p(jiffy::test::jiffydBinary(), {"--config", cfg}, dir_.file("b.log"));
+        CPPUNIT_ASSERT(jiffy::test::waitForHttp("127.0.0.1", port, "/healthz", 200, 15000));
+        auto r = jiffy::test::http("POST", "127.0.0.1", port, "/hello", std::string(1000, 'x'));
+        CPPUNIT_ASSERT_EQUAL(413, r.status);
+        CPPUNIT_ASSERT_MESSAGE(r.body, contains(r.body, "exceeds the limit of 64 bytes"));
+        CPPUNIT_ASSERT_EQUAL(200, jiffy::test::http("GET", "127.0.0.1", port, "/healthz").status);
+    }
+
+    void testMalformedPathIs400()
+    {
+        uint16_t port = jiffy::test::freePort();
+        std::string cfg = dir_.file("p.config.json");
+        jiffy::test::writeFile(cfg, configWith(port, dir_.file("p.db"), ""));
+        ChildProcess p(jiffy::test::jiffydBinary(), {"--config", cfg}, dir_.file("p.log"));
+        CPPUNIT_ASSERT(jiffy::test::waitForHttp("127.0.0.1", port, "/healthz", 200, 15000));
+        auto r = jiffy::test::http("GET", "127.0.0.1", port, "/x/%zz");
+        CPPUNIT_ASSERT_EQUAL(400, r.status);
+    }
+
+    void testWrongTypeInConfigExits78NamingThePath()
+    {
+        std::string cfg = dir_.file("bad.config.json");
+        jiffy::test::writeFile(cfg, R"({"ping_cycle": "fast", "group_leader_kvs": {"redis": {"active": "yes"}}})");
+        std::string out;
+        CPPUNIT_ASSERT_EQUAL(78, runToEnd({"--config", cfg}, out));
+        CPPUNIT_ASSERT_MESSAGE(out, contains(out, "ping_cycle: expected an integer, got string \"fast\""));
+        CPPUNIT_ASSERT_MESSAGE(out, contains(out, "group_leader_kvs.redis.active: expected true or false"));
+        CPPUNIT_ASSERT_EQUAL(78, runToEnd({"--check-config", "--config", cfg}, out));
+    }
+
+    void testWrongAbiPluginIsRefusedWithAMessage()
+    {
+        uint16_t port = jiffy::test::freePort();
+        std::string cfg = dir_.file("abi.config.json");
+        jiffy::test::writeFile(cfg, configWith(port, dir_.file("abi.db"),
+                                               "\"group_leader_kvs\": {\"future\": {\"active\": true, \"plugin\": \"" +
+                                                   jiffy::test::testPluginFile("kvs", "wrongabi") + "\"}}"));
+        std::string out;
+        CPPUNIT_ASSERT_EQUAL(78, runToEnd({"--config", cfg}, out));
+        CPPUNIT_ASSERT_MESSAGE(out, contains(out, "group_leader_kvs.future:"));
+        CPPUNIT_ASSERT_MESSAGE(out, contains(out, "built for plugin ABI 2.3, but this jiffyd speaks ABI 1.0"));
+    }
+
+    void testFailingPluginExits69()
+    {
+        uint16_t port = jiffy::test::freePort();
+        std::string cfg = dir_.file("fail.config.json");
+        jiffy::test::writeFile(cfg, configWith(port, dir_.file("fail.db"),
+                                               "\"group_leader_kvs\": {\"down\": {\"active\": true, \"plugin\": \"" +
+                                                   jiffy::test::testPluginFile("kvs", "createfails") + "\"}}"));
+        std::string out;
+        CPPUNIT_ASSERT_EQUAL(69, runToEnd({"--config", cfg}, out));
+        CPPUNIT_ASSERT_MESSAGE(out, contains(out, "failed to start: cannot reach the backend at 127.0.0.1:1"));
+    }
+
+    void testCheckConfigAcceptsTheSample()
+    {
+        std::string out;
+        CPPUNIT_ASSERT_EQUAL(0, runToEnd({"--check-config", "--config",
+                                          jiffy::test::sourceDir() + "/config/all-in-one.config.json"},
+                                         out));
+        CPPUNIT_ASSERT_MESSAGE(out, contains(out, "configuration OK"));
+    }
+
+    void testListPluginsShowsAbiVersions()
+    {
+        std::string out;
+        CPPUNIT_ASSERT_EQUAL(0, runToEnd({"--list-plugins", "--config",
+                                          jiffy::test::sourceDir() + "/config/all-in-one.config.json"},
+                                         out));
+        CPPUNIT_ASSERT_MESSAGE(out, contains(out, "standalone     kvs     1.0.0     1.0"));
+        CPPUNIT_ASSERT_MESSAGE(out, contains(out, "sqlite         db      1.0.0     1.0"));
+        CPPUNIT_ASSERT_MESSAGE(out, contains(out, "hello          routes  1.0.0     1.0"));
+    }
+
+    void testDevAndProdTogetherIsAUsageError()
+    {
+        std::string out;
+        CPPUNIT_ASSERT_EQUAL(64, runToEnd({"-dev", "-prod"}, out));
+        CPPUNIT_ASSERT_MESSAGE(out, contains(out, "please specify only -dev or -prod, but not both."));
+    }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(JiffydProcessTest);

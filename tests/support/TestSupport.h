@@ -1,0 +1,82 @@
+// Helpers shared by the test suites: where the built artefacts are, temp
+// directories, free loopback ports, a small HTTP client, and in-process
+// plugin instances.
+#pragma once
+
+#include "config/Config.h"
+#include "plugins/DbInstance.h"
+#include "plugins/HostContext.h"
+#include "plugins/KvsInstance.h"
+#include "plugins/PluginLoader.h"
+#include "plugins/RoutesInstance.h"
+
+#include <map>
+#include <memory>
+#include <string>
+
+namespace jiffy::test {
+
+/// build/plugins/libjiffy-<kind>-<name>.so
+std::string pluginFile(const std::string& kind, const std::string& name);
+/// build/testplugins/libjiffy-<kind>-<name>.so
+std::string testPluginFile(const std::string& kind, const std::string& name);
+std::string jiffydBinary();
+std::string sourceDir();
+
+/// A directory removed with everything in it when the object dies.
+class TempDir {
+public:
+    TempDir();
+    ~TempDir();
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    const std::string& path() const { return path_; }
+    std::string file(const std::string& name) const { return path_ + "/" + name; }
+
+private:
+    std::string path_;
+};
+
+void writeFile(const std::string& path, const std::string& content);
+std::string readFile(const std::string& path);
+
+/// A TCP port on `host` that was free a moment ago.
+uint16_t freePort(const std::string& host = "127.0.0.1");
+
+struct HttpResult {
+    int status = 0;
+    std::string body;
+    std::map<std::string, std::string> headers; ///< lower-case names
+    std::string header(const std::string& lowerName) const
+    {
+        auto it = headers.find(lowerName);
+        return it == headers.end() ? std::string() : it->second;
+    }
+};
+
+/// One HTTP request on a fresh connection; status 0 when it could not connect.
+HttpResult http(const std::string& method, const std::string& host, uint16_t port, const std::string& path,
+                const std::string& body = "", const std::map<std::string, std::string>& headers = {},
+                int timeoutMs = 10000);
+
+/// Makes plugin instances in-process the way jiffyd does, for unit tests.
+class PluginHarness {
+public:
+    PluginHarness();
+    ~PluginHarness();
+    /// Loads `file` and creates an instance with `configJson` (options applied).
+    std::unique_ptr<host::KvsInstance> kvs(const std::string& file, const std::string& configJson);
+    std::unique_ptr<host::DbInstance> db(const std::string& file, const std::string& configJson);
+    std::unique_ptr<host::RoutesInstance> routes(const std::string& file, const std::string& configJson);
+    host::HostServices& services() { return services_; }
+    host::PluginLoader& loader() { return loader_; }
+
+private:
+    std::unique_ptr<jiffy_host> context(const host::PluginLibrary& lib, const std::string& configJson,
+                                        std::string& applied);
+    host::Config cfg_;
+    host::HostServices services_;
+    host::PluginLoader loader_;
+};
+
+} // namespace jiffy::test

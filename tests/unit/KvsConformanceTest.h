@@ -1,0 +1,83 @@
+// One conformance suite for every KVS plugin. A derived fixture says how to
+// make the store (plugin file + config, servers started by the fixture) and
+// may add backend-specific tests (server down, restart).
+#pragma once
+
+#include "plugins/KvsInstance.h"
+#include "support/TestSupport.h"
+
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <memory>
+#include <string>
+
+class KvsConformanceTest : public CppUnit::TestFixture {
+    CPPUNIT_TEST_SUITE(KvsConformanceTest);
+    CPPUNIT_TEST(testGetOfMissingKeyIsNotFound);
+    CPPUNIT_TEST(testSetThenGet);
+    CPPUNIT_TEST(testSetReplaces);
+    CPPUNIT_TEST(testRemove);
+    CPPUNIT_TEST(testRemoveOfMissingKeyIsNotFound);
+    CPPUNIT_TEST(testTtlExpires);
+    CPPUNIT_TEST(testSetWithoutTtlClearsOldTtl);
+    CPPUNIT_TEST(testAddCreatesOnlyIfAbsent);
+    CPPUNIT_TEST(testAddSucceedsAfterExpiry);
+    CPPUNIT_TEST(testCompareAndSetSwaps);
+    CPPUNIT_TEST(testCompareAndSetConflictLeavesValue);
+    CPPUNIT_TEST(testCompareAndSetOfMissingKeyIsNotFound);
+    CPPUNIT_TEST(testEightThreadsRacingOneCasHaveOneWinner);
+    CPPUNIT_TEST(testIncrStartsAtZero);
+    CPPUNIT_TEST(testIncrIsUniqueUnderConcurrency);
+    CPPUNIT_TEST(testIncrOfNonIntegerIsInvalid);
+    CPPUNIT_TEST(testBinaryValueRoundTrips);
+    CPPUNIT_TEST(testLargeValueRoundTrips);
+    CPPUNIT_TEST(testEmptyValueRoundTrips);
+    CPPUNIT_TEST(testEmptyKeyIsInvalid);
+    CPPUNIT_TEST(test250ByteKeyWorksAnd251IsInvalid);
+    CPPUNIT_TEST(testBinaryKeyWorks);
+    CPPUNIT_TEST(testHealthIsOk);
+    CPPUNIT_TEST_SUITE_END_ABSTRACT();
+
+public:
+    void setUp() override;
+    void tearDown() override;
+
+    void testGetOfMissingKeyIsNotFound();
+    void testSetThenGet();
+    void testSetReplaces();
+    void testRemove();
+    void testRemoveOfMissingKeyIsNotFound();
+    void testTtlExpires();
+    void testSetWithoutTtlClearsOldTtl();
+    void testAddCreatesOnlyIfAbsent();
+    void testAddSucceedsAfterExpiry();
+    void testCompareAndSetSwaps();
+    void testCompareAndSetConflictLeavesValue();
+    void testCompareAndSetOfMissingKeyIsNotFound();
+    void testEightThreadsRacingOneCasHaveOneWinner();
+    void testIncrStartsAtZero();
+    void testIncrIsUniqueUnderConcurrency();
+    void testIncrOfNonIntegerIsInvalid();
+    void testBinaryValueRoundTrips();
+    void testLargeValueRoundTrips();
+    void testEmptyValueRoundTrips();
+    void testEmptyKeyIsInvalid();
+    void test250ByteKeyWorksAnd251IsInvalid();
+    void testBinaryKeyWorks();
+    void testHealthIsOk();
+
+protected:
+    /// Makes a fresh instance of the store under test.
+    virtual std::unique_ptr<jiffy::host::KvsInstance> makeStore() = 0;
+    /// A key unique to this test run, so shared servers need no flushing.
+    std::string key(const std::string& suffix) const;
+    /// How long to wait for an expiry of `ttlMs` to be visible (stores with
+    /// second granularity round up).
+    virtual int expiryWaitMs(int ttlMs) const { return ttlMs + 300; }
+    /// Status of a raw call, for tests that check exact codes.
+    jiffy_status statusOfGet(const std::string& k);
+
+    jiffy::test::PluginHarness harness_;
+    std::unique_ptr<jiffy::host::KvsInstance> store_;
+    std::string prefix_;
+};

@@ -1,0 +1,163 @@
+// The loader opens good plugins, refuses every kind of bad one with a clear
+// message (never a crash), and keeps a library loaded while it is in use.
+#include "plugins/PluginErrors.h"
+#include "plugins/PluginLibrary.h"
+#include "plugins/PluginLoader.h"
+#include "support/TestSupport.h"
+
+#include <cppunit/extensions/HelperMacros.h>
+
+using jiffy::host::PluginLibrary;
+using jiffy::host::PluginLoadError;
+using jiffy::host::PluginLoader;
+using jiffy::test::pluginFile;
+using jiffy::test::testPluginFile;
+
+namespace {
+
+/// The message of the PluginLoadError that opening `file` throws.
+std::string refusal(const std::string& file, int32_t kind = 0)
+{
+    try {
+        PluginLibrary::open(file, kind);
+    } catch (const PluginLoadError& e) {
+        return e.message();
+    }
+    return "(loaded)";
+}
+
+bool contains(const std::string& haystack, const std::string& needle)
+{
+    return haystack.find(needle) != std::string::npos;
+}
+
+} // namespace
+
+class PluginLoaderTest : public CppUnit::TestFixture {
+    CPPUNIT_TEST_SUITE(PluginLoaderTest);
+    CPPUNIT_TEST(testGoodPluginLoads);
+    CPPUNIT_TEST(testPlainCPluginBuiltAgainstFrozenAbiServes);
+    CPPUNIT_TEST(testMissingFileIsRefused);
+    CPPUNIT_TEST(testNonSharedObjectIsRefused);
+    CPPUNIT_TEST(testMissingEntrySymbolIsRefused);
+    CPPUNIT_TEST(testForeignAbiMajorIsRefused);
+    CPPUNIT_TEST(testIncompleteTableIsRefused);
+    CPPUNIT_TEST(testWrongKindIsRefused);
+    CPPUNIT_TEST(testFailingCreateIsReported);
+    CPPUNIT_TEST(testLocateSearchesDirectoriesInOrder);
+    CPPUNIT_TEST(testLibraryStaysLoadedWhileAnInstanceLives);
+    CPPUNIT_TEST(testScanListsPluginsAndRefusals);
+    CPPUNIT_TEST_SUITE_END();
+
+public:
+    void testGoodPluginLoads()
+    {
+        auto lib = PluginLibrary::open(pluginFile("kvs", "standalone"), JIFFY_KIND_KVS);
+        CPPUNIT_ASSERT_EQUAL(std::string("standalone"), lib->name());
+        CPPUNIT_ASSERT_EQUAL(int{JIFFY_KIND_KVS}, static_cast<int>(lib->kind()));
+        CPPUNIT_ASSERT_EQUAL(std::string("1.0.0"), lib->version());
+        CPPUNIT_ASSERT_EQUAL(uint32_t(JIFFY_ABI_MAJOR), lib->descriptor().abi_major);
+        CPPUNIT_ASSERT(lib->threadSafe());
+        CPPUNIT_ASSERT(lib->kvs().compare_and_set != nullptr);
+        CPPUNIT_ASSERT_EQUAL(size_t(2), lib->options().size());
+    }
+
+    void testPlainCPluginBuiltAgainstFrozenAbiServes()
+    {
+        jiffy::test::PluginHarness h;
+        auto routes = h.routes(testPluginFile("routes", "chello"), "{}");
+        CPPUNIT_ASSERT(!routes->library().threadSafe());
+        CPPUNIT_ASSERT_EQUAL(size_t(1), routes->routes().size());
+        CPPUNIT_ASSERT_EQUAL(std::string("/chello"), routes->routes()[0].pattern);
+        jiffy_request req;
+        jiffy_response resp;
+        jiffy::host::CallError err;
+        CPPUNIT_ASSERT_EQUAL(int{JIFFY_OK}, static_cast<int>(routes->handle(7, &req, &resp, err.get())));
+        CPPUNIT_ASSERT_EQUAL(std::string("{\"message\":\"hello from C\",\"calls\":1}"), resp.body);
+        CPPUNIT_ASSERT_EQUAL(int{JIFFY_NOT_FOUND}, static_cast<int>(routes->handle(8, &req, &resp, err.get())));
+    }
+
+    void testMissingFileIsRefused()
+    {
+        CPPUNIT_ASSERT_EQUAL(std::string("/nonexistent/libx.so: plugin file does not exist"),
+                             refusal("/nonexistent/libx.so"));
+    }
+
+    void testNonSharedObjectIsRefused()
+    {
+        std::string m = refusal(testPluginFile("kvs", "notelf"));
+        CPPUNIT_ASSERT_MESSAGE(m, contains(m, "not a loadable shared object"));
+        CPPUNIT_ASSERT_MESSAGE(m, contains(m, "libjiffy-kvs-notelf.so"));
+    }
+
+    void testMissingEntrySymbolIsRefused()
+    {
+        std::string m = refusal(testPluginFile("kvs", "noentry"));
+        CPPUNIT_ASSERT_MESSAGE(m, contains(m, "not a Jiffy plugin: it does not export jiffy_plugin_query"));
+    }
+
+    void testForeignAbiMajorIsRefused()
+    {
+        std::string m = refusal(testPluginFile("kvs", "wrongabi"));
+        CPPUNIT_ASSERT_MESSAGE(m, contains(m, "built for plugin ABI 2.3, but this jiffyd speaks ABI 1.0"));
+    }
+
+    void testIncompleteTableIsRefused()
+    {
+        std::string m = refusal(testPluginFile("kvs", "incomplete"));
+        CPPUNIT_ASSERT_MESSAGE(m, contains(m, "kvs plugin incomplete lacks required functions: get, set, add"));
+    }
+
+    void testWrongKindIsRefused()
+    {
+        std::string m = refusal(pluginFile("db", "sqlite"), JIFFY_KIND_KVS);
+        CPPUNIT_ASSERT_MESSAGE(m, contains(m, "plugin sqlite is a db plugin, expected a kvs plugin"));
+    }
+
+    void testFailingCreateIsReported()
+    {
+        jiffy::test::PluginHarness h;
+        try {
+            h.kvs(testPluginFile("kvs", "createfails"), "{}");
+            CPPUNIT_FAIL("create() failure not reported");
+        } catch (const PluginLoadError& e) {
+            CPPUNIT_ASSERT_MESSAGE(e.message(), contains(e.message(), "kvs plugin createfails"));
+            CPPUNIT_ASSERT_MESSAGE(e.message(), contains(e.message(), "failed to start: cannot reach the backend at 127.0.0.1:1"));
+        }
+    }
+
+    void testLocateSearchesDirectoriesInOrder()
+    {
+        PluginLoader loader({"/nonexistent", JIFFY_TEST_TESTPLUGIN_DIR, JIFFY_TEST_PLUGIN_DIR});
+        CPPUNIT_ASSERT_EQUAL(testPluginFile("routes", "chello"), loader.locate(JIFFY_KIND_ROUTES, "chello", ""));
+        CPPUNIT_ASSERT_EQUAL(pluginFile("routes", "hello"), loader.locate(JIFFY_KIND_ROUTES, "hello", ""));
+        CPPUNIT_ASSERT_EQUAL(std::string("/base/dir/lib.so"), loader.locate(JIFFY_KIND_KVS, "dir/lib.so", "/base"));
+        CPPUNIT_ASSERT_EQUAL(std::string("/abs/x.so"), loader.locate(JIFFY_KIND_KVS, "/abs/x.so", "/base"));
+        CPPUNIT_ASSERT_THROW(loader.locate(JIFFY_KIND_DB, "nosuch", ""), PluginLoadError);
+    }
+
+    void testLibraryStaysLoadedWhileAnInstanceLives()
+    {
+        jiffy::test::PluginHarness h;
+        auto kvs = h.kvs(pluginFile("kvs", "standalone"), "{}");
+        // Nobody but the instance holds the library now.
+        std::weak_ptr<PluginLibrary> lib = h.loader().load(JIFFY_KIND_KVS, pluginFile("kvs", "standalone"), "");
+        CPPUNIT_ASSERT(!lib.expired());
+        kvs->set("k", "v");
+        CPPUNIT_ASSERT_EQUAL(std::string("v"), kvs->get("k").value_or("<none>"));
+        kvs.reset();
+        CPPUNIT_ASSERT(lib.expired());
+    }
+
+    void testScanListsPluginsAndRefusals()
+    {
+        PluginLoader loader({JIFFY_TEST_PLUGIN_DIR, JIFFY_TEST_TESTPLUGIN_DIR});
+        auto found = loader.scan();
+        int good = 0, refused = 0;
+        for (const auto& f : found) (f.library ? good : refused)++;
+        CPPUNIT_ASSERT(good >= 4);    // standalone, sqlite, hello, chello, createfails
+        CPPUNIT_ASSERT(refused >= 4); // notelf, noentry, wrongabi, incomplete
+    }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(PluginLoaderTest);
