@@ -1,0 +1,81 @@
+// Real servers for integration tests, each on a free loopback port in a
+// temporary directory, stopped (and cleaned up) when the object dies.
+// stop()/start() let a test take a backend down and bring it back on the
+// same port.
+#pragma once
+
+#include "support/ChildProcess.h"
+#include "support/TestSupport.h"
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace jiffy::test {
+
+/// True once something accepts TCP connections on host:port.
+bool waitForPort(const std::string& host, uint16_t port, int timeoutMs);
+
+/// A server process that listens on 127.0.0.1:port().
+class TcpServer {
+public:
+    using ArgsFn = std::function<std::vector<std::string>(uint16_t port, const std::string& dir)>;
+    /// `program` is run with `args(port, dir)`; `dir` is a fresh temp directory.
+    TcpServer(std::string program, ArgsFn args, std::string host = "127.0.0.1");
+    virtual ~TcpServer();
+    TcpServer(const TcpServer&) = delete;
+    TcpServer& operator=(const TcpServer&) = delete;
+
+    /// Starts the server and waits until it accepts connections (throws if not within 20 s).
+    virtual void start();
+    /// Stops it (SIGTERM, then SIGKILL after 10 s).
+    virtual void stop();
+    bool running() const { return proc_ != nullptr; }
+    uint16_t port() const { return port_; }
+    const std::string& host() const { return host_; }
+    std::string address() const { return host_ + ":" + std::to_string(port_); }
+    const std::string& dir() const { return dir_.path(); }
+    std::string log() const { return proc_ ? proc_->log() : readLog(); }
+
+protected:
+    std::string readLog() const;
+
+    std::string program_;
+    ArgsFn args_;
+    std::string host_;
+    uint16_t port_;
+    TempDir dir_;
+    std::unique_ptr<ChildProcess> proc_;
+};
+
+/// redis-server without persistence.
+class RedisServer : public TcpServer {
+public:
+    RedisServer();
+};
+
+/// memcached (run as user memcache, which it needs when started by root).
+class MemcachedServer : public TcpServer {
+public:
+    MemcachedServer();
+};
+
+/// A PostgreSQL 15 cluster made with initdb in a temp directory (owned by
+/// the postgres user, as PostgreSQL refuses root), trust authentication,
+/// user "postgres", and a database `database()` created at first start.
+class PostgresServer : public TcpServer {
+public:
+    PostgresServer();
+    ~PostgresServer() override;
+    void start() override;
+    void stop() override;
+    std::string database() const { return "jiffy_test"; }
+    /// JSON object text for jiffy's `database` key pointing at this server.
+    std::string databaseConfig() const;
+
+private:
+    bool initialized_ = false;
+};
+
+} // namespace jiffy::test
