@@ -4,6 +4,7 @@
 #pragma once
 
 #include "plugins/KvsInstance.h"
+#include "support/TestServers.h"
 #include "support/TestSupport.h"
 
 #include <cppunit/extensions/HelperMacros.h>
@@ -36,6 +37,8 @@ class KvsConformanceTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(test250ByteKeyWorksAnd251IsInvalid);
     CPPUNIT_TEST(testBinaryKeyWorks);
     CPPUNIT_TEST(testHealthIsOk);
+    CPPUNIT_TEST(testServerDownIsUnavailableWithoutHanging);
+    CPPUNIT_TEST(testRecoversAfterServerRestart);
     CPPUNIT_TEST_SUITE_END_ABSTRACT();
 
 public:
@@ -65,6 +68,8 @@ public:
     void test250ByteKeyWorksAnd251IsInvalid();
     void testBinaryKeyWorks();
     void testHealthIsOk();
+    void testServerDownIsUnavailableWithoutHanging();
+    void testRecoversAfterServerRestart();
 
 protected:
     /// Makes a fresh instance of the store under test.
@@ -74,6 +79,12 @@ protected:
     /// How long to wait for an expiry of `ttlMs` to be visible (stores with
     /// second granularity round up).
     virtual int expiryWaitMs(int ttlMs) const { return ttlMs + 300; }
+    /// The backend server, for the down/restart tests; nullptr for an
+    /// in-process store (those tests then have nothing to check).
+    virtual jiffy::test::TcpServer* server() { return nullptr; }
+    /// False for a store that cannot expire keys (e.g. sluggo without our
+    /// extensions): the TTL tests then check that a TTL is refused instead.
+    virtual bool supportsTtl() const { return true; }
     /// Status of a raw call, for tests that check exact codes.
     jiffy_status statusOfGet(const std::string& k);
 
