@@ -7,6 +7,7 @@
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/UTF8String.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <istream>
 
@@ -60,6 +61,21 @@ bool Dispatcher::readBody(Poco::Net::HTTPServerRequest& req, std::string& body)
     return true;
 }
 
+void Dispatcher::discardBody(Poco::Net::HTTPServerRequest& req, int64_t announced)
+{
+    // Reading what the client is still sending lets it see the 413 instead
+    // of a reset connection; beyond a few times the limit we stop and close.
+    const int64_t cap = std::max<int64_t>(limits_.maxBodyBytes * 4, 1 << 20);
+    if (announced > cap) return;
+    std::istream& in = req.stream();
+    char buf[8192];
+    int64_t total = 0;
+    while (in && total <= cap) {
+        in.read(buf, sizeof buf);
+        total += in.gcount();
+    }
+}
+
 void Dispatcher::serve(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp)
 {
     uint64_t n = served_.fetch_add(1, std::memory_order_relaxed) + 1;
@@ -69,6 +85,7 @@ void Dispatcher::serve(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerR
     try {
         // An announced body over the limit is refused before any other work.
         if (req.hasContentLength() && req.getContentLength64() > limits_.maxBodyBytes) {
+            discardBody(req, req.getContentLength64());
             resp.setKeepAlive(false);
             return sendError(resp, 413,
                              "request body exceeds the limit of " + std::to_string(limits_.maxBodyBytes) + " bytes",
@@ -97,6 +114,7 @@ void Dispatcher::serve(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerR
 
         std::string body;
         if (!readBody(req, body)) {
+            discardBody(req, -1);
             resp.setKeepAlive(false);
             return sendError(resp, 413,
                              "request body exceeds the limit of " + std::to_string(limits_.maxBodyBytes) + " bytes",

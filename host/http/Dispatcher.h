@@ -54,6 +54,8 @@ private:
     void sendError(Poco::Net::HTTPServerResponse& resp, int status, const std::string& message,
                    const std::string& requestId);
     bool readBody(Poco::Net::HTTPServerRequest& req, std::string& body);
+    /// Reads and drops the rest of an oversized body (up to a cap), so the client sees the 413.
+    void discardBody(Poco::Net::HTTPServerRequest& req, int64_t announced);
 
     Router& router_;
     Limits limits_;

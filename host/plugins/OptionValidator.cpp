@@ -38,17 +38,23 @@ std::string checkType(int32_t type, Poco::Dynamic::Var& v, const Config& cfg)
         if (!v.isString()) return "expected \"host:port\", got " + describeJson(v);
         return parseAddress(v.convert<std::string>(), a, why) ? "" : why;
     case JIFFY_OPT_STRING_LIST:
-    case JIFFY_OPT_ADDRESS_LIST: {
-        const char* what = type == JIFFY_OPT_STRING_LIST ? "an array of strings" : "an array of \"host:port\"";
+    case JIFFY_OPT_ADDRESS_LIST:
+    case JIFFY_OPT_PATH_LIST: {
+        const char* what = type == JIFFY_OPT_ADDRESS_LIST ? "an array of \"host:port\""
+                           : type == JIFFY_OPT_PATH_LIST  ? "an array of file paths"
+                                                          : "an array of strings";
         if (!isArray(v)) return std::string("expected ") + what + ", got " + describeJson(v);
         auto arr = v.extract<Poco::JSON::Array::Ptr>();
+        Poco::JSON::Array::Ptr copy = new Poco::JSON::Array;
         for (unsigned i = 0; i < arr->size(); ++i) {
             Poco::Dynamic::Var item = arr->get(i);
             if (!item.isString())
                 return "[" + std::to_string(i) + "]: expected a string, got " + describeJson(item);
             if (type == JIFFY_OPT_ADDRESS_LIST && !parseAddress(item.convert<std::string>(), a, why))
                 return "[" + std::to_string(i) + "]: " + why;
+            copy->add(type == JIFFY_OPT_PATH_LIST ? cfg.resolvePath(item.convert<std::string>()) : item.convert<std::string>());
         }
+        v = copy;
         return "";
     }
     default:

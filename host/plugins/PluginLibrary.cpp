@@ -29,6 +29,7 @@ const char* optionTypeName(int32_t type)
     case JIFFY_OPT_ADDRESS: return "\"host:port\"";
     case JIFFY_OPT_ADDRESS_LIST: return "array of \"host:port\"";
     case JIFFY_OPT_PATH: return "file path";
+    case JIFFY_OPT_PATH_LIST: return "array of file paths";
     default: return "any";
     }
 }

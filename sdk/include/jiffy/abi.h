@@ -542,8 +542,9 @@ enum {
     JIFFY_OPT_ANY = 7,
     JIFFY_OPT_ADDRESS = 8,      /**< string "host:port"; the host checks the form */
     JIFFY_OPT_ADDRESS_LIST = 9, /**< array of "host:port" strings */
-    JIFFY_OPT_PATH = 10         /**< file path; the host makes a relative path absolute against the
+    JIFFY_OPT_PATH = 10,        /**< file path; the host makes a relative path absolute against the
                                      config file's directory (values starting with ':' are left alone) */
+    JIFFY_OPT_PATH_LIST = 11    /**< array of file paths, each resolved as JIFFY_OPT_PATH */
 };
 
 /**

@@ -502,7 +502,8 @@ template <class T>
 struct Instance {
     Host host;
     T impl;
-    Instance(const Host& h, std::string_view config) : host(h), impl(h, config) {}
+    // impl gets the stored host, so a plugin may keep a reference to it.
+    Instance(const Host& h, std::string_view config) : host(h), impl(host, config) {}
 };
 
 template <class T>

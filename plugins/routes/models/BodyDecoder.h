@@ -1,0 +1,25 @@
+// Turns a request body into one value per stored property of an entity,
+// with jiffy's decoding rules (keys match case-insensitively, unknown keys
+// are ignored, id/href are ignored) and stricter checks: wrong JSON type,
+// out-of-range number or missing required field → BadRequest naming the field.
+#pragma once
+
+#include "Model.h"
+
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace jiffy::models {
+
+class BadRequest : public std::invalid_argument {
+public:
+    using std::invalid_argument::invalid_argument;
+};
+
+/// One value per property of `e` (no_db properties get a null placeholder);
+/// absent optional fields are null, absent fields with a default take it.
+std::vector<Scalar> decodeBody(const Entity& e, std::string_view body);
+
+} // namespace jiffy::models

@@ -1,0 +1,216 @@
+#include "EntityService.h"
+
+#include "BodyDecoder.h"
+#include "JsonWriter.h"
+
+#include <limits>
+
+namespace jiffy::models {
+
+EntityService::EntityService(const jiffy::Host& host, const Entity& entity, const Sql& sql)
+    : host_(host), e_(entity), sql_(sql), hrefPrefix_("/" + entity.table + "/")
+{
+    columns_ = Sql::quote("id");
+    std::string insertCols, insertVals, sets;
+    size_t n = 0;
+    for (size_t i = 0; i < e_.properties.size(); ++i) {
+        const Property& p = e_.properties[i];
+        if (p.noDb) continue;
+        stored_.push_back(i);
+        ++n;
+        columns_ += ", " + Sql::quote(p.column);
+        insertCols += (n > 1 ? ", " : "") + Sql::quote(p.column);
+        insertVals += (n > 1 ? ", " : "") + sql_.ph(n);
+        sets += (n > 1 ? ", " : "") + Sql::quote(p.column) + " = " + sql_.ph(n);
+    }
+    const std::string t = Sql::quote(e_.table);
+    selectAll_ = "SELECT " + columns_ + " FROM " + t;
+    selectById_ = selectAll_ + " WHERE " + Sql::quote("id") + " = " + sql_.ph(1);
+    insert_ = n ? "INSERT INTO " + t + " (" + insertCols + ") VALUES (" + insertVals + ") RETURNING " + columns_
+                : "INSERT INTO " + t + " DEFAULT VALUES RETURNING " + columns_;
+    update_ = n ? "UPDATE " + t + " SET " + sets + " WHERE " + Sql::quote("id") + " = " + sql_.ph(n + 1) + " RETURNING " +
+                      columns_
+                : selectById_;
+    delete_ = "DELETE FROM " + t + " WHERE " + Sql::quote("id") + " = " + sql_.ph(1);
+    count_ = "SELECT count(*) FROM " + t;
+}
+
+Kind EntityService::columnKind(const std::string& column) const
+{
+    if (column == "id") return Kind::Int;
+    int i = e_.propertyByColumn(column);
+    return i < 0 ? Kind::String : e_.properties[static_cast<size_t>(i)].kind;
+}
+
+Reply EntityService::notFound(int64_t id) const
+{
+    return {404, "application/json", "{\"error\":" + JsonWriter::quote(e_.table + " " + std::to_string(id) + " not found") + "}"};
+}
+
+std::string EntityService::where(const std::vector<Condition>& conds, std::vector<jiffy::Value>& params) const
+{
+    std::string sql;
+    for (const Condition& c : conds) {
+        params.push_back(Sql::bind(c.value));
+        sql += (sql.empty() ? " WHERE " : " AND ") + Sql::quote(c.column) + " " + opSql(c.op) + " " +
+               sql_.ph(params.size());
+        if (c.op == Op::Like) sql += " ESCAPE '\\'";
+    }
+    return sql;
+}
+
+void EntityService::rowJson(const jiffy::ValuesView& row, std::string_view base, JsonWriter& w) const
+{
+    int64_t id = row.getInt(0);
+    w.beginObject().key("id").integer(id);
+    std::string href(base);
+    href += hrefPrefix_;
+    href += std::to_string(id);
+    w.key("href").string(href);
+    size_t col = 1;
+    for (const Property& p : e_.properties) {
+        if (p.noDb) {
+            w.key(p.column);
+            switch (p.kind) {
+            case Kind::String: w.string(""); break;
+            case Kind::Bool: w.boolean(false); break;
+            case Kind::Int: w.integer(0); break;
+            case Kind::Float: w.number(0); break;
+            }
+            continue;
+        }
+        const jiffy_value& v = row[col++];
+        bool null = v.type == JIFFY_TYPE_NULL;
+        if (null && !p.required) continue; // Go's omitempty on a nil pointer
+        w.key(p.column);
+        switch (p.kind) {
+        case Kind::String: w.string(null ? std::string_view() : std::string_view(v.data ? v.data : "", v.size)); break;
+        case Kind::Bool: w.boolean(!null && v.i != 0); break;
+        case Kind::Int: w.integer(null ? 0 : (v.type == JIFFY_TYPE_DOUBLE ? static_cast<int64_t>(v.d) : v.i)); break;
+        case Kind::Float: w.number(null ? 0 : (v.type == JIFFY_TYPE_INT ? static_cast<double>(v.i) : v.d)); break;
+        }
+    }
+    w.endObject();
+}
+
+size_t EntityService::rows(const std::string& sql, const std::vector<jiffy::Value>& params, std::string_view base,
+                           JsonWriter& w) const
+{
+    size_t n = 0;
+    host_.execute(sql, params, [&](const jiffy::ValuesView& row) {
+        rowJson(row, base, w);
+        ++n;
+    });
+    return n;
+}
+
+Reply EntityService::list(const std::vector<Condition>& conds, const Commands& cmds, std::string_view base) const
+{
+    std::vector<jiffy::Value> params;
+    std::string filter = where(conds, params);
+    if (cmds.count) {
+        int64_t count = 0;
+        host_.execute(count_ + filter, params, [&](const jiffy::ValuesView& r) { count = r.getInt(0); });
+        return {200, "application/text", std::to_string(count)};
+    }
+    std::string sql = selectAll_ + filter + " ORDER BY " + Sql::quote(cmds.orderBy) + (cmds.desc ? " DESC" : " ASC");
+    if (cmds.orderBy != "id") sql += ", " + Sql::quote("id") + " ASC";
+    if (cmds.limit || cmds.offset) {
+        params.emplace_back(static_cast<long long>(cmds.limit.value_or(std::numeric_limits<int64_t>::max())));
+        sql += " LIMIT " + sql_.ph(params.size());
+        params.emplace_back(static_cast<long long>(cmds.offset.value_or(0)));
+        sql += " OFFSET " + sql_.ph(params.size());
+    }
+    JsonWriter w;
+    w.beginArray();
+    rows(sql, params, base, w);
+    w.endArray();
+    return {200, "application/json", w.take()};
+}
+
+Reply EntityService::first(const std::vector<Condition>& conds, std::string_view base, const std::string& notFound,
+                           int status) const
+{
+    std::vector<jiffy::Value> params;
+    std::string sql = selectAll_ + where(conds, params) + " ORDER BY " + Sql::quote("id") + " ASC LIMIT 1";
+    JsonWriter w;
+    if (rows(sql, params, base, w) == 0)
+        return {404, "application/json", "{\"error\":" + JsonWriter::quote(notFound) + "}"};
+    return {status, "application/json", w.take()};
+}
+
+Reply EntityService::get(int64_t id, std::string_view base) const
+{
+    JsonWriter w;
+    if (rows(selectById_, {static_cast<long long>(id)}, base, w) == 0) return notFound(id);
+    return {201, "application/json", w.take()};
+}
+
+Reply EntityService::writeReply(const std::string& sql, std::vector<Scalar> values, std::optional<int64_t> id,
+                                std::string_view base, int status) const
+{
+    std::vector<jiffy::Value> params;
+    params.reserve(stored_.size() + 1);
+    for (size_t i : stored_) params.push_back(Sql::bind(values[i]));
+    if (id) params.emplace_back(static_cast<long long>(*id));
+    JsonWriter w;
+    size_t n = 0;
+    try {
+        n = rows(sql, params, base, w);
+    } catch (const jiffy::Error& err) {
+        std::string msg = err.what();
+        size_t cut = msg.find(" (in: ");
+        if (cut != std::string::npos) msg.erase(cut);
+        if (err.status() == JIFFY_CONFLICT) return {409, "application/json", "{\"error\":" + JsonWriter::quote(e_.table + ": " + msg) + "}"};
+        if (err.status() == JIFFY_INVALID) return {400, "application/json", "{\"error\":" + JsonWriter::quote(e_.table + ": " + msg) + "}"};
+        throw;
+    }
+    if (n == 0) return notFound(id.value_or(0));
+    return {status, "application/json", w.take()};
+}
+
+Reply EntityService::create(std::string_view body, std::string_view base) const
+{
+    return writeReply(insert_, decodeBody(e_, body), std::nullopt, base, 201);
+}
+
+Reply EntityService::update(int64_t id, std::string_view body, std::string_view base) const
+{
+    return writeReply(update_, decodeBody(e_, body), id, base, 201);
+}
+
+Reply EntityService::remove(int64_t id) const
+{
+    jiffy::ExecResult r;
+    try {
+        r = host_.execute(delete_, {static_cast<long long>(id)});
+    } catch (const jiffy::Error& err) {
+        if (err.status() != JIFFY_CONFLICT) throw;
+        return {409, "application/json",
+                "{\"error\":" + JsonWriter::quote(e_.table + " " + std::to_string(id) + " is still referenced: " + err.what()) + "}"};
+    }
+    if (r.rowsAffected == 0) return notFound(id);
+    return {202, "application/json", ""};
+}
+
+std::optional<Scalar> EntityService::columnValue(int64_t id, const std::string& column) const
+{
+    std::optional<Scalar> out;
+    Kind kind = columnKind(column);
+    host_.execute("SELECT " + Sql::quote(column) + " FROM " + Sql::quote(e_.table) + " WHERE " + Sql::quote("id") +
+                      " = " + sql_.ph(1),
+                  {static_cast<long long>(id)}, [&](const jiffy::ValuesView& r) {
+                      Scalar s;
+                      s.kind = kind;
+                      const jiffy_value& v = r[0];
+                      s.isNull = v.type == JIFFY_TYPE_NULL;
+                      s.s = std::string(r.getText(0));
+                      s.i = v.i;
+                      s.b = v.i != 0;
+                      s.d = v.type == JIFFY_TYPE_INT ? static_cast<double>(v.i) : v.d;
+                      out = s;
+                  });
+    return out;
+}
+
+} // namespace jiffy::models

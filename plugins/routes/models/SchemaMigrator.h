@@ -1,0 +1,48 @@
+// Creates the tables of a model on first start and migrates them on later
+// starts, in one transaction: new entity → new table, new field → added
+// column, new index → created. A change that could lose or invent data
+// (a removed required column, a changed type, a required field without a
+// default added to an existing table) is refused with a ModelError naming
+// what to do; nothing is applied then.
+#pragma once
+
+#include "Model.h"
+#include "Sql.h"
+
+#include <jiffy/plugin.hpp>
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace jiffy::models {
+
+class SchemaMigrator {
+public:
+    SchemaMigrator(const jiffy::Host& host, const Model& model, const Sql& sql);
+
+    /// Brings the database in line with the model; returns what was done
+    /// (for the log); throws ModelError when a change is unsafe.
+    std::vector<std::string> migrate();
+
+    /// Entities ordered so that every foreign-key target comes first.
+    static std::vector<size_t> creationOrder(const Model& model);
+
+private:
+    using Meta = std::map<std::string, std::map<std::string, std::string>>;
+    Meta loadMeta(jiffy::Transaction& txn);
+    std::vector<std::string> existingColumns(jiffy::Transaction& txn, const std::string& table);
+    void createTable(jiffy::Transaction& txn, const Entity& e);
+    void alterTable(jiffy::Transaction& txn, const Entity& e, const std::vector<std::string>& columns,
+                    const std::map<std::string, std::string>& meta);
+    void createIndexes(jiffy::Transaction& txn, const Entity& e);
+    void recordColumn(jiffy::Transaction& txn, const Entity& e, const Property& p, bool replace);
+
+    jiffy::Host host_; // a copy: two pointers, valid for the life of the instance
+    const Model& model_;
+    const Sql& sql_;
+    std::vector<std::string> done_;
+    std::vector<std::string> problems_;
+};
+
+} // namespace jiffy::models

@@ -1,0 +1,105 @@
+// The REST API that the models plugin serves from jiffy model files, driven
+// over HTTP against a real jiffyd. Derived fixtures pick the database
+// (SQLite file, PostgreSQL server); every test gets a fresh database.
+#pragma once
+
+#include "support/ChildProcess.h"
+#include "support/TestSupport.h"
+
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+class ModelsApiTest : public CppUnit::TestFixture {
+    CPPUNIT_TEST_SUITE(ModelsApiTest);
+    CPPUNIT_TEST(testCrudRoundTrip);
+    CPPUNIT_TEST(testListsHaveHrefsWithTheEntitySegment);
+    CPPUNIT_TEST(testEmptyListIsAnArray);
+    CPPUNIT_TEST(testCountIsBareText);
+    CPPUNIT_TEST(testCommandsPageAndOrder);
+    CPPUNIT_TEST(testEveryFilterOperator);
+    CPPUNIT_TEST(testFilterFollowedByCommands);
+    CPPUNIT_TEST(testOperatorNotSelectableIs400);
+    CPPUNIT_TEST(testHasManyRelation);
+    CPPUNIT_TEST(testBelongsToAndHasOneRelations);
+    CPPUNIT_TEST(testMissingEntityIs404);
+    CPPUNIT_TEST(testUniqueViolationIs409);
+    CPPUNIT_TEST(testForeignKeyViolationIs409);
+    CPPUNIT_TEST(testMissingRequiredFieldIs400NamingIt);
+    CPPUNIT_TEST(testWrongJsonTypeIs400NamingIt);
+    CPPUNIT_TEST(testMalformedJsonIs400);
+    CPPUNIT_TEST(testBodyOverLimitIs413);
+    CPPUNIT_TEST(testUnknownKeysAreIgnored);
+    CPPUNIT_TEST(testOptionalNullFieldsAreOmitted);
+    CPPUNIT_TEST(testInjectionAttemptsAreHarmless);
+    CPPUNIT_TEST(testConcurrentWritersLoseNothing);
+    CPPUNIT_TEST(testMigrationAddsColumnsAndTablesAndKeepsData);
+    CPPUNIT_TEST(testUnsafeMigrationIsRefusedAndNothingApplied);
+    CPPUNIT_TEST(testInactiveEntityIsNotServed);
+    CPPUNIT_TEST(testIdStartAndNoDbField);
+    CPPUNIT_TEST(testOpenApiDescribesTheRoutes);
+    CPPUNIT_TEST(testRouteErrors);
+    CPPUNIT_TEST_SUITE_END_ABSTRACT();
+
+public:
+    void setUp() override;
+    void tearDown() override;
+
+    void testCrudRoundTrip();
+    void testListsHaveHrefsWithTheEntitySegment();
+    void testEmptyListIsAnArray();
+    void testCountIsBareText();
+    void testCommandsPageAndOrder();
+    void testEveryFilterOperator();
+    void testFilterFollowedByCommands();
+    void testOperatorNotSelectableIs400();
+    void testHasManyRelation();
+    void testBelongsToAndHasOneRelations();
+    void testMissingEntityIs404();
+    void testUniqueViolationIs409();
+    void testForeignKeyViolationIs409();
+    void testMissingRequiredFieldIs400NamingIt();
+    void testWrongJsonTypeIs400NamingIt();
+    void testMalformedJsonIs400();
+    void testBodyOverLimitIs413();
+    void testUnknownKeysAreIgnored();
+    void testOptionalNullFieldsAreOmitted();
+    void testInjectionAttemptsAreHarmless();
+    void testConcurrentWritersLoseNothing();
+    void testMigrationAddsColumnsAndTablesAndKeepsData();
+    void testUnsafeMigrationIsRefusedAndNothingApplied();
+    void testInactiveEntityIsNotServed();
+    void testIdStartAndNoDbField();
+    void testOpenApiDescribesTheRoutes();
+    void testRouteErrors();
+
+protected:
+    /// jiffy's `database` object (JSON) for a fresh, empty database.
+    virtual std::string freshDatabase() = 0;
+
+    /// Starts jiffyd serving `models` (paths under tests/data/models or config/models);
+    /// `extra` is added to the config object. Waits for /healthz.
+    void start(const std::vector<std::string>& models, const std::string& extra = "");
+    /// Runs jiffyd until it exits (for start-up failures); returns its exit code.
+    int startExpectingFailure(const std::vector<std::string>& models, std::string& log);
+    void stop();
+
+    jiffy::test::HttpResult get(const std::string& path);
+    jiffy::test::HttpResult post(const std::string& path, const std::string& body);
+    jiffy::test::HttpResult put(const std::string& path, const std::string& body);
+    jiffy::test::HttpResult del(const std::string& path);
+    /// POST that must answer 201; returns the new id.
+    int64_t create(const std::string& path, const std::string& body);
+    std::string base() const { return "http://127.0.0.1:" + std::to_string(port_); }
+
+    jiffy::test::TempDir dir_;
+    std::string database_;
+    uint16_t port_ = 0;
+    int runs_ = 0;
+    std::unique_ptr<jiffy::test::ChildProcess> proc_;
+
+private:
+    std::string writeConfig(const std::vector<std::string>& models, const std::string& extra);
+};
