@@ -1,13 +1,14 @@
 // The URL query language (commands, static filters), request-body decoding
 // and Go-compatible JSON output, as tables of good and bad inputs.
 #include "BodyDecoder.h"
-#include "JsonWriter.h"
+#include <jiffy/json.hpp>
 #include "ModelParser.h"
 #include "Query.h"
 
 #include <cppunit/extensions/HelperMacros.h>
 
 using namespace jiffy::models;
+using jiffy::JsonWriter;
 
 namespace {
 

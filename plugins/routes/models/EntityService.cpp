@@ -1,7 +1,7 @@
 #include "EntityService.h"
 
 #include "BodyDecoder.h"
-#include "JsonWriter.h"
+#include <jiffy/json.hpp>
 
 #include <limits>
 

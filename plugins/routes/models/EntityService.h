@@ -8,6 +8,7 @@
 #include "Query.h"
 #include "Sql.h"
 
+#include <jiffy/json.hpp>
 #include <jiffy/plugin.hpp>
 
 #include <optional>
@@ -17,7 +18,7 @@
 
 namespace jiffy::models {
 
-class JsonWriter;
+using jiffy::JsonWriter;
 
 /// What a handler answers.
 struct Reply {

@@ -5,7 +5,7 @@
 // host's authorization layer uses.
 #include "BodyDecoder.h"
 #include "EntityService.h"
-#include "JsonWriter.h"
+#include <jiffy/json.hpp>
 #include "ModelParser.h"
 #include "OpenApi.h"
 #include "RouteTable.h"
