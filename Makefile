@@ -27,6 +27,7 @@ build: configure
 run: build
 	@mkdir -p $(BUILD)/run
 	@echo "== jiffyd --config $(CONFIG) (data in $(BUILD)/run; Ctrl-C stops)"
+	@JIFFY_DATA_DIR=$(abspath $(BUILD)/run) $(BUILD)/bin/jiffyd --config $(CONFIG) --generate-keys
 	@JIFFY_DATA_DIR=$(abspath $(BUILD)/run) $(BUILD)/bin/jiffyd --config $(CONFIG)
 
 test: build

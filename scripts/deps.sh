@@ -8,11 +8,11 @@ PACKAGES=(
   # build
   cmake make g++ pkg-config
   libpoco-dev libboost-dev libcppunit-dev libsqlite3-dev libssl-dev
-  libpq-dev libmemcached-dev
+  libpq-dev libmemcached-dev libargon2-dev libcrypt-dev openssl
   # servers the integration tests start on loopback
   redis-server memcached postgresql-15
   # tools used by tests and scripts
-  curl procps
+  curl procps sqlite3
 )
 
 missing=()

@@ -1,6 +1,8 @@
 #include "app/JiffyServer.h"
 
 #include "app/Version.h"
+#include "auth/AuthService.h"
+#include "auth/JwtService.h"
 #include "cache/CacheBus.h"
 #include "config/ConfigLoader.h"
 #include "http/BuiltinRoutes.h"
@@ -49,6 +51,10 @@ void JiffyServer::defineOptions(Poco::Util::OptionSet& options)
                                        "(needs --yes-destroy-all-data)").required(false).repeatable(false));
     options.addOption(Option("yes-destroy-all-data", "", "confirm --dr").required(false).repeatable(false));
     options.addOption(Option("rs", "", "rebuild the authorizations of group Super").required(false).repeatable(false));
+    options.addOption(Option("generate-keys", "", "create the JWT key pair the config names for jwt_sign_method "
+                                                  "if it does not exist yet, then exit").required(false).repeatable(false));
+    options.addOption(Option("set-password", "", "set the password of the user with email EMAIL (read from stdin), "
+                                                 "then exit").required(false).repeatable(false).argument("EMAIL"));
     options.addOption(Option("check-config", "", "validate the configuration and the plugins' options, then exit")
                           .required(false).repeatable(false));
     options.addOption(Option("list-plugins", "", "list the plugins found (name, kind, version, ABI, file) and exit")
@@ -66,6 +72,8 @@ void JiffyServer::handleOption(const std::string& name, const std::string& value
     else if (name == "dr") destructiveReset_ = true;
     else if (name == "yes-destroy-all-data") confirmReset_ = true;
     else if (name == "rs") rebuildSuper_ = true;
+    else if (name == "generate-keys") generateKeys_ = true;
+    else if (name == "set-password") setPasswordFor_ = value;
     else if (name == "check-config") checkOnly_ = true;
     else if (name == "list-plugins") listPlugins_ = true;
     else if (name == "version") showVersion_ = true;
@@ -196,6 +204,16 @@ int JiffyServer::main(const std::vector<std::string>&)
         std::cerr << "--dr drops every table and all their data; add --yes-destroy-all-data to confirm\n";
         return kExitUsage;
     }
+    if (generateKeys_) {
+        try {
+            for (const auto& f : auth::JwtService::generateMissingKeys(cfg)) std::cout << "wrote " << f << "\n";
+            return EXIT_OK;
+        } catch (const Poco::Exception& e) {
+            std::cerr << e.displayText() << "\n";
+            return kExitConfig;
+        }
+    }
+    if (destructiveReset_ || !setPasswordFor_.empty()) return maintenance(cfg);
     if (checkOnly_) {
         try {
             PluginLoader loader(PluginLoader::defaultSearchDirs(cfg.pluginsDir));
@@ -212,6 +230,36 @@ int JiffyServer::main(const std::vector<std::string>&)
         return EXIT_OK;
     }
     return serve(cfg);
+}
+
+int JiffyServer::maintenance(Config& cfg)
+{
+    Poco::Logger& log = Poco::Logger::get("jiffyd");
+    Config dbOnly = cfg;
+    dbOnly.routes.clear();
+    HostServices services;
+    services.config = &dbOnly;
+    PluginLoader loader(PluginLoader::defaultSearchDirs(cfg.pluginsDir));
+    PluginRegistry registry(dbOnly, loader, services);
+    try {
+        std::vector<std::string> warnings;
+        registry.start(warnings);
+        if (destructiveReset_) {
+            auth::AuthService::destructiveReset(*registry.db());
+            return EXIT_OK;
+        }
+        std::string password;
+        std::getline(std::cin, password);
+        auth::AuthService::setPassword(cfg, *registry.db(), setPasswordFor_, password);
+        std::cout << "password of " << setPasswordFor_ << " changed\n";
+        return EXIT_OK;
+    } catch (const ConfigError& e) {
+        log.fatal(e.message());
+        return kExitConfig;
+    } catch (const Poco::Exception& e) {
+        log.fatal(e.displayText());
+        return kExitSoftware;
+    }
 }
 
 int JiffyServer::serve(Config& cfg)
@@ -244,9 +292,23 @@ int JiffyServer::serve(Config& cfg)
     limits.maxBodyBytes = cfg.http.maxBodyBytes;
     limits.tls = cfg.env == "prod";
     Dispatcher dispatcher(router, limits, &metrics);
+    std::unique_ptr<auth::AuthService> authService;
     try {
+        if (cfg.auth.enabled) {
+            authService = std::make_unique<auth::AuthService>(cfg, *registry.db(), cache);
+            authService->addRoutes(router);
+        } else {
+            log.warning("auth.enabled is false: every route is served without authentication");
+        }
         addPluginRoutes(router, registry);
         addBuiltinRoutes(router, registry, dispatcher, metrics, JIFFY_VERSION);
+        if (authService) {
+            authService->bootstrap(router, rebuildSuper_);
+            dispatcher.setGate(authService->gate());
+        }
+    } catch (const Poco::Exception& e) {
+        log.fatal("cannot start: %s", e.displayText());
+        return kExitConfig;
     } catch (const std::exception& e) {
         log.fatal("cannot build the route table: %s", std::string(e.what()));
         return kExitConfig;
@@ -267,6 +329,7 @@ int JiffyServer::serve(Config& cfg)
     log.information("shutting down: draining in-flight requests");
     int left = http.drain();
     if (left > 0) log.warning("%d connections were still open after the drain timeout", left);
+    authService.reset();
     registry.stop();
     log.information("shutdown complete");
     return EXIT_OK;

@@ -29,12 +29,15 @@ private:
     void setupLogging(const Config& cfg);
     int listPlugins(const Config& cfg);
     int serve(Config& cfg);
+    /// The one-shot maintenance modes (-dr, --set-password) that need only the database.
+    int maintenance(Config& cfg);
     void printHelp();
 
     std::string configFile_;
     bool dev_ = false, prod_ = false;
     bool checkOnly_ = false, listPlugins_ = false, showVersion_ = false, showHelp_ = false;
-    bool destructiveReset_ = false, rebuildSuper_ = false, confirmReset_ = false;
+    bool destructiveReset_ = false, rebuildSuper_ = false, confirmReset_ = false, generateKeys_ = false;
+    std::string setPasswordFor_;
     bool stop_ = false;
     int exitCode_ = 0;
 };

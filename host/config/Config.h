@@ -63,6 +63,24 @@ struct HttpConfig {
     int drainTimeoutMs = 10000;       ///< how long SIGTERM waits for in-flight requests
 };
 
+/// Our `auth` object: users, passwords, tokens and login throttling.
+struct AuthConfig {
+    bool enabled = true;              ///< false: every route is open (a loud warning at start)
+    bool openRegistration = true;     ///< POST /usr without a token (jiffy's behaviour)
+    std::string passwordHash = "bcrypt"; ///< "bcrypt" or "argon2id" for new hashes
+    int bcryptCost = 12;              ///< 10-16
+    int argon2TimeCost = 2;           ///< OWASP: t=2, m=19 MiB, p=1
+    int argon2MemoryKiB = 19456;
+    int argon2Parallelism = 1;
+    int loginMaxFailures = 5;         ///< failed logins per email before a lockout
+    int loginMaxFailuresPerAddress = 30; ///< failed logins per client address before a lockout
+    int loginWindowS = 300;           ///< failures older than this are forgotten
+    int loginLockoutS = 300;          ///< how long a lockout lasts (429 with Retry-After)
+    int tokenLeewayS = 30;            ///< clock skew accepted on exp/nbf/iat
+    int tokenCacheSize = 10000;       ///< verified tokens kept (by their bytes) until they expire
+    int cacheRefreshS = 5;            ///< reload users and grants this often (other instances' changes)
+};
+
 /// One entry of jiffy's `service_activations`.
 struct ServiceActivation {
     std::string serviceName;
@@ -86,6 +104,7 @@ struct Config {
     KvsConfig kvs;
     LoggingConfig logging;
     HttpConfig http;
+    AuthConfig auth;
 
     std::string certFile, keyFile;
     std::map<std::string, std::string> jwtKeyFiles; ///< e.g. "ecdsa384_priv_key_file" -> path

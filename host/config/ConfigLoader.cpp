@@ -223,6 +223,31 @@ void readHttp(FieldReader& root, Config& cfg, std::vector<ConfigIssue>& issues)
     for (const auto& k : r.unreadKeys()) cfg.warnings.push_back(r.pathOf(k) + ": unknown key, ignored");
 }
 
+void readAuth(FieldReader& root, Config& cfg, std::vector<ConfigIssue>& issues)
+{
+    Poco::JSON::Object::Ptr obj = root.readObject("auth");
+    if (!obj) return;
+    FieldReader r(obj, "auth", issues);
+    AuthConfig& a = cfg.auth;
+    r.readBool("enabled", a.enabled);
+    r.readBool("open_registration", a.openRegistration);
+    r.readString("password_hash", a.passwordHash);
+    if (a.passwordHash != "bcrypt" && a.passwordHash != "argon2id")
+        r.issue("password_hash", "expected \"bcrypt\" or \"argon2id\", got \"" + a.passwordHash + "\"");
+    r.readInt("bcrypt_cost", a.bcryptCost, 10, 16);
+    r.readInt("argon2_time_cost", a.argon2TimeCost, 1, 100);
+    r.readInt("argon2_memory_kib", a.argon2MemoryKiB, 8192, 4 * 1024 * 1024);
+    r.readInt("argon2_parallelism", a.argon2Parallelism, 1, 64);
+    r.readInt("login_max_failures", a.loginMaxFailures, 1, 1000);
+    r.readInt("login_max_failures_per_address", a.loginMaxFailuresPerAddress, 1, 100000);
+    r.readInt("login_window_s", a.loginWindowS, 1, 86400);
+    r.readInt("login_lockout_s", a.loginLockoutS, 1, 86400);
+    r.readInt("token_leeway_s", a.tokenLeewayS, 0, 600);
+    r.readInt("token_cache_size", a.tokenCacheSize, 0, 10000000);
+    r.readInt("cache_refresh_s", a.cacheRefreshS, 0, 86400);
+    for (const auto& k : r.unreadKeys()) cfg.warnings.push_back(r.pathOf(k) + ": unknown key, ignored");
+}
+
 } // namespace
 
 ConfigError::ConfigError(const std::string& file, std::vector<ConfigIssue> issues)
@@ -312,6 +337,7 @@ Config ConfigLoader::loadText(const std::string& text, const std::string& source
     readKvs(r, cfg, issues);
     readLogging(r, cfg, issues);
     readHttp(r, cfg, issues);
+    readAuth(r, cfg, issues);
     readRoutes(r, cfg, issues);
     readServiceActivations(r, cfg, issues);
 

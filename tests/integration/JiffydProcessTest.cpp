@@ -17,7 +17,7 @@ std::string configWith(uint16_t port, const std::string& dbFile, const std::stri
 {
     return "{\n  \"external_address\": \"127.0.0.1:" + std::to_string(port) +
            "\",\n  \"internal_address\": \"127.0.0.1:1\",\n  \"database\": {\"db_dialect\": \"sqlite\", \"name\": \"" +
-           dbFile + "\"},\n  \"logging\": {\"colorMsgTypes\": false}" + (extra.empty() ? "" : ",\n  " + extra) + "\n}\n";
+           dbFile + "\"},\n  \"logging\": {\"colorMsgTypes\": false},\n  \"auth\": {\"enabled\": false}" + (extra.empty() ? "" : ",\n  " + extra) + "\n}\n";
 }
 
 bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }

@@ -2,7 +2,6 @@
 
 #include <atomic>
 #include <cctype>
-#include <csignal>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -53,63 +52,27 @@ void ModelsApiTest::setUp() { database_ = freshDatabase(); }
 
 void ModelsApiTest::tearDown() { stop(); }
 
-std::string ModelsApiTest::writeConfig(const std::vector<std::string>& models, const std::string& extra)
+std::string ModelsApiTest::config(const std::vector<std::string>& models, const std::string& extra) const
 {
     std::string files;
     for (const auto& m : models) files += (files.empty() ? "\"" : ", \"") + jiffy::test::sourceDir() + "/" + m + "\"";
-    port_ = jiffy::test::freePort();
-    std::string cfg = dir_.file("api" + std::to_string(++runs_) + ".config.json");
-    jiffy::test::writeFile(cfg, "{\n \"external_address\": \"127.0.0.1:" + std::to_string(port_) +
-                                    "\",\n \"database\": " + database_ +
-                                    ",\n \"logging\": {\"colorMsgTypes\": false, \"infoMsgs\": true},\n"
-                                    " \"http\": {\"max_body_bytes\": 65536},\n"
-                                    " \"routes\": [{\"plugin\": \"models\", \"model_files\": [" +
-                                    files + "]}]" + (extra.empty() ? "" : ",\n " + extra) + "\n}\n");
-    return cfg;
+    return "{\n \"database\": " + database_ +
+           ",\n \"logging\": {\"colorMsgTypes\": false, \"infoMsgs\": true},\n"
+           " \"http\": {\"max_body_bytes\": 65536},\n"
+           " \"auth\": {\"enabled\": false},\n"
+           " \"routes\": [{\"plugin\": \"models\", \"model_files\": [" +
+           files + "]}]" + (extra.empty() ? "" : ",\n " + extra) + "\n}\n";
 }
 
 void ModelsApiTest::start(const std::vector<std::string>& models, const std::string& extra)
 {
-    stop();
-    std::string cfg = writeConfig(models, extra);
-    proc_ = std::make_unique<jiffy::test::ChildProcess>(jiffy::test::jiffydBinary(), std::vector<std::string>{"--config", cfg},
-                                                        dir_.file("jiffyd.log"));
-    if (!jiffy::test::waitForHttp("127.0.0.1", port_, "/healthz", 200, 20000)) {
-        std::string log = proc_->log();
-        proc_.reset();
-        CPPUNIT_FAIL("jiffyd did not start:\n" + log);
-    }
+    jiffyd_.start(config(models, extra));
 }
 
 int ModelsApiTest::startExpectingFailure(const std::vector<std::string>& models, std::string& log)
 {
-    stop();
-    std::string cfg = writeConfig(models, "");
-    std::string logFile = dir_.file("failing" + std::to_string(runs_) + ".log");
-    jiffy::test::ChildProcess p(jiffy::test::jiffydBinary(), {"--config", cfg}, logFile);
-    int code = p.wait(20000);
-    log = p.log();
-    return code;
+    return jiffyd_.run(config(models, ""), {}, log);
 }
-
-void ModelsApiTest::stop()
-{
-    if (!proc_) return;
-    proc_->signal(SIGTERM);
-    proc_->wait(15000);
-    proc_.reset();
-}
-
-HttpResult ModelsApiTest::get(const std::string& path) { return jiffy::test::http("GET", "127.0.0.1", port_, path); }
-HttpResult ModelsApiTest::post(const std::string& path, const std::string& body)
-{
-    return jiffy::test::http("POST", "127.0.0.1", port_, path, body);
-}
-HttpResult ModelsApiTest::put(const std::string& path, const std::string& body)
-{
-    return jiffy::test::http("PUT", "127.0.0.1", port_, path, body);
-}
-HttpResult ModelsApiTest::del(const std::string& path) { return jiffy::test::http("DELETE", "127.0.0.1", port_, path); }
 
 int64_t ModelsApiTest::create(const std::string& path, const std::string& body)
 {
@@ -509,7 +472,7 @@ void ModelsApiTest::testRouteErrors()
     start({kV1});
     CPPUNIT_ASSERT_EQUAL(404, get("/nosuch").status);
     CPPUNIT_ASSERT_EQUAL(404, get("/library/abc").status);
-    CPPUNIT_ASSERT_EQUAL(405, jiffy::test::http("PATCH", "127.0.0.1", port_, "/library/1").status);
+    CPPUNIT_ASSERT_EQUAL(405, jiffy::test::http("PATCH", "127.0.0.1", jiffyd_.port(), "/library/1").status);
     CPPUNIT_ASSERT_EQUAL(400, get("/library/99999999999999999999").status);
     CPPUNIT_ASSERT_EQUAL(400, get("/librarys/$unknown").status);
 }

@@ -3,12 +3,11 @@
 // (SQLite file, PostgreSQL server); every test gets a fresh database.
 #pragma once
 
-#include "support/ChildProcess.h"
+#include "support/JiffydRunner.h"
 #include "support/TestSupport.h"
 
 #include <cppunit/extensions/HelperMacros.h>
 
-#include <memory>
 #include <string>
 #include <vector>
 
@@ -79,27 +78,25 @@ protected:
     /// jiffy's `database` object (JSON) for a fresh, empty database.
     virtual std::string freshDatabase() = 0;
 
-    /// Starts jiffyd serving `models` (paths under tests/data/models or config/models);
-    /// `extra` is added to the config object. Waits for /healthz.
+    /// Starts jiffyd serving `models` (paths under the source tree); `extra` is
+    /// added to the config object. Waits for /healthz.
     void start(const std::vector<std::string>& models, const std::string& extra = "");
     /// Runs jiffyd until it exits (for start-up failures); returns its exit code.
     int startExpectingFailure(const std::vector<std::string>& models, std::string& log);
-    void stop();
+    void stop() { jiffyd_.stop(); }
 
-    jiffy::test::HttpResult get(const std::string& path);
-    jiffy::test::HttpResult post(const std::string& path, const std::string& body);
-    jiffy::test::HttpResult put(const std::string& path, const std::string& body);
-    jiffy::test::HttpResult del(const std::string& path);
+    jiffy::test::HttpResult get(const std::string& path) { return jiffyd_.get(path); }
+    jiffy::test::HttpResult post(const std::string& path, const std::string& body) { return jiffyd_.post(path, body); }
+    jiffy::test::HttpResult put(const std::string& path, const std::string& body) { return jiffyd_.put(path, body); }
+    jiffy::test::HttpResult del(const std::string& path) { return jiffyd_.del(path); }
     /// POST that must answer 201; returns the new id.
     int64_t create(const std::string& path, const std::string& body);
-    std::string base() const { return "http://127.0.0.1:" + std::to_string(port_); }
+    std::string base() const { return jiffyd_.base(); }
 
     jiffy::test::TempDir dir_;
     std::string database_;
-    uint16_t port_ = 0;
-    int runs_ = 0;
-    std::unique_ptr<jiffy::test::ChildProcess> proc_;
+    jiffy::test::JiffydRunner jiffyd_{dir_};
 
 private:
-    std::string writeConfig(const std::vector<std::string>& models, const std::string& extra);
+    std::string config(const std::vector<std::string>& models, const std::string& extra) const;
 };

@@ -1,0 +1,199 @@
+#include "auth/AuthService.h"
+
+#include "auth/AuthHttp.h"
+#include "plugins/PluginErrors.h"
+
+#include <Poco/Logger.h>
+
+#include <set>
+
+namespace jiffy::host::auth {
+namespace {
+
+const char* kCacheName = "jiffy.auth";
+
+Poco::Logger& log() { return Poco::Logger::get("jiffyd.auth"); }
+
+/// "Allow GET_ID access to the library entity" for "library.GET_ID".
+std::string describe(const std::string& route)
+{
+    size_t dot = route.find('.');
+    if (dot == std::string::npos) return "Allow access to " + route;
+    return "Allow " + route.substr(dot + 1) + " access to the " + route.substr(0, dot) + " entity";
+}
+
+void onInvalidate(void* ctx, const char*, size_t) { static_cast<AuthCache*>(ctx)->reload(); }
+
+} // namespace
+
+AuthService::AuthService(const Config& cfg, const DbInstance& db, CacheBus& bus)
+    : cfg_(cfg), bus_(bus), store_(db), hasher_(cfg.auth, cfg.pepper), jwt_(cfg), cache_(store_),
+      byEmail_(cfg.auth.loginMaxFailures, cfg.auth.loginWindowS, cfg.auth.loginLockoutS),
+      byAddress_(cfg.auth.loginMaxFailuresPerAddress, cfg.auth.loginWindowS, cfg.auth.loginLockoutS),
+      gate_(std::make_shared<AuthGate>(jwt_, cache_))
+{
+    store_.createTables();
+    bus_.subscribe(kCacheName, &onInvalidate, &cache_, this);
+    if (cfg_.auth.cacheRefreshS > 0) refresher_ = std::thread([this] { refreshLoop(); });
+}
+
+AuthService::~AuthService()
+{
+    {
+        std::lock_guard<std::mutex> lock(refreshMutex_);
+        stopping_ = true;
+    }
+    refreshCv_.notify_all();
+    if (refresher_.joinable()) refresher_.join();
+    bus_.unsubscribeAll(this);
+}
+
+void AuthService::refreshLoop()
+{
+    std::unique_lock<std::mutex> lock(refreshMutex_);
+    while (!refreshCv_.wait_for(lock, std::chrono::seconds(cfg_.auth.cacheRefreshS), [this] { return stopping_; })) {
+        lock.unlock();
+        cache_.reload();
+        lock.lock();
+    }
+}
+
+void AuthService::changed() { bus_.invalidate(kCacheName, ""); }
+
+void AuthService::add(Router& router, const std::string& method, const std::string& pattern, const std::string& name,
+                      bool open, Handler h)
+{
+    RouteTarget t;
+    t.method = method;
+    t.pattern = pattern;
+    t.name = name;
+    t.flags = open ? static_cast<uint32_t>(JIFFY_ROUTE_OPEN) : 0u;
+    t.builtin = [this, h](const jiffy_request& req, jiffy_response& out, jiffy_error* err) -> jiffy_status {
+        try {
+            return (this->*h)(req, out);
+        } catch (const BadRequest& e) {
+            replyError(out, 400, e.what());
+            return JIFFY_OK;
+        } catch (const PluginCallError& e) {
+            if (e.status() == JIFFY_CONFLICT || e.status() == JIFFY_INVALID) {
+                replyError(out, e.status() == JIFFY_CONFLICT ? 409 : 400, e.message());
+                return JIFFY_OK;
+            }
+            return jiffy_error_set(err, e.status(), e.message().data(), e.message().size());
+        }
+    };
+    router.add(std::move(t));
+}
+
+void AuthService::addRoutes(Router& r)
+{
+    add(r, "POST", "/usr/login", "usr.LOGIN", true, &AuthService::login);
+    add(r, "POST", "/usr/password", "usr.PASSWORD", true, &AuthService::changePassword);
+    add(r, "GET", "/usrs", "usr.GET_SET", false, &AuthService::listUsrs);
+    add(r, "POST", "/usr", "usr.CREATE", cfg_.auth.openRegistration, &AuthService::createUsr);
+    add(r, "GET", "/usr/{id:int}", "usr.GET_ID", false, &AuthService::getUsr);
+    add(r, "PUT", "/usr/{id:int}", "usr.UPDATE", false, &AuthService::updateUsr);
+    add(r, "DELETE", "/usr/{id:int}", "usr.DELETE", false, &AuthService::deleteUsr);
+
+    add(r, "GET", "/usrgroups", "usrgroup.GET_SET", false, &AuthService::listGroups);
+    add(r, "GET", "/usrgroups/group_name({expr})", "usrgroup.STATICFLTR_ByGroupName", false, &AuthService::filterGroups);
+    add(r, "GET", "/usrgroups/description({expr})", "usrgroup.STATICFLTR_ByDescription", false,
+        &AuthService::filterGroups);
+    add(r, "POST", "/usrgroup", "usrgroup.CREATE", false, &AuthService::createGroup);
+    add(r, "GET", "/usrgroup/{id:int}", "usrgroup.GET_ID", false, &AuthService::getGroup);
+    add(r, "PUT", "/usrgroup/{id:int}", "usrgroup.UPDATE", false, &AuthService::updateGroup);
+    add(r, "DELETE", "/usrgroup/{id:int}", "usrgroup.DELETE", false, &AuthService::deleteGroup);
+
+    add(r, "GET", "/auths", "auth.GET_SET", false, &AuthService::listAuths);
+    add(r, "GET", "/auths/auth_name({expr})", "auth.STATICFLTR_ByAuthName", false, &AuthService::filterAuths);
+    add(r, "GET", "/auths/description({expr})", "auth.STATICFLTR_ByDescription", false, &AuthService::filterAuths);
+    add(r, "POST", "/auth", "auth.CREATE", false, &AuthService::createAuth);
+    add(r, "GET", "/auth/{id:int}", "auth.GET_ID", false, &AuthService::getAuth);
+    add(r, "PUT", "/auth/{id:int}", "auth.UPDATE", false, &AuthService::updateAuth);
+    add(r, "DELETE", "/auth/{id:int}", "auth.DELETE", false, &AuthService::deleteAuth);
+
+    add(r, "GET", "/groupauths", "groupauth.GET_SET", false, &AuthService::listGroupAuths);
+    add(r, "GET", "/groupauths/auth_name({expr})", "groupauth.STATICFLTR_ByAuthName", false,
+        &AuthService::filterGroupAuths);
+    add(r, "GET", "/groupauths/description({expr})", "groupauth.STATICFLTR_ByDescription", false,
+        &AuthService::filterGroupAuths);
+    add(r, "GET", "/groupauths/group_id({expr})", "groupauth.STATICFLTR_ByGroupID", false,
+        &AuthService::filterGroupAuths);
+    add(r, "POST", "/groupauth", "groupauth.CREATE", false, &AuthService::createGroupAuth);
+    add(r, "GET", "/groupauth/{id:int}", "groupauth.GET_ID", false, &AuthService::getGroupAuth);
+    add(r, "PUT", "/groupauth/{id:int}", "groupauth.UPDATE", false, &AuthService::updateGroupAuth);
+    add(r, "DELETE", "/groupauth/{id:int}", "groupauth.DELETE", false, &AuthService::deleteGroupAuth);
+    add(r, "DELETE", "/groupauths/{group_id:int}", "groupauth.DELETE_ByGroupID", false,
+        &AuthService::deleteGroupAuthsOfGroup);
+    if (cfg_.auth.openRegistration)
+        log().warning("auth.open_registration is on: anyone may POST /usr and create users, in any group "
+                      "(jiffy's behaviour); turn it off in production");
+}
+
+void AuthService::bootstrap(const Router& router, bool rebuildSuper)
+{
+    std::set<std::string> known;
+    for (const AuthRow& a : store_.auths()) known.insert(a.name);
+    int added = 0;
+    for (const auto& t : router.routes()) {
+        if (t->name.empty() || known.count(t->name)) continue;
+        store_.insertAuth({0, t->name, "endpoint", describe(t->name)});
+        known.insert(t->name);
+        ++added;
+    }
+    std::optional<GroupRow> super = store_.groupByName("Super");
+    if (!super) {
+        GroupRow g{0, "Super", "Super Group - use for admin only"};
+        g.id = store_.insertGroup(g);
+        super = g;
+        rebuildSuper = true;
+    }
+    if (rebuildSuper) store_.deleteGroupAuthsOfGroup(super->id);
+    std::set<int64_t> held;
+    for (const GroupAuthRow& ga : store_.groupAuths())
+        if (ga.groupId == super->id) held.insert(ga.authId);
+    int granted = 0;
+    for (const AuthRow& a : store_.auths())
+        if (!held.count(a.id)) {
+            store_.insertGroupAuth(super->id, a.id);
+            ++granted;
+        }
+    std::optional<UsrRow> admin = store_.usrByEmail("admin");
+    if (!admin) {
+        UsrRow u;
+        u.name = "Admin";
+        u.email = "admin";
+        u.passwordHash = hasher_.hash("initpass");
+        u.active = true;
+        u.groups = "Super";
+        u.id = store_.insertUsr(u);
+        admin = u;
+        log().information("created user admin in group Super");
+    }
+    if (added || granted) log().information("auth: %d new route authorizations, %d granted to group Super", added, granted);
+    cache_.reload();
+    if (hasher_.verify(admin->passwordHash, "initpass"))
+        log().warning("*** user admin still has the default password \"initpass\": change it now "
+                      "(POST /usr/password or jiffyd --set-password admin) ***");
+}
+
+void AuthService::setPassword(const Config& cfg, const DbInstance& db, const std::string& email,
+                              const std::string& password)
+{
+    if (password.size() < 6) throw Poco::InvalidArgumentException("models: password must be at least 6 characters");
+    AuthStore store(db);
+    store.createTables();
+    std::optional<UsrRow> u = store.usrByEmail(Poco::toLower(Poco::trim(email)));
+    if (!u) throw Poco::NotFoundException("no user with email " + email);
+    store.setPasswordHash(u->id, PasswordHasher(cfg.auth, cfg.pepper).hash(password));
+}
+
+void AuthService::destructiveReset(const DbInstance& db)
+{
+    AuthStore store(db);
+    std::vector<std::string> tables = store.modelTables();
+    store.dropTables(tables);
+    log().warning("destructive reset: dropped the auth tables and %z model tables", tables.size());
+}
+
+} // namespace jiffy::host::auth

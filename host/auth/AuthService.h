@@ -1,0 +1,108 @@
+// The auth layer of jiffyd, as jiffy has it: users, groups, auth names and
+// group grants in the database; POST /usr/login issuing JWTs; a gate that
+// lets a request through only when the token's groups hold the route's
+// name. On top of jiffy: it works on the very first start, passwords can be
+// changed, hashes are upgraded, failed logins are throttled, and no route
+// reveals whether an email exists.
+#pragma once
+
+#include "auth/AuthCache.h"
+#include "auth/AuthGate.h"
+#include "auth/AuthStore.h"
+#include "auth/JwtService.h"
+#include "auth/LoginThrottle.h"
+#include "auth/PasswordHasher.h"
+#include "cache/CacheBus.h"
+#include "config/Config.h"
+#include "http/Router.h"
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+namespace jiffy::host::auth {
+
+class AuthService {
+public:
+    /// Loads the JWT keys (throws naming the config key on a bad key) and
+    /// creates the auth tables when missing.
+    AuthService(const Config& cfg, const DbInstance& db, CacheBus& bus);
+    ~AuthService();
+    AuthService(const AuthService&) = delete;
+    AuthService& operator=(const AuthService&) = delete;
+
+    /// Adds /usr/login, /usr..., /usrgroup..., /auth..., /groupauth... to `router`.
+    void addRoutes(Router& router);
+    /// jiffy's start-up: an auth row per named route, group Super holding
+    /// every auth (rebuilt from scratch with `rebuildSuper`, jiffy's -rs),
+    /// user admin/initpass when there is none; then loads the caches.
+    void bootstrap(const Router& router, bool rebuildSuper);
+    /// The request gate for the dispatcher.
+    std::shared_ptr<RequestGate> gate() { return gate_; }
+
+    /// Sets the password of the user with `email` (jiffyd --set-password).
+    static void setPassword(const Config& cfg, const DbInstance& db, const std::string& email, const std::string& password);
+    /// Drops the auth tables and every table the models plugin made (jiffy's -dr).
+    static void destructiveReset(const DbInstance& db);
+
+private:
+    using Handler = jiffy_status (AuthService::*)(const jiffy_request&, jiffy_response&);
+    void add(Router& router, const std::string& method, const std::string& pattern, const std::string& name, bool open,
+             Handler h);
+    /// Announces a change of users or grants (every instance reloads its caches).
+    void changed();
+    void refreshLoop();
+
+    // users (UsrHandlers.cpp)
+    jiffy_status login(const jiffy_request& req, jiffy_response& out);
+    jiffy_status changePassword(const jiffy_request& req, jiffy_response& out);
+    jiffy_status listUsrs(const jiffy_request& req, jiffy_response& out);
+    jiffy_status createUsr(const jiffy_request& req, jiffy_response& out);
+    jiffy_status getUsr(const jiffy_request& req, jiffy_response& out);
+    jiffy_status updateUsr(const jiffy_request& req, jiffy_response& out);
+    jiffy_status deleteUsr(const jiffy_request& req, jiffy_response& out);
+    /// jiffy's validation of a user record; throws BadRequest with jiffy's messages.
+    void validateUsr(UsrRow& u, const std::optional<std::string>& password);
+    /// Checks a password against the throttles and the store: the user, or nullopt after replying.
+    std::optional<UsrRow> authenticate(const jiffy_request& req, jiffy_response& out, const std::string& email,
+                                       const std::string& password);
+    std::string usrJson(const UsrRow& u, const jiffy_request& req) const;
+
+    // groups, auths, group grants (AdminHandlers.cpp)
+    jiffy_status listGroups(const jiffy_request& req, jiffy_response& out);
+    jiffy_status filterGroups(const jiffy_request& req, jiffy_response& out);
+    jiffy_status createGroup(const jiffy_request& req, jiffy_response& out);
+    jiffy_status getGroup(const jiffy_request& req, jiffy_response& out);
+    jiffy_status updateGroup(const jiffy_request& req, jiffy_response& out);
+    jiffy_status deleteGroup(const jiffy_request& req, jiffy_response& out);
+    jiffy_status listAuths(const jiffy_request& req, jiffy_response& out);
+    jiffy_status filterAuths(const jiffy_request& req, jiffy_response& out);
+    jiffy_status createAuth(const jiffy_request& req, jiffy_response& out);
+    jiffy_status getAuth(const jiffy_request& req, jiffy_response& out);
+    jiffy_status updateAuth(const jiffy_request& req, jiffy_response& out);
+    jiffy_status deleteAuth(const jiffy_request& req, jiffy_response& out);
+    jiffy_status listGroupAuths(const jiffy_request& req, jiffy_response& out);
+    jiffy_status filterGroupAuths(const jiffy_request& req, jiffy_response& out);
+    jiffy_status createGroupAuth(const jiffy_request& req, jiffy_response& out);
+    jiffy_status getGroupAuth(const jiffy_request& req, jiffy_response& out);
+    jiffy_status updateGroupAuth(const jiffy_request& req, jiffy_response& out);
+    jiffy_status deleteGroupAuth(const jiffy_request& req, jiffy_response& out);
+    jiffy_status deleteGroupAuthsOfGroup(const jiffy_request& req, jiffy_response& out);
+    GroupAuthRow checkedGrant(const Poco::JSON::Object::Ptr& body, int64_t id);
+
+    const Config& cfg_;
+    CacheBus& bus_;
+    AuthStore store_;
+    PasswordHasher hasher_;
+    JwtService jwt_;
+    AuthCache cache_;
+    LoginThrottle byEmail_, byAddress_;
+    std::shared_ptr<AuthGate> gate_;
+    std::mutex refreshMutex_;
+    std::condition_variable refreshCv_;
+    bool stopping_ = false;
+    std::thread refresher_;
+};
+
+} // namespace jiffy::host::auth

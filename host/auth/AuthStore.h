@@ -1,0 +1,103 @@
+// jiffy's auth tables (usr, usrgroup, auth, groupauth) in the active
+// database, with jiffy's column names so a jiffy database is taken over as
+// it is. All SQL of the auth layer lives here; values are always bound.
+#pragma once
+
+#include "plugins/DbInstance.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace jiffy::host::auth {
+
+struct UsrRow {
+    int64_t id = 0;
+    std::string name, email, passwordHash, createdOn, updatedOn;
+    bool active = false;
+    std::optional<std::string> groups;
+};
+
+struct GroupRow {
+    int64_t id = 0;
+    std::string name, description;
+};
+
+struct AuthRow {
+    int64_t id = 0;
+    std::string name, type, description;
+};
+
+struct GroupAuthRow {
+    int64_t id = 0;
+    int64_t groupId = 0, authId = 0;
+    std::string groupName, authName, authType, description; ///< filled by a join on read
+};
+
+/// `column OP value` for the static filters of the auth entities.
+struct StoreFilter {
+    std::string column;   ///< a known column of the table (validated by the caller)
+    std::string op;       ///< "=", "!=", "<", ">", "LIKE"
+    bool integer = false; ///< compare with `number`, else with `text`
+    int64_t number = 0;
+    std::string text;
+};
+
+class AuthStore {
+public:
+    explicit AuthStore(const DbInstance& db);
+
+    /// CREATE TABLE/INDEX IF NOT EXISTS for the four tables.
+    void createTables();
+    /// Drops the auth tables and `others` (jiffy's -dr).
+    void dropTables(const std::vector<std::string>& others);
+    /// Tables the models plugin recorded (jiffy_model_columns), for -dr.
+    std::vector<std::string> modelTables();
+
+    std::optional<UsrRow> usrById(int64_t id);
+    std::optional<UsrRow> usrByEmail(const std::string& email);
+    std::vector<UsrRow> usrs();
+    int64_t insertUsr(const UsrRow& u);
+    bool updateUsr(const UsrRow& u);
+    void setPasswordHash(int64_t id, const std::string& hash);
+    bool deleteUsr(int64_t id);
+
+    std::vector<GroupRow> groups(const std::optional<StoreFilter>& f = std::nullopt);
+    std::optional<GroupRow> groupById(int64_t id);
+    std::optional<GroupRow> groupByName(const std::string& name);
+    int64_t insertGroup(const GroupRow& g);
+    bool updateGroup(const GroupRow& g);
+    bool deleteGroup(int64_t id);
+
+    std::vector<AuthRow> auths(const std::optional<StoreFilter>& f = std::nullopt);
+    std::optional<AuthRow> authById(int64_t id);
+    int64_t insertAuth(const AuthRow& a);
+    bool updateAuth(const AuthRow& a);
+    bool deleteAuth(int64_t id);
+
+    std::vector<GroupAuthRow> groupAuths(const std::optional<StoreFilter>& f = std::nullopt);
+    std::optional<GroupAuthRow> groupAuthById(int64_t id);
+    int64_t insertGroupAuth(int64_t groupId, int64_t authId);
+    bool updateGroupAuth(const GroupAuthRow& ga);
+    bool deleteGroupAuth(int64_t id);
+    int64_t deleteGroupAuthsOfGroup(int64_t groupId);
+
+    /// Ids of active users, and (group name, auth name) grants: the authorization caches.
+    std::vector<int64_t> activeUsrIds();
+    std::vector<std::pair<std::string, std::string>> grants();
+
+    /// Current time as stored in created_on/updated_on (RFC 3339, UTC).
+    static std::string now();
+
+private:
+    std::string ph(size_t n) const;
+    std::string where(const std::optional<StoreFilter>& f, std::vector<jiffy::Value>& params, const std::string& prefix) const;
+    int64_t insertReturningId(const std::string& sql, const std::vector<jiffy::Value>& params);
+    std::vector<UsrRow> selectUsrs(const std::string& tail, const std::vector<jiffy::Value>& params);
+
+    const DbInstance& db_;
+    std::string usrColumns_;
+};
+
+} // namespace jiffy::host::auth

@@ -1,0 +1,219 @@
+#include "auth/JwtService.h"
+
+#include <Poco/Crypto/ECKey.h>
+#include <Poco/Crypto/RSAKey.h>
+#include <Poco/File.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JWT/JWTException.h>
+#include <Poco/JWT/Token.h>
+#include <Poco/Path.h>
+#include <Poco/String.h>
+
+#include <openssl/obj_mac.h>
+
+#include <ctime>
+#include <sys/stat.h>
+#include <mutex>
+
+namespace jiffy::host::auth {
+namespace {
+
+/// Longest token we look at: jiffy's are ~500 bytes; anything huge is hostile.
+constexpr size_t kMaxTokenBytes = 8192;
+
+const char* curveFor(const std::string& method)
+{
+    if (method == "ES256") return "prime256v1";
+    if (method == "ES384") return "secp384r1";
+    return "secp521r1";
+}
+
+int nidFor(const std::string& method)
+{
+    if (method == "ES256") return NID_X9_62_prime256v1;
+    if (method == "ES384") return NID_secp384r1;
+    return NID_secp521r1;
+}
+
+std::string fileOf(const Config& cfg, const std::string& key)
+{
+    auto it = cfg.jwtKeyFiles.find(key);
+    return it == cfg.jwtKeyFiles.end() ? std::string() : cfg.resolvePath(it->second);
+}
+
+void requireFile(const std::string& key, const std::string& file, const std::string& method)
+{
+    if (file.empty())
+        throw Poco::InvalidArgumentException(key + ": jwt_sign_method " + method +
+                                             " needs this key file (create a key pair with jiffyd --generate-keys)");
+    if (!Poco::File(file).exists())
+        throw Poco::FileNotFoundException(key + ": \"" + file + "\" does not exist (create it with jiffyd --generate-keys)");
+}
+
+std::vector<std::string> splitGroups(const std::string& s)
+{
+    std::vector<std::string> out;
+    size_t start = 0;
+    while (start <= s.size()) {
+        size_t end = s.find(';', start);
+        if (end == std::string::npos) end = s.size();
+        std::string g = Poco::trim(s.substr(start, end - start));
+        if (!g.empty()) out.push_back(g);
+        start = end + 1;
+    }
+    return out;
+}
+
+/// A numeric claim, or -1 when absent or not a number.
+int64_t numberClaim(const Poco::JSON::Object::Ptr& payload, const std::string& name)
+{
+    Poco::Dynamic::Var v = payload->get(name);
+    if (v.isEmpty() || !v.isNumeric() || v.type() == typeid(bool)) return -1;
+    return v.convert<int64_t>();
+}
+
+} // namespace
+
+std::pair<std::string, std::string> JwtService::keyFileKeys(const std::string& method)
+{
+    std::string bits = method.substr(2);
+    if (method[0] == 'R') return {"rsa" + bits + "_priv_key_file", "rsa" + bits + "_pub_key_file"};
+    if (bits == "512") bits = "521";
+    return {"ecdsa" + bits + "_priv_key_file", "ecdsa" + bits + "_pub_key_file"};
+}
+
+JwtService::JwtService(const Config& cfg)
+    : method_(cfg.jwtSignMethod),
+      lifetimeS_(static_cast<int64_t>(cfg.jwtLifetimeMinutes ? cfg.jwtLifetimeMinutes : 60) * 60),
+      leewayS_(cfg.auth.tokenLeewayS), cacheLimit_(static_cast<size_t>(cfg.auth.tokenCacheSize))
+{
+    auto [privKey, pubKey] = keyFileKeys(method_);
+    std::string privFile = fileOf(cfg, privKey), pubFile = fileOf(cfg, pubKey);
+    requireFile(privKey, privFile, method_);
+    requireFile(pubKey, pubFile, method_);
+    try {
+        if (method_[0] == 'R') {
+            Poco::SharedPtr<Poco::Crypto::RSAKey> key = new Poco::Crypto::RSAKey(pubFile, privFile);
+            const int bits = key->size() * 8; // Poco reports the modulus size in bytes
+            if (bits < 2048)
+                throw Poco::InvalidArgumentException(privKey + ": RSA key of " + std::to_string(bits) +
+                                                     " bits is too weak; use 2048 bits or more");
+            signer_ = std::make_unique<Poco::JWT::Signer>(key);
+        } else {
+            Poco::SharedPtr<Poco::Crypto::ECKey> key = new Poco::Crypto::ECKey(pubFile, privFile);
+            if (key->impl()->groupId() != nidFor(method_))
+                throw Poco::InvalidArgumentException(privKey + ": " + method_ + " needs a key on curve " +
+                                                     curveFor(method_));
+            signer_ = std::make_unique<Poco::JWT::Signer>(key);
+        }
+    } catch (const Poco::InvalidArgumentException&) {
+        throw;
+    } catch (const Poco::Exception& e) {
+        throw Poco::InvalidArgumentException(privKey + "/" + pubKey + ": cannot load \"" + privFile + "\" / \"" + pubFile +
+                                             "\" as " + method_ + " keys: " + e.displayText());
+    }
+    // Only the configured algorithm: "none", HS* and the other family are refused.
+    signer_->setAlgorithms({method_});
+}
+
+std::string JwtService::issue(uint64_t uid, const std::string& email, const std::string& groups) const
+{
+    Poco::JWT::Token token;
+    token.setType("JWT");
+    const int64_t now = static_cast<int64_t>(std::time(nullptr));
+    Poco::JSON::Object& p = token.payload();
+    p.set("email", email);
+    p.set("id", uid);
+    p.set("uid", uid);
+    p.set("Groups", groups);
+    p.set("iat", now);
+    p.set("exp", now + lifetimeS_);
+    return signer_->sign(token, method_);
+}
+
+std::optional<Claims> JwtService::verify(std::string_view token)
+{
+    if (token.empty() || token.size() > kMaxTokenBytes) return std::nullopt;
+    const int64_t now = static_cast<int64_t>(std::time(nullptr));
+    std::string key(token);
+    {
+        std::shared_lock<std::shared_mutex> lock(cacheMutex_);
+        auto it = cache_.find(key);
+        if (it != cache_.end()) {
+            if (it->second.exp + leewayS_ >= now) return it->second;
+        }
+    }
+    std::optional<Claims> c = verifyUncached(key);
+    if (c) remember(key, *c);
+    return c;
+}
+
+std::optional<Claims> JwtService::verifyUncached(const std::string& token) const
+{
+    Poco::JWT::Token t;
+    try {
+        if (!signer_->tryVerify(token, t)) return std::nullopt;
+    } catch (const Poco::Exception&) {
+        return std::nullopt; // malformed base64, JSON or signature encoding
+    }
+    if (t.getAlgorithm() != method_) return std::nullopt;
+    Poco::JSON::Object::Ptr payload = new Poco::JSON::Object(t.payload());
+    const int64_t now = static_cast<int64_t>(std::time(nullptr));
+    int64_t exp = numberClaim(payload, "exp"), iat = numberClaim(payload, "iat"), nbf = numberClaim(payload, "nbf");
+    if (exp < 0 || exp + leewayS_ < now) return std::nullopt; // expired, or never expires
+    if (iat > now + leewayS_) return std::nullopt;             // issued in the future
+    if (nbf >= 0 && nbf > now + leewayS_) return std::nullopt; // not yet valid
+    Claims c;
+    c.exp = exp;
+    for (const auto& [k, v] : *payload) {
+        std::string lk = Poco::toLower(k);
+        if (lk == "uid" && v.isNumeric()) c.uid = v.convert<uint64_t>();
+        else if (lk == "email" && v.isString()) c.email = v.convert<std::string>();
+        else if (lk == "groups" && v.isString()) c.groups = splitGroups(v.convert<std::string>());
+    }
+    if (c.uid == 0) return std::nullopt;
+    return c;
+}
+
+void JwtService::remember(const std::string& token, const Claims& c)
+{
+    if (cacheLimit_ == 0) return;
+    std::unique_lock<std::shared_mutex> lock(cacheMutex_);
+    if (cache_.size() >= cacheLimit_) {
+        // Drop expired entries first; if that frees nothing, start over.
+        const int64_t now = static_cast<int64_t>(std::time(nullptr));
+        for (auto it = cache_.begin(); it != cache_.end();)
+            it = it->second.exp + leewayS_ < now ? cache_.erase(it) : std::next(it);
+        if (cache_.size() >= cacheLimit_) cache_.clear();
+    }
+    cache_.emplace(token, c);
+}
+
+std::vector<std::string> JwtService::generateMissingKeys(const Config& cfg)
+{
+    std::vector<std::string> written;
+    auto [privKey, pubKey] = keyFileKeys(cfg.jwtSignMethod);
+    std::string privFile = fileOf(cfg, privKey), pubFile = fileOf(cfg, pubKey);
+    if (privFile.empty() || pubFile.empty())
+        throw Poco::InvalidArgumentException(privKey + " and " + pubKey + " must name the key files of jwt_sign_method " +
+                                             cfg.jwtSignMethod);
+    if (Poco::File(privFile).exists() && Poco::File(pubFile).exists()) return written;
+    if (Poco::File(privFile).exists() != Poco::File(pubFile).exists())
+        throw Poco::ExistsException("only one of " + privFile + " and " + pubFile + " exists; remove it or add the other");
+    Poco::File(Poco::Path(privFile).parent()).createDirectories();
+    Poco::File(Poco::Path(pubFile).parent()).createDirectories();
+    if (cfg.jwtSignMethod[0] == 'R') {
+        Poco::Crypto::RSAKey key(Poco::Crypto::RSAKey::KL_4096, Poco::Crypto::RSAKey::EXP_LARGE);
+        key.save(pubFile, privFile);
+    } else {
+        Poco::Crypto::ECKey key(curveFor(cfg.jwtSignMethod));
+        key.save(pubFile, privFile);
+    }
+    Poco::File(privFile).setReadOnly(false);
+    ::chmod(privFile.c_str(), 0600);
+    written.push_back(privFile);
+    written.push_back(pubFile);
+    return written;
+}
+
+} // namespace jiffy::host::auth

@@ -1,0 +1,284 @@
+// The auth layer's pieces without a server: password hashes (jiffy's bcrypt,
+// Argon2id, upgrades), JWT issue/verify and the attack table, key loading,
+// login throttling.
+#include "auth/JwtService.h"
+#include "auth/LoginThrottle.h"
+#include "auth/PasswordHasher.h"
+#include "config/ConfigLoader.h"
+#include "support/TestSupport.h"
+
+#include <Poco/Base64Encoder.h>
+#include <Poco/Crypto/ECKey.h>
+#include <Poco/Crypto/RSAKey.h>
+#include <Poco/JWT/Signer.h>
+#include <Poco/JWT/Token.h>
+
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <ctime>
+#include <sstream>
+
+using namespace jiffy::host;
+using namespace jiffy::host::auth;
+
+namespace {
+
+/// Admin's hash as jiffy wrote it (bcrypt cost 14 over "initpass" + the
+/// default pepper), quoted in jiffy's getting-started guide.
+const char* kJiffyAdminHash = "$2a$14$slyclyuMN6EzcpSxgXX4EuaVMDIAP.MUQWxwByaEYM8ZPnMYlg3oq";
+
+std::string base64url(const std::string& s)
+{
+    std::ostringstream os;
+    Poco::Base64Encoder enc(os, Poco::BASE64_URL_ENCODING | Poco::BASE64_NO_PADDING);
+    enc.rdbuf()->setLineLength(0);
+    enc << s;
+    enc.close();
+    return os.str();
+}
+
+int64_t now() { return static_cast<int64_t>(std::time(nullptr)); }
+
+} // namespace
+
+class AuthUnitTest : public CppUnit::TestFixture {
+    CPPUNIT_TEST_SUITE(AuthUnitTest);
+    CPPUNIT_TEST(testJiffyBcryptHashVerifies);
+    CPPUNIT_TEST(testBcryptRoundTripAndUpgrade);
+    CPPUNIT_TEST(testArgon2idRoundTripAndUpgrade);
+    CPPUNIT_TEST(testMalformedHashesNeverVerify);
+    CPPUNIT_TEST(testTokenRoundTripCarriesJiffyClaims);
+    CPPUNIT_TEST(testAttackTokensAreRejected);
+    CPPUNIT_TEST(testTokensOfAnotherAlgorithmFamilyAreRejected);
+    CPPUNIT_TEST(testMissingKeyFileIsNamed);
+    CPPUNIT_TEST(testWrongCurveIsRefused);
+    CPPUNIT_TEST(testWeakRsaKeyIsRefused);
+    CPPUNIT_TEST(testRsaKeysWork);
+    CPPUNIT_TEST(testThrottleLocksAfterRepeatedFailures);
+    CPPUNIT_TEST_SUITE_END();
+
+    jiffy::test::TempDir dir_;
+
+    /// A config with ES384 keys generated in the temp dir (or `method` keys).
+    Config config(const std::string& method = "ES384", const std::string& extra = "")
+    {
+        std::string bits = method.substr(2) == "512" && method[0] == 'E' ? "521" : method.substr(2);
+        std::string prefix = method[0] == 'E' ? "ecdsa" + bits : "rsa" + bits;
+        Config c = ConfigLoader().loadText(
+            "{\"jwt_sign_method\": \"" + method + "\", \"" + prefix + "_priv_key_file\": \"" + prefix + ".priv.pem\", \"" +
+                prefix + "_pub_key_file\": \"" + prefix + ".pub.pem\", \"jwt_lifetime\": 5, \"auth\": {\"bcrypt_cost\": 10" +
+                extra + "}}",
+            "t", dir_.path());
+        JwtService::generateMissingKeys(c);
+        return c;
+    }
+
+    /// A token signed with `signer` for user 7 with `exp`/`nbf`/`iat` as given (-1 = absent).
+    static std::string token(Poco::JWT::Signer& signer, const std::string& alg, int64_t exp, int64_t nbf = -1,
+                             int64_t iat = -1)
+    {
+        Poco::JWT::Token t;
+        t.setType("JWT");
+        t.payload().set("uid", 7);
+        t.payload().set("Groups", "Super");
+        if (exp >= 0) t.payload().set("exp", exp);
+        if (nbf >= 0) t.payload().set("nbf", nbf);
+        if (iat >= 0) t.payload().set("iat", iat);
+        return signer.sign(t, alg);
+    }
+
+public:
+    void testJiffyBcryptHashVerifies()
+    {
+        AuthConfig a;
+        PasswordHasher h(a, "secret-pepper-key");
+        CPPUNIT_ASSERT(h.verify(kJiffyAdminHash, "initpass"));
+        CPPUNIT_ASSERT(!h.verify(kJiffyAdminHash, "initpas"));
+        CPPUNIT_ASSERT(!PasswordHasher(a, "other-pepper").verify(kJiffyAdminHash, "initpass"));
+        CPPUNIT_ASSERT(!h.needsUpgrade(kJiffyAdminHash)); // cost 14 is stronger than our default
+    }
+
+    void testBcryptRoundTripAndUpgrade()
+    {
+        AuthConfig a;
+        a.bcryptCost = 10;
+        PasswordHasher h(a, "pep");
+        std::string hash = h.hash("correct horse");
+        CPPUNIT_ASSERT(hash.rfind("$2b$10$", 0) == 0);
+        CPPUNIT_ASSERT(h.verify(hash, "correct horse"));
+        CPPUNIT_ASSERT(!h.verify(hash, "correct horsE"));
+        CPPUNIT_ASSERT(hash != h.hash("correct horse")); // salted
+        AuthConfig stronger = a;
+        stronger.bcryptCost = 11;
+        CPPUNIT_ASSERT(PasswordHasher(stronger, "pep").needsUpgrade(hash));
+    }
+
+    void testArgon2idRoundTripAndUpgrade()
+    {
+        AuthConfig a;
+        a.passwordHash = "argon2id";
+        a.argon2MemoryKiB = 8192;
+        a.argon2TimeCost = 1;
+        PasswordHasher h(a, "pep");
+        std::string hash = h.hash("s3cret!");
+        CPPUNIT_ASSERT(hash.rfind("$argon2id$v=19$m=8192,t=1,p=1$", 0) == 0);
+        CPPUNIT_ASSERT(h.verify(hash, "s3cret!"));
+        CPPUNIT_ASSERT(!h.verify(hash, "s3cret?"));
+        CPPUNIT_ASSERT(!h.needsUpgrade(hash));
+        CPPUNIT_ASSERT(h.needsUpgrade(kJiffyAdminHash)); // bcrypt → argon2id on next login
+        CPPUNIT_ASSERT(h.verify(kJiffyAdminHash, "initpass") == false); // other pepper
+    }
+
+    void testMalformedHashesNeverVerify()
+    {
+        AuthConfig a;
+        PasswordHasher h(a, "");
+        for (const char* bad : {"", "x", "$2b$10$short", "$argon2id$garbage", "$1$md5$abc", "initpass"})
+            CPPUNIT_ASSERT_MESSAGE(bad, !h.verify(bad, "initpass"));
+        CPPUNIT_ASSERT(constantTimeEquals("abc", "abc"));
+        CPPUNIT_ASSERT(!constantTimeEquals("abc", "abd"));
+        CPPUNIT_ASSERT(!constantTimeEquals("abc", "abcd"));
+    }
+
+    void testTokenRoundTripCarriesJiffyClaims()
+    {
+        Config c = config();
+        JwtService jwt(c);
+        std::string t = jwt.issue(42, "ann@example.com", "Super; Readers ;");
+        auto claims = jwt.verify(t);
+        CPPUNIT_ASSERT(claims);
+        CPPUNIT_ASSERT_EQUAL(uint64_t(42), claims->uid);
+        CPPUNIT_ASSERT_EQUAL(std::string("ann@example.com"), claims->email);
+        CPPUNIT_ASSERT_EQUAL(size_t(2), claims->groups.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("Readers"), claims->groups[1]);
+        CPPUNIT_ASSERT(claims->exp > now() + 4 * 60 && claims->exp <= now() + 5 * 60);
+        Poco::JWT::Token decoded(t);
+        CPPUNIT_ASSERT_EQUAL(std::string("ES384"), decoded.getAlgorithm());
+        CPPUNIT_ASSERT(decoded.payload().has("id") && decoded.payload().has("iat") && decoded.payload().has("Groups"));
+        CPPUNIT_ASSERT(jwt.verify(t)); // again, from the cache
+    }
+
+    void testAttackTokensAreRejected()
+    {
+        Config c = config();
+        JwtService jwt(c);
+        Poco::SharedPtr<Poco::Crypto::ECKey> key =
+            new Poco::Crypto::ECKey(dir_.file("ecdsa384.pub.pem"), dir_.file("ecdsa384.priv.pem"));
+        Poco::JWT::Signer good(key);
+        good.addAlgorithm("ES384");
+        CPPUNIT_ASSERT(jwt.verify(token(good, "ES384", now() + 60)));
+
+        std::string payload = base64url("{\"uid\":7,\"Groups\":\"Super\",\"exp\":" + std::to_string(now() + 60) + "}");
+        std::string noneToken = base64url("{\"alg\":\"none\",\"typ\":\"JWT\"}") + "." + payload + ".";
+        Poco::JWT::Signer hmac(jiffy::test::readFile(dir_.file("ecdsa384.pub.pem")));
+        Poco::SharedPtr<Poco::Crypto::ECKey> other = new Poco::Crypto::ECKey("secp384r1");
+        Poco::JWT::Signer stranger(other);
+        stranger.addAlgorithm("ES384");
+        std::string valid = token(good, "ES384", now() + 60);
+        const std::vector<std::pair<std::string, std::string>> attacks = {
+            {"alg none", noneToken},
+            {"HS256 signed with the public key", token(hmac, "HS256", now() + 60)},
+            {"expired", token(good, "ES384", now() - 3600)},
+            {"no exp at all", token(good, "ES384", -1)},
+            {"not yet valid", token(good, "ES384", now() + 7200, now() + 3600)},
+            {"issued in the future", token(good, "ES384", now() + 7200, -1, now() + 3600)},
+            {"signed by another key", token(stranger, "ES384", now() + 60)},
+            {"truncated", valid.substr(0, valid.size() - 10)},
+            {"signature removed", valid.substr(0, valid.rfind('.') + 1)},
+            {"payload swapped", valid.substr(0, valid.find('.') + 1) + payload + valid.substr(valid.rfind('.'))},
+            {"64 kB", std::string(65536, 'a')},
+            {"garbage base64", "%%%.$$$.!!!"},
+            {"two parts", "abc.def"},
+            {"empty", ""},
+        };
+        for (const auto& [what, t] : attacks) CPPUNIT_ASSERT_MESSAGE(what, !jwt.verify(t));
+    }
+
+    void testTokensOfAnotherAlgorithmFamilyAreRejected()
+    {
+        Config es = config("ES384");
+        Config rs = config("RS256");
+        JwtService esJwt(es), rsJwt(rs);
+        CPPUNIT_ASSERT(!esJwt.verify(rsJwt.issue(1, "a", "Super")));
+        CPPUNIT_ASSERT(!rsJwt.verify(esJwt.issue(1, "a", "Super")));
+    }
+
+    void testMissingKeyFileIsNamed()
+    {
+        Config c = ConfigLoader().loadText(R"({"jwt_sign_method": "ES256"})", "t", dir_.path());
+        try {
+            JwtService jwt(c);
+            CPPUNIT_FAIL("started without keys");
+        } catch (const Poco::Exception& e) {
+            CPPUNIT_ASSERT_MESSAGE(e.displayText(), e.message().find("ecdsa256_priv_key_file: jwt_sign_method ES256 needs") == 0);
+        }
+        Config d = ConfigLoader().loadText(
+            R"({"jwt_sign_method": "ES256", "ecdsa256_priv_key_file": "nope.pem", "ecdsa256_pub_key_file": "nope.pub"})", "t",
+            dir_.path());
+        try {
+            JwtService jwt(d);
+            CPPUNIT_FAIL("started with missing key files");
+        } catch (const Poco::Exception& e) {
+            CPPUNIT_ASSERT_MESSAGE(e.displayText(), e.message().find("does not exist") != std::string::npos);
+        }
+    }
+
+    void testWrongCurveIsRefused()
+    {
+        config("ES256"); // writes ecdsa256.*.pem on P-256
+        Config c = ConfigLoader().loadText(R"({"jwt_sign_method": "ES384", "ecdsa384_priv_key_file": "ecdsa256.priv.pem",
+                                               "ecdsa384_pub_key_file": "ecdsa256.pub.pem"})",
+                                           "t", dir_.path());
+        try {
+            JwtService jwt(c);
+            CPPUNIT_FAIL("accepted a P-256 key for ES384");
+        } catch (const Poco::Exception& e) {
+            CPPUNIT_ASSERT_MESSAGE(e.displayText(), e.message().find("needs a key on curve secp384r1") != std::string::npos);
+        }
+    }
+
+    void testWeakRsaKeyIsRefused()
+    {
+        Poco::Crypto::RSAKey weak(Poco::Crypto::RSAKey::KL_1024, Poco::Crypto::RSAKey::EXP_LARGE);
+        weak.save(dir_.file("weak.pub.pem"), dir_.file("weak.priv.pem"));
+        Config c = ConfigLoader().loadText(R"({"jwt_sign_method": "RS256", "rsa256_priv_key_file": "weak.priv.pem",
+                                               "rsa256_pub_key_file": "weak.pub.pem"})",
+                                           "t", dir_.path());
+        try {
+            JwtService jwt(c);
+            CPPUNIT_FAIL("accepted a 1024-bit RSA key");
+        } catch (const Poco::Exception& e) {
+            CPPUNIT_ASSERT_MESSAGE(e.displayText(), e.message().find("1024 bits is too weak") != std::string::npos);
+        }
+    }
+
+    void testRsaKeysWork()
+    {
+        for (const char* m : {"RS256", "RS512", "ES512"}) {
+            Config c = config(m);
+            JwtService jwt(c);
+            CPPUNIT_ASSERT_MESSAGE(m, jwt.verify(jwt.issue(3, "x", "G")));
+        }
+    }
+
+    void testThrottleLocksAfterRepeatedFailures()
+    {
+        LoginThrottle t(3, 60, 120);
+        auto start = LoginThrottle::Clock::now();
+        CPPUNIT_ASSERT_EQUAL(int64_t(0), t.fail("k", start));
+        CPPUNIT_ASSERT_EQUAL(int64_t(0), t.fail("k", start));
+        CPPUNIT_ASSERT_EQUAL(int64_t(0), t.retryAfter("k", start));
+        CPPUNIT_ASSERT_EQUAL(int64_t(120), t.fail("k", start));
+        CPPUNIT_ASSERT(t.retryAfter("k", start) > 100);
+        CPPUNIT_ASSERT_EQUAL(int64_t(0), t.retryAfter("other", start));
+        CPPUNIT_ASSERT_EQUAL(int64_t(0), t.retryAfter("k", start + std::chrono::seconds(121)));
+        // failures spread beyond the window never lock
+        LoginThrottle w(2, 10, 100);
+        w.fail("s", start);
+        CPPUNIT_ASSERT_EQUAL(int64_t(0), w.fail("s", start + std::chrono::seconds(11)));
+        t.reset("k");
+        CPPUNIT_ASSERT_EQUAL(int64_t(0), t.retryAfter("k", start));
+    }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(AuthUnitTest);
