@@ -321,8 +321,8 @@ int JiffyServer::serve(Config& cfg)
         log.fatal("cannot listen on %s: %s", cfg.externalAddress.text(), e.displayText());
         return kExitUnavailable;
     }
-    log.information("jiffyd %s listening on http://%s (%z routes)", std::string(JIFFY_VERSION),
-                    cfg.externalAddress.text(), router.routes().size());
+    log.information("jiffyd %s listening on %s://%s (%z routes)", std::string(JIFFY_VERSION),
+                    std::string(limits.tls ? "https" : "http"), cfg.externalAddress.text(), router.routes().size());
 
     waitForTerminationRequest();
 

@@ -2,7 +2,10 @@
 
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
+#include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/SSLManager.h>
+#include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Thread.h>
@@ -50,6 +53,15 @@ void HttpServer::start()
     const HttpConfig& h = cfg_.http;
     Poco::Net::SocketAddress addr(cfg_.externalAddress.host, cfg_.externalAddress.port);
     Poco::Net::ServerSocket socket;
+    if (cfg_.env == "prod") {
+        // jiffy serves HTTPS in prod with cert_file/key_file; we require TLS 1.2 or newer.
+        Poco::Net::initializeSSL();
+        Poco::Net::Context::Ptr ctx = new Poco::Net::Context(
+            Poco::Net::Context::TLS_SERVER_USE, cfg_.resolvePath(cfg_.keyFile), cfg_.resolvePath(cfg_.certFile), "",
+            Poco::Net::Context::VERIFY_NONE, 9, false, "HIGH:!aNULL:!MD5:!RC4");
+        ctx->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
+        socket = Poco::Net::SecureServerSocket(ctx);
+    }
     socket.bind(addr, true);
     socket.listen(h.maxQueued);
     auto* params = new Poco::Net::HTTPServerParams;

@@ -6,7 +6,10 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <chrono>
 #include <csignal>
+#include <cstdlib>
+#include <thread>
 
 using jiffy::test::ChildProcess;
 using jiffy::test::TempDir;
@@ -37,6 +40,7 @@ class JiffydProcessTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testCheckConfigAcceptsTheSample);
     CPPUNIT_TEST(testListPluginsShowsAbiVersions);
     CPPUNIT_TEST(testDevAndProdTogetherIsAUsageError);
+    CPPUNIT_TEST(testProdServesHttpsOnly);
     CPPUNIT_TEST_SUITE_END();
 
     TempDir dir_;
@@ -194,6 +198,32 @@ public:
         CPPUNIT_ASSERT_MESSAGE(out, contains(out, "standalone     kvs     1.0.0     1.0"));
         CPPUNIT_ASSERT_MESSAGE(out, contains(out, "sqlite         db      1.0.0     1.0"));
         CPPUNIT_ASSERT_MESSAGE(out, contains(out, "hello          routes  1.0.0     1.0"));
+    }
+
+    void testProdServesHttpsOnly()
+    {
+        std::string key = dir_.file("tls.key"), cert = dir_.file("tls.crt");
+        std::string gen = "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout " + key +
+                          " -out " + cert + " -days 2 -subj /CN=127.0.0.1 >/dev/null 2>&1";
+        CPPUNIT_ASSERT_EQUAL(0, std::system(gen.c_str()));
+        uint16_t port = jiffy::test::freePort();
+        std::string cfg = dir_.file("tls.config.json");
+        jiffy::test::writeFile(cfg, configWith(port, dir_.file("tls.db"),
+                                               "\"env\": \"prod\", \"cert_file\": \"" + cert + "\", \"key_file\": \"" + key + "\""));
+        ChildProcess p(jiffy::test::jiffydBinary(), {"--config", cfg}, dir_.file("tls.log"));
+        std::string url = "https://127.0.0.1:" + std::to_string(port) + "/healthz";
+        std::string curl = "curl -sk --max-time 5 -o " + dir_.file("tls.out") + " " + url;
+        bool up = false;
+        for (int i = 0; i < 100 && !up; ++i) {
+            up = std::system(curl.c_str()) == 0;
+            if (!up) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+        CPPUNIT_ASSERT_MESSAGE(p.log(), up);
+        CPPUNIT_ASSERT_EQUAL(std::string("{\"status\":\"ok\"}"), jiffy::test::readFile(dir_.file("tls.out")));
+        CPPUNIT_ASSERT_EQUAL(0, jiffy::test::http("GET", "127.0.0.1", port, "/healthz", "", {}, 2000).status); // no plain HTTP
+        std::string old = "curl -sk --max-time 5 --tls-max 1.1 " + url + " >/dev/null 2>&1";
+        CPPUNIT_ASSERT(std::system(old.c_str()) != 0); // TLS 1.1 refused
+        CPPUNIT_ASSERT_MESSAGE(p.log(), contains(p.log(), "listening on https://"));
     }
 
     void testDevAndProdTogetherIsAUsageError()
