@@ -16,7 +16,13 @@ function(jiffy_add_plugin)
     C_VISIBILITY_PRESET hidden
     VISIBILITY_INLINES_HIDDEN ON
     LIBRARY_OUTPUT_DIRECTORY ${JIFFY_PLUGIN_OUTPUT_DIR})
-  target_link_options(${target} PRIVATE -Wl,--no-undefined)
+  # Hidden visibility still leaves some template instantiations of the
+  # standard library exported (some as unique symbols that pin the library in
+  # memory); a version script exports the entry symbol and nothing else.
+  set(map ${CMAKE_CURRENT_BINARY_DIR}/${target}.map)
+  file(WRITE ${map} "{ global: jiffy_plugin_query; local: *; };\n")
+  target_link_options(${target} PRIVATE -Wl,--no-undefined -Wl,--version-script=${map})
+  set_property(TARGET ${target} APPEND PROPERTY LINK_DEPENDS ${map})
   if(NOT P_COMPONENT)
     set(P_COMPONENT plugin-${P_KIND}-${P_NAME})
   endif()

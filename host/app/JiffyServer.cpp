@@ -282,6 +282,11 @@ int JiffyServer::serve(Config& cfg)
     } catch (const ConfigError& e) {
         log.fatal(e.message());
         return kExitConfig;
+    } catch (const PluginLoadError& e) {
+        log.fatal(e.message());
+        // A plugin that refuses its options is a configuration problem; any
+        // other failure to start (server down, ...) is a backend problem.
+        return e.status() == JIFFY_INVALID ? kExitConfig : kExitUnavailable;
     } catch (const Poco::Exception& e) {
         log.fatal(e.message());
         return kExitUnavailable;

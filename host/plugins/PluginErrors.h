@@ -28,11 +28,19 @@ private:
 /// A plugin that cannot be loaded or started (missing file, wrong ABI, ...).
 class PluginLoadError : public Poco::Exception {
 public:
-    explicit PluginLoadError(const std::string& message) : Poco::Exception(message) {}
+    /// `status` is the plugin's answer when create() failed (JIFFY_INTERNAL otherwise).
+    explicit PluginLoadError(const std::string& message, jiffy_status status = JIFFY_INTERNAL)
+        : Poco::Exception(message), status_(status)
+    {
+    }
+    jiffy_status status() const { return status_; }
     const char* name() const noexcept override { return "plugin load error"; }
     const char* className() const noexcept override { return "jiffy::host::PluginLoadError"; }
     Poco::Exception* clone() const override { return new PluginLoadError(*this); }
     void rethrow() const override { throw *this; }
+
+private:
+    jiffy_status status_;
 };
 
 /// A caller-owned error struct, ready for one plugin call.
