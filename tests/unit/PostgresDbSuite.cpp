@@ -1,0 +1,620 @@
+// The DB conformance suite against a real PostgreSQL server, plus what only
+// a server brings: restarts, authentication, timeouts, pool limits, types.
+#include "DbConformanceTest.h"
+
+#include "plugins/PluginErrors.h"
+#include "support/TestServers.h"
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <filesystem>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <sys/types.h>
+
+using jiffy::Value;
+using jiffy::ValuesView;
+using jiffy::host::CallError;
+using jiffy::host::DbInstance;
+using jiffy::host::PluginCallError;
+using jiffy::host::PluginLoadError;
+
+namespace {
+
+/// One server for the whole test process: initdb takes seconds, and CppUnit
+/// builds every fixture before the first test runs, so it starts on first use.
+jiffy::test::PostgresServer& server()
+{
+    static std::unique_ptr<jiffy::test::PostgresServer> s;
+    if (!s) s = std::make_unique<jiffy::test::PostgresServer>();
+    if (!s->running()) s->start(); // also after a test that stopped it and failed
+    return *s;
+}
+
+jiffy_status statusIn(const DbInstance& db, const std::string& sql, const std::vector<Value>& params = {})
+{
+    try {
+        db.execute(sql, params);
+        return JIFFY_OK;
+    } catch (const PluginCallError& e) {
+        return e.status();
+    }
+}
+
+int64_t intOf(const DbInstance& db, const std::string& sql, const std::vector<Value>& params = {})
+{
+    int64_t n = -1;
+    db.execute(sql, params, [&](const ValuesView& v) { n = v.getInt(0); });
+    return n;
+}
+
+/// A captured cell: type and value, copied out of the borrowed row.
+struct Cell {
+    int32_t type = -1;
+    int64_t i = 0;
+    double d = 0;
+    std::string text;
+};
+
+std::vector<Cell> firstRow(const DbInstance& db, const std::string& sql, const std::vector<Value>& params = {})
+{
+    std::vector<Cell> cells;
+    db.execute(sql, params, [&](const ValuesView& v) {
+        if (!cells.empty()) return;
+        for (size_t c = 0; c < v.size(); ++c)
+            cells.push_back(Cell{v[c].type, v[c].i, v[c].d, std::string(v.getText(c))});
+    });
+    return cells;
+}
+
+size_t openFiles()
+{
+    size_t n = 0;
+    for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) ++n;
+    return n;
+}
+
+/// SIGSTOPs a server process for one scope.
+class Stopped {
+public:
+    explicit Stopped(pid_t pid) : pid_(pid)
+    {
+        if (::kill(pid_, SIGSTOP) != 0) CPPUNIT_FAIL("cannot stop process " + std::to_string(pid_));
+    }
+    ~Stopped() { resume(); }
+    Stopped(const Stopped&) = delete;
+    Stopped& operator=(const Stopped&) = delete;
+    void resume()
+    {
+        if (pid_ > 0) ::kill(pid_, SIGCONT);
+        pid_ = -1;
+    }
+
+private:
+    pid_t pid_;
+};
+
+bool contains(const std::string& haystack, const std::string& needle)
+{
+    return haystack.find(needle) != std::string::npos;
+}
+
+} // namespace
+
+class PostgresDbTest : public DbConformanceTest {
+    CPPUNIT_TEST_SUB_SUITE(PostgresDbTest, DbConformanceTest);
+    CPPUNIT_TEST(testParameterTypesFollowTheValues);
+    CPPUNIT_TEST(testTextParameterFillsTypedColumns);
+    CPPUNIT_TEST(testTooFewParametersIsInvalid);
+    CPPUNIT_TEST(testDollarSignsInLiteralsAndCommentsAreNotParameters);
+    CPPUNIT_TEST(testByteaRoundTrip);
+    CPPUNIT_TEST(testTimestamptzReadsBackAsIsoText);
+    CPPUNIT_TEST(testNumericKeepsItsValue);
+    CPPUNIT_TEST(testStatementIsPreparedOncePerConnection);
+    CPPUNIT_TEST(testStatementCacheIsBounded);
+    CPPUNIT_TEST(testAlterTableDoesNotBreakCachedSelectStar);
+    CPPUNIT_TEST(testStatementTimeoutIsTimeout);
+    CPPUNIT_TEST(testFailedTransactionCommitReportsTheCause);
+    CPPUNIT_TEST(testDeadlockIsConflict);
+    CPPUNIT_TEST(testPoolSmallerThanThreadCountWaits);
+    CPPUNIT_TEST(testExhaustedPoolIsTimeout);
+    CPPUNIT_TEST(testKilledSessionIsReplacedTransparently);
+    CPPUNIT_TEST(testHungBackendIsTimeout);
+    CPPUNIT_TEST(testHungServerFailsToConnectInTime);
+    CPPUNIT_TEST(testServerDownFailsFastThenRecovers);
+    CPPUNIT_TEST(testRestartWhileIdleIsInvisible);
+    CPPUNIT_TEST(testStatementCacheSurvivesReconnect);
+    CPPUNIT_TEST(testWrongDatabaseFailsAtStart);
+    CPPUNIT_TEST(testNothingListeningFailsAtStart);
+    CPPUNIT_TEST(testFailedStartsLeakNoSockets);
+    CPPUNIT_TEST(testWrongPasswordFailsAtStartWithoutLeakingIt);
+    CPPUNIT_TEST(testBadOptionIsRefused);
+    CPPUNIT_TEST_SUITE_END();
+
+public:
+    void testParameterTypesFollowTheValues()
+    {
+        // INT, DOUBLE and BOOL are sent typed, so even without a column to infer from they keep their type.
+        auto row = firstRow(*db_, "SELECT $1 AS i, $2 AS d, $3 AS b, $4 AS t, $5 AS n, $1 + 1 AS next",
+                            {int64_t(9000000000000000000LL), 2.5, true, "text", nullptr});
+        CPPUNIT_ASSERT_EQUAL(size_t(6), row.size());
+        CPPUNIT_ASSERT_EQUAL(int{JIFFY_TYPE_INT}, static_cast<int>(row[0].type));
+        CPPUNIT_ASSERT_EQUAL(int64_t(9000000000000000000LL), row[0].i);
+        CPPUNIT_ASSERT_EQUAL(int{JIFFY_TYPE_DOUBLE}, static_cast<int>(row[1].type));
+        CPPUNIT_ASSERT_EQUAL(2.5, row[1].d);
+        CPPUNIT_ASSERT_EQUAL(int{JIFFY_TYPE_BOOL}, static_cast<int>(row[2].type));
+        CPPUNIT_ASSERT_EQUAL(int64_t(1), row[2].i);
+        CPPUNIT_ASSERT_EQUAL(int{JIFFY_TYPE_TEXT}, static_cast<int>(row[3].type));
+        CPPUNIT_ASSERT_EQUAL(std::string("text"), row[3].text);
+        CPPUNIT_ASSERT_EQUAL(int{JIFFY_TYPE_NULL}, static_cast<int>(row[4].type));
+        CPPUNIT_ASSERT_EQUAL(int64_t(9000000000000000001LL), row[5].i);
+        // The same SQL with other value types is another prepared statement, not a failure.
+        row = firstRow(*db_, "SELECT $1 AS i, $2 AS d, $3 AS b, $4 AS t, $5 AS n, $1 + 1 AS next",
+                       {1.5, 7, false, nullptr, "x"});
+        CPPUNIT_ASSERT_EQUAL(int{JIFFY_TYPE_DOUBLE}, static_cast<int>(row[0].type));
+        CPPUNIT_ASSERT_EQUAL(2.5, row[5].d);
+        CPPUNIT_ASSERT_EQUAL(int{JIFFY_TYPE_INT}, static_cast<int>(row[1].type));
+        // Doubles travel exactly, including the awkward ones.
+        for (double x : {0.1, 1e-310, 1.7976931348623157e308, -0.0}) {
+            row = firstRow(*db_, "SELECT $1 AS x", {x});
+            CPPUNIT_ASSERT_EQUAL(x, row[0].d);
+        }
+        row = firstRow(*db_, "SELECT $1 AS x", {std::nan("")});
+        CPPUNIT_ASSERT(std::isnan(row[0].d));
+    }
+
+    void testTextParameterFillsTypedColumns()
+    {
+        // TEXT is left for the server to infer, like a quoted literal.
+        std::string t = table("typed");
+        createTable(t, "ts TIMESTAMPTZ, u UUID, n NUMERIC(10,2), j JSONB, d DATE");
+        db_->execute("INSERT INTO " + t + " (ts, u, n, j, d) VALUES ($1, $2, $3, $4, $5)",
+                     {"2024-02-29 13:14:15+00", "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", "12.34", "{\"a\": 1}",
+                      "2024-02-29"});
+        CPPUNIT_ASSERT_EQUAL(int64_t(1), intOf(*db_, "SELECT count(*) FROM " + t + " WHERE u = $1 AND n = $2",
+                                               {"a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", "12.34"}));
+        CPPUNIT_ASSERT_EQUAL(int{JIFFY_INVALID},
+                             static_cast<int>(statusIn(*db_, "INSERT INTO " + t + " (u) VALUES ($1)", {"not a uuid"})));
+    }
+
+    void testTooFewParametersIsInvalid()
+    {
+        CPPUNIT_ASSERT_EQUAL(int{JIFFY_INVALID}, static_cast<int>(statusIn(*db_, "SELECT $1, $2", {1})));
+        CPPUNIT_ASSERT_EQUAL(int{JIFFY_INVALID}, static_cast<int>(statusIn(*db_, "SELECT 1", {1})));
+        // The connection is fine afterwards.
+        CPPUNIT_ASSERT_EQUAL(int64_t(3), intOf(*db_, "SELECT $1 + $2", {1, 2}));
+    }
+
+    void testDollarSignsInLiteralsAndCommentsAreNotParameters()
+    {
+        auto row = firstRow(*db_,
+                            "SELECT '$2' AS a, $$ $3 $$ AS b, $tag$ it's $4 $tag$ AS c, E'\\' $5' AS d, \"$6\".x AS e "
+                            "/* $7 /* $8 */ */ FROM (SELECT $1 AS x) AS \"$6\" -- $9",
+                            {7});
+        CPPUNIT_ASSERT_EQUAL(size_t(5), row.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("$2"), row[0].text);
+        CPPUNIT_ASSERT_EQUAL(std::string(" $3 "), row[1].text);
+        CPPUNIT_ASSERT_EQUAL(std::string(" it's $4 "), row[2].text);
+        CPPUNIT_ASSERT_EQUAL(std::string("' $5"), row[3].text);
+        CPPUNIT_ASSERT_EQUAL(int64_t(7), row[4].i);
+    }
+
+    void testByteaRoundTrip()
+    {
+        std::string t = table("bytes");
+        createTable(t, "b BYTEA");
+        std::string all;
+        for (int i = 0; i < 256; ++i) all.push_back(static_cast<char>(i));
+        std::string big(1 << 20, '\0');
+        for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>((i * 7919) >> 3);
+        for (const std::string* b : {&all, &big}) {
+            db_->execute("DELETE FROM " + t, {});
+            db_->execute("INSERT INTO " + t + " (b) VALUES ($1)", {jiffy::Blob{*b}});
+            auto row = firstRow(*db_, "SELECT b, octet_length(b) FROM " + t);
+            CPPUNIT_ASSERT_EQUAL(int{JIFFY_TYPE_BLOB}, static_cast<int>(row[0].type));
+            CPPUNIT_ASSERT_EQUAL(int64_t(b->size()), row[1].i);
+            CPPUNIT_ASSERT(*b == row[0].text);
+        }
+        // A BLOB is bytea even where nothing says so.
+        auto row = firstRow(*db_, "SELECT $1 AS b", {jiffy::Blob{all}});
+        CPPUNIT_ASSERT_EQUAL(int{JIFFY_TYPE_BLOB}, static_cast<int>(row[0].type));
+        CPPUNIT_ASSERT(all == row[0].text);
+    }
+
+    void testTimestamptzReadsBackAsIsoText()
+    {
+        std::string t = table("times");
+        createTable(t, "ts TIMESTAMPTZ, plain TIMESTAMP, d DATE");
+        db_->execute("INSERT INTO " + t + " (ts, plain, d) VALUES ($1, $2, $3)",
+                     {"2024-02-29 13:14:15.123456+00", "2024-02-29 13:14:15", "2024-02-29"});
+        CallError err;
+        jiffy_db_conn* conn = nullptr;
+        CPPUNIT_ASSERT_EQUAL(int{JIFFY_OK}, static_cast<int>(db_->begin(&conn, err.get())));
+        std::vector<Cell> utc, india;
+        try {
+            db_->execute("SET LOCAL TIME ZONE 'UTC'", {}, {}, conn);
+            db_->execute("SELECT ts, plain, d FROM " + t, {}, [&](const ValuesView& v) {
+                for (size_t c = 0; c < v.size(); ++c) utc.push_back(Cell{v[c].type, 0, 0, std::string(v.getText(c))});
+            }, conn);
+            db_->execute("SET LOCAL TIME ZONE INTERVAL '+05:30' HOUR TO MINUTE", {}, {}, conn);
+            db_->execute("SELECT ts FROM " + t, {}, [&](const ValuesView& v) {
+                india.push_back(Cell{v[0].type, 0, 0, std::string(v.getText(0))});
+            }, conn);
+        } catch (...) {
+            db_->rollback(conn, err.get());
+            throw;
+        }
+        CPPUNIT_ASSERT_EQUAL(int{JIFFY_OK}, static_cast<int>(db_->rollback(conn, err.get())));
+        CPPUNIT_ASSERT_EQUAL(size_t(3), utc.size());
+        for (const Cell& c : utc) CPPUNIT_ASSERT_EQUAL(int{JIFFY_TYPE_TEXT}, static_cast<int>(c.type));
+        CPPUNIT_ASSERT_EQUAL(std::string("2024-02-29T13:14:15.123456+00:00"), utc[0].text);
+        CPPUNIT_ASSERT_EQUAL(std::string("2024-02-29T13:14:15"), utc[1].text);
+        CPPUNIT_ASSERT_EQUAL(std::string("2024-02-29"), utc[2].text);
+        CPPUNIT_ASSERT_EQUAL(std::string("2024-02-29T18:44:15.123456+05:30"), india.at(0).text);
+    }
+
+    void testNumericKeepsItsValue()
+    {
+        auto row = firstRow(*db_, "SELECT sum(v) AS total, 2.5::numeric AS half, "
+                                  "12345678901234567890.123::numeric AS exact, 'NaN'::numeric AS nan, "
+                                  "123456789012345678901234567890::numeric AS huge "
+                                  "FROM (VALUES (1::bigint), (2::bigint)) AS t(v)");
+        CPPUNIT_ASSERT_EQUAL(int{JIFFY_TYPE_INT}, static_cast<int>(row[0].type)); // sum(bigint) is numeric
+        CPPUNIT_ASSERT_EQUAL(int64_t(3), row[0].i);
+        CPPUNIT_ASSERT_EQUAL(int{JIFFY_TYPE_DOUBLE}, static_cast<int>(row[1].type));
+        CPPUNIT_ASSERT_EQUAL(2.5, row[1].d);
+        CPPUNIT_ASSERT_EQUAL(int{JIFFY_TYPE_TEXT}, static_cast<int>(row[2].type)); // more digits than a double holds
+        CPPUNIT_ASSERT_EQUAL(std::string("12345678901234567890.123"), row[2].text);
+        CPPUNIT_ASSERT_EQUAL(int{JIFFY_TYPE_DOUBLE}, static_cast<int>(row[3].type));
+        CPPUNIT_ASSERT(std::isnan(row[3].d));
+        CPPUNIT_ASSERT_EQUAL(int{JIFFY_TYPE_TEXT}, static_cast<int>(row[4].type));
+        CPPUNIT_ASSERT_EQUAL(std::string("123456789012345678901234567890"), row[4].text);
+    }
+
+    void testStatementIsPreparedOncePerConnection()
+    {
+        auto db = make("\"pool_size\": 1");
+        const std::string sql = "SELECT $1::bigint * 2 AS twice /* once " + suffix_ + " */";
+        for (int i = 0; i < 5; ++i) CPPUNIT_ASSERT_EQUAL(int64_t(2 * i), intOf(*db, sql, {i}));
+        CPPUNIT_ASSERT_EQUAL(int64_t(1), preparedCount(*db, sql));
+    }
+
+    void testStatementCacheIsBounded()
+    {
+        auto db = make("\"pool_size\": 1, \"statement_cache\": 3");
+        for (int i = 0; i < 10; ++i) CPPUNIT_ASSERT_EQUAL(int64_t(i), intOf(*db, "SELECT " + std::to_string(i)));
+        int64_t n = intOf(*db, "SELECT count(*) FROM pg_prepared_statements");
+        CPPUNIT_ASSERT_MESSAGE(std::to_string(n), n >= 1 && n <= 3);
+    }
+
+    void testAlterTableDoesNotBreakCachedSelectStar()
+    {
+        auto db = make("\"pool_size\": 1");
+        std::string t = table("star");
+        createTable(t, "s TEXT");
+        db->execute("INSERT INTO " + t + " (s) VALUES ($1)", {"a"});
+        auto row = firstRow(*db, "SELECT * FROM " + t);
+        CPPUNIT_ASSERT_EQUAL(size_t(2), row.size());
+        db->execute("ALTER TABLE " + t + " ADD COLUMN extra BIGINT DEFAULT 5", {});
+        row = firstRow(*db, "SELECT * FROM " + t);
+        CPPUNIT_ASSERT_EQUAL(size_t(3), row.size());
+        CPPUNIT_ASSERT_EQUAL(int64_t(5), row[2].i);
+    }
+
+    void testStatementTimeoutIsTimeout()
+    {
+        auto db = make("\"pool_size\": 1, \"statement_timeout_ms\": 200");
+        std::string msg;
+        try {
+            db->execute("SELECT pg_sleep(5)", {});
+        } catch (const PluginCallError& e) {
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(e.message(), int{JIFFY_TIMEOUT}, static_cast<int>(e.status()));
+            msg = e.message();
+        }
+        CPPUNIT_ASSERT_MESSAGE(msg, contains(msg, "57014") && contains(msg, "pg_sleep"));
+        CPPUNIT_ASSERT_EQUAL(int64_t(1), intOf(*db, "SELECT 1"));
+    }
+
+    void testFailedTransactionCommitReportsTheCause()
+    {
+        auto db = make("\"pool_size\": 1");
+        std::string t = table("txcause");
+        createTable(t, "s TEXT NOT NULL");
+        CallError err;
+        jiffy_db_conn* conn = nullptr;
+        CPPUNIT_ASSERT_EQUAL(int{JIFFY_OK}, static_cast<int>(db->begin(&conn, err.get())));
+        db->execute("INSERT INTO " + t + " (s) VALUES ($1)", {"kept?"}, {}, conn);
+        CPPUNIT_ASSERT_THROW(db->execute("INSERT INTO " + t + " (s) VALUES ($1)", {nullptr}, {}, conn),
+                             PluginCallError);
+        // Later statements fail too: the transaction is aborted.
+        CPPUNIT_ASSERT_THROW(db->execute("SELECT 1", {}, {}, conn), PluginCallError);
+        CallError commitErr;
+        CPPUNIT_ASSERT_EQUAL(int{JIFFY_INVALID}, static_cast<int>(db->commit(conn, commitErr.get())));
+        std::string msg = commitErr.e.message;
+        CPPUNIT_ASSERT_MESSAGE(msg, contains(msg, "rolled back") && contains(msg, "23502"));
+        CPPUNIT_ASSERT_EQUAL(int64_t(0), intOf(*db, "SELECT count(*) FROM " + t));
+    }
+
+    void testDeadlockIsConflict()
+    {
+        std::string t = table("dead");
+        createTable(t, "n BIGINT");
+        db_->execute("INSERT INTO " + t + " (id, n) VALUES (1, 0), (2, 0)", {});
+        CallError err;
+        jiffy_db_conn *a = nullptr, *b = nullptr;
+        CPPUNIT_ASSERT_EQUAL(int{JIFFY_OK}, static_cast<int>(db_->begin(&a, err.get())));
+        CPPUNIT_ASSERT_EQUAL(int{JIFFY_OK}, static_cast<int>(db_->begin(&b, err.get())));
+        const std::string update = "UPDATE " + t + " SET n = n + 1 WHERE id = $1";
+        db_->execute(update, {1}, {}, a);
+        db_->execute(update, {2}, {}, b);
+        std::atomic<int> statusA{-1};
+        std::thread other([&] { statusA = statusOfIn(a, update, {2}); });
+        int statusB = statusOfIn(b, update, {1});
+        other.join();
+        // PostgreSQL breaks the cycle by aborting exactly one of them.
+        CPPUNIT_ASSERT_MESSAGE(std::to_string(statusA) + " " + std::to_string(statusB),
+                               (statusA == JIFFY_CONFLICT) != (statusB == JIFFY_CONFLICT));
+        CPPUNIT_ASSERT((statusA == JIFFY_OK) != (statusB == JIFFY_OK));
+        CPPUNIT_ASSERT_EQUAL(int{JIFFY_OK}, static_cast<int>(db_->rollback(a, err.get())));
+        CPPUNIT_ASSERT_EQUAL(int{JIFFY_OK}, static_cast<int>(db_->rollback(b, err.get())));
+    }
+
+    void testPoolSmallerThanThreadCountWaits()
+    {
+        auto db = make("\"pool_size\": 2, \"pool_wait_ms\": 30000");
+        std::string t = table("pool");
+        createTable(t, "pid BIGINT");
+        std::mutex m;
+        std::set<int64_t> pids;
+        std::atomic<int> errors{0};
+        std::string first;
+        std::vector<std::thread> threads;
+        for (int w = 0; w < 8; ++w) {
+            threads.emplace_back([&] {
+                for (int i = 0; i < 25; ++i) {
+                    try {
+                        db->execute("INSERT INTO " + t + " (pid) VALUES (pg_backend_pid()) RETURNING pid", {},
+                                    [&](const ValuesView& v) {
+                                        std::lock_guard<std::mutex> lock(m);
+                                        pids.insert(v.getInt(0));
+                                    });
+                    } catch (const std::exception& e) {
+                        std::lock_guard<std::mutex> lock(m);
+                        if (first.empty()) first = e.what();
+                        ++errors;
+                    }
+                }
+            });
+        }
+        for (auto& th : threads) th.join();
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(first, 0, errors.load());
+        CPPUNIT_ASSERT_EQUAL(int64_t(200), intOf(*db, "SELECT count(*) FROM " + t));
+        CPPUNIT_ASSERT_MESSAGE(std::to_string(pids.size()), !pids.empty() && pids.size() <= 2);
+    }
+
+    void testExhaustedPoolIsTimeout()
+    {
+        auto db = make("\"pool_size\": 1, \"pool_wait_ms\": 100");
+        CallError err;
+        jiffy_db_conn* conn = nullptr;
+        CPPUNIT_ASSERT_EQUAL(int{JIFFY_OK}, static_cast<int>(db->begin(&conn, err.get())));
+        CPPUNIT_ASSERT_EQUAL(int{JIFFY_TIMEOUT}, static_cast<int>(statusIn(*db, "SELECT 1")));
+        CPPUNIT_ASSERT_EQUAL(int{JIFFY_OK}, static_cast<int>(db->rollback(conn, err.get())));
+        CPPUNIT_ASSERT_EQUAL(int64_t(1), intOf(*db, "SELECT 1"));
+    }
+
+    void testKilledSessionIsReplacedTransparently()
+    {
+        auto db = make("\"pool_size\": 1");
+        int64_t pid = intOf(*db, "SELECT pg_backend_pid()");
+        CPPUNIT_ASSERT_EQUAL(int64_t(1), intOf(*db_, "SELECT count(*) FROM (SELECT pg_terminate_backend($1::int)) AS x",
+                                               {pid}));
+        // pg_terminate_backend only signals: wait until the backend is gone.
+        for (int i = 0; i < 100 && intOf(*db_, "SELECT count(*) FROM pg_stat_activity WHERE pid = $1", {pid}) > 0; ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        int64_t again = -1;
+        try {
+            again = intOf(*db, "SELECT pg_backend_pid()");
+        } catch (const PluginCallError& e) {
+            CPPUNIT_FAIL(e.message());
+        }
+        CPPUNIT_ASSERT(again != pid);
+    }
+
+    void testHungBackendIsTimeout()
+    {
+        // A stopped backend cannot enforce statement_timeout: the plugin's own deadline must.
+        auto db = make("\"pool_size\": 1, \"statement_timeout_ms\": 200");
+        Stopped backend(static_cast<pid_t>(intOf(*db, "SELECT pg_backend_pid()")));
+        CPPUNIT_ASSERT_EQUAL(int{JIFFY_TIMEOUT}, static_cast<int>(statusIn(*db, "SELECT 1")));
+        backend.resume();
+        CPPUNIT_ASSERT_EQUAL(int64_t(1), intOf(*db, "SELECT 1"));
+    }
+
+    void testHungServerFailsToConnectInTime()
+    {
+        // The kernel accepts the connection, the stopped postmaster never answers it.
+        auto pidLine = jiffy::test::readFile(server().dir() + "/data/postmaster.pid");
+        Stopped postmaster(static_cast<pid_t>(std::stol(pidLine.substr(0, pidLine.find('\n')))));
+        std::string msg = loadError(withOptions("\"connect_timeout_ms\": 300"));
+        CPPUNIT_ASSERT_MESSAGE(msg, contains(msg, "no answer within 300 ms"));
+    }
+
+    void testServerDownFailsFastThenRecovers()
+    {
+        auto db = make("\"pool_size\": 2, \"connect_timeout_ms\": 2000");
+        const std::string sql = "SELECT $1::bigint + 1";
+        CPPUNIT_ASSERT_EQUAL(int64_t(2), intOf(*db, sql, {1}));
+        server().stop();
+        auto start = std::chrono::steady_clock::now();
+        for (int i = 0; i < 3; ++i) {
+            std::string msg;
+            try {
+                db->execute(sql, {1});
+            } catch (const PluginCallError& e) {
+                CPPUNIT_ASSERT_EQUAL_MESSAGE(e.message(), int{JIFFY_UNAVAILABLE}, static_cast<int>(e.status()));
+                msg = e.message();
+            }
+            CPPUNIT_ASSERT_MESSAGE("succeeded with the server down", !msg.empty());
+        }
+        CallError err;
+        CPPUNIT_ASSERT_EQUAL(int{JIFFY_UNAVAILABLE}, static_cast<int>(db->health(err.get())));
+        jiffy_db_conn* conn = nullptr;
+        CPPUNIT_ASSERT_EQUAL(int{JIFFY_UNAVAILABLE}, static_cast<int>(db->begin(&conn, err.get())));
+        // Not a latency check: a generous bound that only a hang would exceed.
+        auto took = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - start).count();
+        CPPUNIT_ASSERT_MESSAGE(std::to_string(took) + " s", took < 20);
+        server().start();
+        CPPUNIT_ASSERT_EQUAL(int64_t(6), intOf(*db, sql, {5}));
+        db->health();
+    }
+
+    void testRestartWhileIdleIsInvisible()
+    {
+        auto db = make("\"pool_size\": 3");
+        // Fill the pool with idle connections, then restart under them.
+        CallError err;
+        std::vector<jiffy_db_conn*> held(3, nullptr);
+        for (auto& c : held) CPPUNIT_ASSERT_EQUAL(int{JIFFY_OK}, static_cast<int>(db->begin(&c, err.get())));
+        for (auto* c : held) CPPUNIT_ASSERT_EQUAL(int{JIFFY_OK}, static_cast<int>(db->commit(c, err.get())));
+        server().stop();
+        server().start();
+        for (int i = 0; i < 5; ++i) CPPUNIT_ASSERT_EQUAL(int64_t(i), intOf(*db, "SELECT $1::bigint", {i}));
+    }
+
+    void testStatementCacheSurvivesReconnect()
+    {
+        auto db = make("\"pool_size\": 1");
+        const std::string sql = "SELECT $1::bigint * 3 AS thrice /* reconnect " + suffix_ + " */";
+        CPPUNIT_ASSERT_EQUAL(int64_t(3), intOf(*db, sql, {1}));
+        CPPUNIT_ASSERT_EQUAL(int64_t(6), intOf(*db, sql, {2}));
+        server().stop();
+        server().start();
+        // A new session knows none of the old statements: they are prepared again, once.
+        CPPUNIT_ASSERT_EQUAL(int64_t(9), intOf(*db, sql, {3}));
+        CPPUNIT_ASSERT_EQUAL(int64_t(12), intOf(*db, sql, {4}));
+        CPPUNIT_ASSERT_EQUAL(int64_t(1), preparedCount(*db, sql));
+    }
+
+    void testWrongDatabaseFailsAtStart()
+    {
+        std::string cfg = "{\"host\": \"127.0.0.1\", \"port\": " + std::to_string(server().port()) +
+                          ", \"usr\": \"postgres\", \"password\": \"Sup3r-Secret\", \"name\": \"no_such_db\"}";
+        std::string msg = loadError(cfg);
+        CPPUNIT_ASSERT_MESSAGE(msg, contains(msg, server().address()));
+        CPPUNIT_ASSERT_MESSAGE(msg, contains(msg, "database \"no_such_db\""));
+        CPPUNIT_ASSERT_MESSAGE(msg, contains(msg, "does not exist"));
+        CPPUNIT_ASSERT_MESSAGE(msg, !contains(msg, "Sup3r-Secret"));
+    }
+
+    void testNothingListeningFailsAtStart()
+    {
+        uint16_t port = jiffy::test::freePort();
+        std::string cfg = "{\"host\": \"127.0.0.1\", \"port\": " + std::to_string(port) +
+                          ", \"usr\": \"postgres\", \"name\": \"x\", \"connect_timeout_ms\": 2000}";
+        std::string msg = loadError(cfg);
+        CPPUNIT_ASSERT_MESSAGE(msg, contains(msg, "cannot connect to 127.0.0.1:" + std::to_string(port)));
+    }
+
+    void testFailedStartsLeakNoSockets()
+    {
+        // libpq keeps the socket of a refused connection until PQfinish (Poco 1.11 never calls it).
+        std::string cfg = "{\"host\": \"127.0.0.1\", \"port\": " + std::to_string(server().port()) +
+                          ", \"usr\": \"postgres\", \"name\": \"no_such_db\"}";
+        loadError(cfg);
+        size_t before = openFiles();
+        for (int i = 0; i < 20; ++i) loadError(cfg);
+        CPPUNIT_ASSERT_EQUAL(before, openFiles());
+    }
+
+    void testWrongPasswordFailsAtStartWithoutLeakingIt()
+    {
+        // A role that must give a password (the test server trusts everyone else).
+        const std::string password = "pa ss'w\"d\\ with spaces";
+        db_->execute("DROP ROLE IF EXISTS jiffy_pw", {});
+        db_->execute("CREATE ROLE jiffy_pw LOGIN PASSWORD 'pa ss''w\"d\\ with spaces'", {});
+        const std::string hba = server().dir() + "/data/pg_hba.conf";
+        std::string rules = jiffy::test::readFile(hba);
+        if (!contains(rules, "jiffy_pw"))
+            jiffy::test::writeFile(hba, "host all jiffy_pw 127.0.0.1/32 scram-sha-256\n" + rules);
+        db_->execute("SELECT pg_reload_conf()", {});
+
+        auto cfg = [&](const std::string& pw) {
+            std::string quoted;
+            for (char c : pw) quoted += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
+            return "{\"host\": \"127.0.0.1\", \"port\": " + std::to_string(server().port()) +
+                   ", \"usr\": \"jiffy_pw\", \"password\": \"" + quoted + "\", \"name\": \"" + server().database() +
+                   "\"}";
+        };
+        // The reload is asynchronous: wait until the rule applies.
+        std::string msg;
+        for (int i = 0; i < 100 && msg.empty(); ++i) {
+            msg = loadError(cfg("wrong-S3cret"), false);
+            if (msg.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+        CPPUNIT_ASSERT_MESSAGE("a wrong password was accepted", !msg.empty());
+        CPPUNIT_ASSERT_MESSAGE(msg, contains(msg, server().address()));
+        CPPUNIT_ASSERT_MESSAGE(msg, contains(msg, "user \"jiffy_pw\""));
+        CPPUNIT_ASSERT_MESSAGE(msg, contains(msg, "database \"" + server().database() + "\""));
+        CPPUNIT_ASSERT_MESSAGE(msg, contains(msg, "password authentication failed"));
+        CPPUNIT_ASSERT_MESSAGE(msg, !contains(msg, "wrong-S3cret"));
+        // Spaces, quotes and backslashes in a password need no care from the user.
+        auto ok = harness_.db(jiffy::test::pluginFile("db", "postgres"), cfg(password));
+        CPPUNIT_ASSERT_EQUAL(int64_t(1), intOf(*ok, "SELECT 1"));
+    }
+
+    void testBadOptionIsRefused()
+    {
+        CPPUNIT_ASSERT_MESSAGE("sslmode", contains(loadError(withOptions("\"sslmode\": \"sometimes\"")), "sslmode"));
+        CPPUNIT_ASSERT_MESSAGE("pool_size", contains(loadError(withOptions("\"pool_size\": 0")), "pool_size"));
+    }
+
+protected:
+    std::unique_ptr<DbInstance> makeDb() override { return make(""); }
+
+private:
+    std::string withOptions(const std::string& extra) const
+    {
+        std::string cfg = server().databaseConfig();
+        if (extra.empty()) return cfg;
+        cfg.pop_back(); // '}'
+        return cfg + ", " + extra + "}";
+    }
+
+    std::unique_ptr<DbInstance> make(const std::string& extra)
+    {
+        return harness_.db(jiffy::test::pluginFile("db", "postgres"), withOptions(extra));
+    }
+
+    /// The message of a start that must fail ("" if it started and `mustFail` is false).
+    std::string loadError(const std::string& cfg, bool mustFail = true)
+    {
+        try {
+            harness_.db(jiffy::test::pluginFile("db", "postgres"), cfg);
+        } catch (const PluginLoadError& e) {
+            return e.message();
+        }
+        if (mustFail) CPPUNIT_FAIL("started with " + cfg);
+        return "";
+    }
+
+    static int64_t preparedCount(const DbInstance& db, const std::string& sql)
+    {
+        return intOf(db, "SELECT count(*) FROM pg_prepared_statements WHERE statement = $1", {sql});
+    }
+
+    int statusOfIn(jiffy_db_conn* conn, const std::string& sql, const std::vector<Value>& params)
+    {
+        try {
+            db_->execute(sql, params, {}, conn);
+            return JIFFY_OK;
+        } catch (const PluginCallError& e) {
+            return e.status();
+        }
+    }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(PostgresDbTest);
