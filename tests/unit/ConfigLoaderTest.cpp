@@ -121,6 +121,9 @@ public:
         Config c = ConfigLoader().loadFile(jiffy::test::sourceDir() + "/config/all-in-one.config.json");
         CPPUNIT_ASSERT_EQUAL(uint16_t(8080), c.externalAddress.port);
         CPPUNIT_ASSERT_EQUAL(std::string("standalone"), c.kvs.plugin);
+        Config pg = ConfigLoader().loadFile(jiffy::test::sourceDir() + "/config/postgres.config.json");
+        CPPUNIT_ASSERT_EQUAL(std::string("postgres"), pg.database.plugin);
+        CPPUNIT_ASSERT(pg.warnings.empty());
     }
 
     void testEmptyObjectGivesEmbeddedDefaults()
