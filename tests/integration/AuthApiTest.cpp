@@ -1,6 +1,5 @@
 #include "AuthApiTest.h"
 
-#include <Poco/Base64Encoder.h>
 #include <Poco/JSON/Parser.h>
 
 #include <ctime>
@@ -25,15 +24,6 @@ int64_t idOf(const std::string& json, const char* key = "id")
     return o->has(key) ? o->getValue<int64_t>(key) : -1;
 }
 
-std::string base64url(const std::string& s)
-{
-    std::ostringstream os;
-    Poco::Base64Encoder enc(os, Poco::BASE64_URL_ENCODING | Poco::BASE64_NO_PADDING);
-    enc.rdbuf()->setLineLength(0);
-    enc << s;
-    enc.close();
-    return os.str();
-}
 
 } // namespace
 
@@ -332,10 +322,10 @@ void AuthApiTest::testForgedTokensAre401()
     start();
     std::string token = login("admin", "initpass");
     const int64_t now = static_cast<int64_t>(std::time(nullptr));
-    std::string payload = base64url("{\"uid\":1,\"Groups\":\"Super\",\"exp\":" + std::to_string(now + 600) + "}");
+    std::string payload = jiffy::test::base64url("{\"uid\":1,\"Groups\":\"Super\",\"exp\":" + std::to_string(now + 600) + "}");
     const std::vector<std::string> forged = {
-        base64url("{\"alg\":\"none\",\"typ\":\"JWT\"}") + "." + payload + ".",
-        base64url("{\"alg\":\"HS256\",\"typ\":\"JWT\"}") + "." + payload + ".c2lnbmF0dXJl",
+        jiffy::test::base64url("{\"alg\":\"none\",\"typ\":\"JWT\"}") + "." + payload + ".",
+        jiffy::test::base64url("{\"alg\":\"HS256\",\"typ\":\"JWT\"}") + "." + payload + ".c2lnbmF0dXJl",
         token.substr(0, token.find('.') + 1) + payload + token.substr(token.rfind('.')),
         token.substr(0, token.size() - 8),
         std::string(8000, 'x'),

@@ -4,6 +4,7 @@
 #include "plugins/OptionValidator.h"
 #include "plugins/PluginErrors.h"
 
+#include <Poco/Base64Encoder.h>
 #include <Poco/File.h>
 #include <Poco/FileStream.h>
 #include <Poco/JSON/Parser.h>
@@ -61,6 +62,16 @@ std::string readFile(const std::string& path)
     Poco::FileInputStream in(path);
     Poco::StreamCopier::copyToString(in, s);
     return s;
+}
+
+std::string base64url(const std::string& s)
+{
+    std::ostringstream os;
+    Poco::Base64Encoder enc(os, Poco::BASE64_URL_ENCODING | Poco::BASE64_NO_PADDING);
+    enc.rdbuf()->setLineLength(0);
+    enc << s;
+    enc.close();
+    return os.str();
 }
 
 uint16_t freePort(const std::string& host)

@@ -40,6 +40,9 @@ private:
 void writeFile(const std::string& path, const std::string& content);
 std::string readFile(const std::string& path);
 
+/// Base64url without padding (JWT segments).
+std::string base64url(const std::string& s);
+
 /// A TCP port on `host` that was free a moment ago.
 uint16_t freePort(const std::string& host = "127.0.0.1");
 

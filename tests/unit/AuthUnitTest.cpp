@@ -7,7 +7,6 @@
 #include "config/ConfigLoader.h"
 #include "support/TestSupport.h"
 
-#include <Poco/Base64Encoder.h>
 #include <Poco/Crypto/ECKey.h>
 #include <Poco/Crypto/RSAKey.h>
 #include <Poco/JWT/Signer.h>
@@ -27,15 +26,6 @@ namespace {
 /// default pepper), quoted in jiffy's getting-started guide.
 const char* kJiffyAdminHash = "$2a$14$slyclyuMN6EzcpSxgXX4EuaVMDIAP.MUQWxwByaEYM8ZPnMYlg3oq";
 
-std::string base64url(const std::string& s)
-{
-    std::ostringstream os;
-    Poco::Base64Encoder enc(os, Poco::BASE64_URL_ENCODING | Poco::BASE64_NO_PADDING);
-    enc.rdbuf()->setLineLength(0);
-    enc << s;
-    enc.close();
-    return os.str();
-}
 
 int64_t now() { return static_cast<int64_t>(std::time(nullptr)); }
 
@@ -168,8 +158,8 @@ public:
         good.addAlgorithm("ES384");
         CPPUNIT_ASSERT(jwt.verify(token(good, "ES384", now() + 60)));
 
-        std::string payload = base64url("{\"uid\":7,\"Groups\":\"Super\",\"exp\":" + std::to_string(now() + 60) + "}");
-        std::string noneToken = base64url("{\"alg\":\"none\",\"typ\":\"JWT\"}") + "." + payload + ".";
+        std::string payload = jiffy::test::base64url("{\"uid\":7,\"Groups\":\"Super\",\"exp\":" + std::to_string(now() + 60) + "}");
+        std::string noneToken = jiffy::test::base64url("{\"alg\":\"none\",\"typ\":\"JWT\"}") + "." + payload + ".";
         Poco::JWT::Signer hmac(jiffy::test::readFile(dir_.file("ecdsa384.pub.pem")));
         Poco::SharedPtr<Poco::Crypto::ECKey> other = new Poco::Crypto::ECKey("secp384r1");
         Poco::JWT::Signer stranger(other);

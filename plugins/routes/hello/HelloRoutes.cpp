@@ -1,9 +1,9 @@
 // The smallest route plugin: GET /hello answers JSON and counts its calls in
 // a table through the host's DB API, so one request exercises
 // HTTP → route plugin → host API → DB plugin.
+#include <jiffy/json.hpp>
 #include <jiffy/routes.hpp>
 
-#include <cstdio>
 #include <string>
 
 namespace {
@@ -12,29 +12,6 @@ const jiffy_option kOptions[] = {
     jiffy::option("greeting", JIFFY_OPT_STRING, false, "\"hello, world\"", "text of the \"message\" field"),
     jiffy::option("open", JIFFY_OPT_BOOL, false, "true", "serve without authentication"),
 };
-
-std::string jsonString(const std::string& s)
-{
-    std::string out = "\"";
-    for (unsigned char c : s) {
-        switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        default:
-            if (c < 0x20) {
-                char buf[8];
-                std::snprintf(buf, sizeof buf, "\\u%04x", c);
-                out += buf;
-            } else {
-                out += static_cast<char>(c);
-            }
-        }
-    }
-    return out + "\"";
-}
 
 class HelloRoutes : public jiffy::RouteHandler {
 public:
@@ -59,7 +36,9 @@ public:
     {
         int64_t calls = 0;
         host_.execute(update_, {1}, [&](const jiffy::ValuesView& row) { calls = row.getInt(0); });
-        resp.json(200, "{\"message\":" + jsonString(greeting_) + ",\"count\":" + std::to_string(calls) + "}");
+        jiffy::JsonWriter w;
+        w.beginObject().key("message").string(greeting_).key("count").integer(calls).endObject();
+        resp.json(200, w.str());
     }
 
 private:
