@@ -2,14 +2,14 @@
 #   make run    install missing Debian packages, build, start jiffyd with
 #               config/all-in-one.config.json (SQLite + local_standalone)
 #   make test   the same set-up, then the whole test suite (ctest)
-# Other targets: make deps | build | clean. Variables: BUILD=build, WERROR=OFF.
+# Other targets: make deps | build | bench (throughput ratios, needs wrk) | clean. Variables: BUILD=build, WERROR=OFF.
 
 BUILD  ?= build
 WERROR ?= OFF
 JOBS   ?= $(shell nproc)
 CONFIG ?= config/all-in-one.config.json
 
-.PHONY: all deps configure build run test clean
+.PHONY: all deps configure build run test bench clean
 
 all: build
 
@@ -34,6 +34,10 @@ test: build
 	@echo "== ctest"
 	@start=$$(date +%s); cd $(BUILD) && ctest --output-on-failure; rc=$$?; \
 	  echo "== tests finished in $$(( $$(date +%s) - start )) s"; exit $$rc
+
+bench: build
+	@command -v wrk >/dev/null || sudo apt-get install -y wrk || apt-get install -y wrk
+	@tests/bench/run.sh $(BUILD) 5
 
 clean:
 	rm -rf $(BUILD)
