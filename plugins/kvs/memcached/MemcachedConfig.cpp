@@ -1,0 +1,89 @@
+#include "MemcachedConfig.h"
+
+#include <Poco/Exception.h>
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Parser.h>
+
+namespace jiffy::memcache {
+namespace {
+
+/// Splits "host:port" or "[v6]:port"; the host checked the form already,
+/// this only refuses what slipped through, naming the key.
+ServerAddress splitAddress(const std::string& key, const std::string& text)
+{
+    ServerAddress a;
+    a.text = text;
+    std::string portText;
+    if (!text.empty() && text[0] == '[') {
+        size_t close = text.find(']');
+        if (close != std::string::npos && close + 1 < text.size() && text[close + 1] == ':') {
+            a.host = text.substr(1, close - 1);
+            portText = text.substr(close + 2);
+        }
+    } else {
+        size_t colon = text.rfind(':');
+        if (colon != std::string::npos && text.find(':') == colon) {
+            a.host = text.substr(0, colon);
+            portText = text.substr(colon + 1);
+        }
+    }
+    unsigned long p = 0;
+    if (!portText.empty() && portText.size() <= 5 && portText.find_first_not_of("0123456789") == std::string::npos)
+        p = std::stoul(portText);
+    if (a.host.empty() || p == 0 || p > 65535)
+        fail(JIFFY_INVALID, key + ": expected \"host:port\", got \"" + text + "\"");
+    a.port = static_cast<uint16_t>(p);
+    return a;
+}
+
+int64_t intOption(const jiffy::Host& host, const char* key, int64_t fallback, int64_t min, int64_t max)
+{
+    int64_t v = host.configInt(key, fallback);
+    if (v < min || v > max)
+        fail(JIFFY_INVALID, std::string(key) + ": must be between " + std::to_string(min) + " and " +
+                                std::to_string(max) + ", got " + std::to_string(v));
+    return v;
+}
+
+std::vector<ServerAddress> readServers(const jiffy::Host& host)
+{
+    const char* key = "memcached_addresses";
+    std::string json = host.configJson(key).value_or("[\"127.0.0.1:11211\"]");
+    Poco::JSON::Array::Ptr list;
+    try {
+        list = Poco::JSON::Parser().parse(json).extract<Poco::JSON::Array::Ptr>();
+    } catch (const Poco::Exception&) {
+        fail(JIFFY_INVALID, std::string(key) + ": expected an array of \"host:port\", got " + json);
+    }
+    std::vector<ServerAddress> out;
+    for (unsigned i = 0; i < list->size(); ++i) {
+        std::string where = std::string(key) + "[" + std::to_string(i) + "]";
+        if (!list->get(i).isString()) fail(JIFFY_INVALID, where + ": expected \"host:port\"");
+        out.push_back(splitAddress(where, list->getElement<std::string>(i)));
+    }
+    if (out.empty()) fail(JIFFY_INVALID, std::string(key) + ": needs at least one \"host:port\"");
+    return out;
+}
+
+} // namespace
+
+std::string MemcachedConfig::describe() const
+{
+    std::string s;
+    for (const auto& a : servers) s += (s.empty() ? "" : ", ") + a.text;
+    return s;
+}
+
+MemcachedConfig MemcachedConfig::read(const jiffy::Host& host)
+{
+    MemcachedConfig c;
+    c.servers = readServers(host);
+    c.connectTimeout = std::chrono::milliseconds(intOption(host, "connect_timeout_ms", 1000, 1, 600000));
+    c.timeout = std::chrono::milliseconds(intOption(host, "timeout_ms", 1000, 1, 600000));
+    c.poolWait = std::chrono::milliseconds(intOption(host, "pool_wait_ms", 2000, 1, 600000));
+    c.retryTimeoutS = intOption(host, "retry_timeout_s", 1, 0, 3600);
+    c.poolSize = static_cast<size_t>(intOption(host, "pool_size", 16, 1, 1024));
+    return c;
+}
+
+} // namespace jiffy::memcache

@@ -1,0 +1,85 @@
+#include "RedisConfig.h"
+
+#include <algorithm>
+
+namespace jiffy::redis {
+
+void splitAddress(const std::string& key, const std::string& text, std::string& host, uint16_t& port)
+{
+    std::string portText;
+    if (!text.empty() && text[0] == '[') {
+        size_t close = text.find(']');
+        if (close != std::string::npos && close + 1 < text.size() && text[close + 1] == ':') {
+            host = text.substr(1, close - 1);
+            portText = text.substr(close + 2);
+        }
+    } else {
+        size_t colon = text.rfind(':');
+        if (colon != std::string::npos && text.find(':') == colon) {
+            host = text.substr(0, colon);
+            portText = text.substr(colon + 1);
+        }
+    }
+    unsigned long p = 0;
+    if (!portText.empty() && portText.size() <= 5 && portText.find_first_not_of("0123456789") == std::string::npos)
+        p = std::stoul(portText);
+    if (host.empty() || p == 0 || p > 65535)
+        fail(JIFFY_INVALID, key + ": expected \"host:port\", got \"" + text + "\"");
+    port = static_cast<uint16_t>(p);
+}
+
+int64_t intOption(const jiffy::Host& host, const char* key, int64_t fallback, int64_t min, int64_t max)
+{
+    int64_t v = host.configInt(key, fallback);
+    if (v < min || v > max)
+        fail(JIFFY_INVALID, std::string(key) + ": must be between " + std::to_string(min) + " and " +
+                                std::to_string(max) + ", got " + std::to_string(v));
+    return v;
+}
+
+namespace {
+
+std::chrono::milliseconds msOption(const jiffy::Host& host, const char* key, int64_t fallback)
+{
+    return std::chrono::milliseconds(intOption(host, key, fallback, 1, 600000));
+}
+
+/// The pool never holds more connections than either jiffy limit allows:
+/// max_active caps connections in use, and since every pooled connection
+/// may sit idle, max_idle caps them too. 0 sets no cap (redigo's 0 idle
+/// means "close after each use", which a pool of one would turn into
+/// "one call at a time").
+size_t poolSizeFor(int64_t maxIdle, int64_t maxActive)
+{
+    size_t size = kMaxPoolSize;
+    if (maxActive > 0) size = std::min(size, static_cast<size_t>(maxActive));
+    if (maxIdle > 0) size = std::min(size, static_cast<size_t>(maxIdle));
+    return size;
+}
+
+} // namespace
+
+RedisConfig RedisConfig::read(const jiffy::Host& host)
+{
+    RedisConfig c;
+    std::string protocol = host.configString("redis_protocol").value_or("tcp");
+    if (protocol != "tcp")
+        fail(JIFFY_INVALID, "redis_protocol: only \"tcp\" is supported, got \"" + protocol +
+                                "\" (a unix socket path does not fit redis_address, which is host:port)");
+    c.address = host.configString("redis_address").value_or("127.0.0.1:6379");
+    splitAddress("redis_address", c.address, c.host, c.port);
+    c.username = host.configString("username").value_or("");
+    c.password = host.configString("password").value_or("");
+    if (!c.username.empty() && c.password.empty())
+        fail(JIFFY_INVALID, "username: is set but password is empty (AUTH needs both)");
+    c.db = intOption(host, "db", 0, 0, 1000000);
+    c.connectTimeout = msOption(host, "connect_timeout_ms", 2000);
+    c.timeout = msOption(host, "timeout_ms", 2000);
+    c.poolWait = msOption(host, "pool_wait_ms", 2000);
+    int64_t maxIdle = intOption(host, "max_idle", 80, 0, INT32_MAX);
+    int64_t maxActive = intOption(host, "max_active", 12000, 0, INT32_MAX);
+    c.poolSize = poolSizeFor(maxIdle, maxActive);
+    return c;
+}
+
+} // namespace jiffy::redis
