@@ -8,6 +8,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <stdexcept>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -23,6 +24,8 @@ ChildProcess::ChildProcess(const std::string& program, const std::vector<std::st
     pid_ = ::fork();
     if (pid_ < 0) throw std::runtime_error(std::string("fork failed: ") + std::strerror(errno));
     if (pid_ == 0) {
+        // If the test process dies (a crash, a kill), its servers die with it.
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
         int fd = ::open(logFile.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
         if (fd >= 0) {
             ::dup2(fd, 1);

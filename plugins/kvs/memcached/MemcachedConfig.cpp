@@ -1,5 +1,7 @@
 #include "MemcachedConfig.h"
 
+#include <HostPort.h>
+
 #include <Poco/Exception.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
@@ -7,32 +9,13 @@
 namespace jiffy::memcache {
 namespace {
 
-/// Splits "host:port" or "[v6]:port"; the host checked the form already,
-/// this only refuses what slipped through, naming the key.
 ServerAddress splitAddress(const std::string& key, const std::string& text)
 {
+    support::HostPort hp = support::splitHostPort(key, text);
     ServerAddress a;
     a.text = text;
-    std::string portText;
-    if (!text.empty() && text[0] == '[') {
-        size_t close = text.find(']');
-        if (close != std::string::npos && close + 1 < text.size() && text[close + 1] == ':') {
-            a.host = text.substr(1, close - 1);
-            portText = text.substr(close + 2);
-        }
-    } else {
-        size_t colon = text.rfind(':');
-        if (colon != std::string::npos && text.find(':') == colon) {
-            a.host = text.substr(0, colon);
-            portText = text.substr(colon + 1);
-        }
-    }
-    unsigned long p = 0;
-    if (!portText.empty() && portText.size() <= 5 && portText.find_first_not_of("0123456789") == std::string::npos)
-        p = std::stoul(portText);
-    if (a.host.empty() || p == 0 || p > 65535)
-        fail(JIFFY_INVALID, key + ": expected \"host:port\", got \"" + text + "\"");
-    a.port = static_cast<uint16_t>(p);
+    a.host = hp.host;
+    a.port = hp.port;
     return a;
 }
 

@@ -1,32 +1,10 @@
 #include "RedisConfig.h"
 
+#include <HostPort.h>
+
 #include <algorithm>
 
 namespace jiffy::redis {
-
-void splitAddress(const std::string& key, const std::string& text, std::string& host, uint16_t& port)
-{
-    std::string portText;
-    if (!text.empty() && text[0] == '[') {
-        size_t close = text.find(']');
-        if (close != std::string::npos && close + 1 < text.size() && text[close + 1] == ':') {
-            host = text.substr(1, close - 1);
-            portText = text.substr(close + 2);
-        }
-    } else {
-        size_t colon = text.rfind(':');
-        if (colon != std::string::npos && text.find(':') == colon) {
-            host = text.substr(0, colon);
-            portText = text.substr(colon + 1);
-        }
-    }
-    unsigned long p = 0;
-    if (!portText.empty() && portText.size() <= 5 && portText.find_first_not_of("0123456789") == std::string::npos)
-        p = std::stoul(portText);
-    if (host.empty() || p == 0 || p > 65535)
-        fail(JIFFY_INVALID, key + ": expected \"host:port\", got \"" + text + "\"");
-    port = static_cast<uint16_t>(p);
-}
 
 int64_t intOption(const jiffy::Host& host, const char* key, int64_t fallback, int64_t min, int64_t max)
 {
@@ -67,7 +45,11 @@ RedisConfig RedisConfig::read(const jiffy::Host& host)
         fail(JIFFY_INVALID, "redis_protocol: only \"tcp\" is supported, got \"" + protocol +
                                 "\" (a unix socket path does not fit redis_address, which is host:port)");
     c.address = host.configString("redis_address").value_or("127.0.0.1:6379");
-    splitAddress("redis_address", c.address, c.host, c.port);
+    {
+        support::HostPort hp = support::splitHostPort("redis_address", c.address);
+        c.host = hp.host;
+        c.port = hp.port;
+    }
     c.username = host.configString("username").value_or("");
     c.password = host.configString("password").value_or("");
     if (!c.username.empty() && c.password.empty())

@@ -32,8 +32,6 @@ struct RedisConfig {
     static RedisConfig read(const jiffy::Host& host);
 };
 
-/// Splits "host:port" or "[v6]:port"; throws JIFFY_INVALID naming `key`.
-void splitAddress(const std::string& key, const std::string& text, std::string& host, uint16_t& port);
 
 /// An integer option in [min, max]; throws JIFFY_INVALID naming the key.
 int64_t intOption(const jiffy::Host& host, const char* key, int64_t fallback, int64_t min, int64_t max);

@@ -1,27 +1,16 @@
 #include "client/SluggoConfig.h"
 
-namespace jiffy::sluggo {
+#include <HostPort.h>
 
-void splitAddress(const std::string& address, std::string& host, uint16_t& port)
-{
-    size_t colon = address.rfind(':');
-    std::string portText = colon == std::string::npos ? "" : address.substr(colon + 1);
-    unsigned long p = 0;
-    bool digits =
-        !portText.empty() && portText.size() <= 5 && portText.find_first_not_of("0123456789") == std::string::npos;
-    if (digits) p = std::stoul(portText);
-    host = colon == std::string::npos ? "" : address.substr(0, colon);
-    if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-    if (!digits || p == 0 || p > 65535 || host.empty())
-        fail(JIFFY_INVALID, "sluggo_address: expected \"host:port\", got \"" + address + "\"");
-    port = static_cast<uint16_t>(p);
-}
+namespace jiffy::sluggo {
 
 ClientConfig readConfig(const jiffy::Host& host)
 {
     ClientConfig c;
     c.address = host.configString("sluggo_address").value_or(c.address);
-    splitAddress(c.address, c.host, c.port);
+    support::HostPort hp = support::splitHostPort("sluggo_address", c.address);
+    c.host = hp.host;
+    c.port = hp.port;
     c.origin = host.configString("origin").value_or(c.origin);
     if (c.origin.empty())
         fail(JIFFY_INVALID, "origin: must not be empty (Go's websocket server refuses a missing Origin)");

@@ -22,7 +22,5 @@ struct ClientConfig {
 /// (JIFFY_INVALID) naming the key and the bad value.
 ClientConfig readConfig(const jiffy::Host& host);
 
-/// Splits "host:port" ("[v6]:port" too); throws JIFFY_INVALID.
-void splitAddress(const std::string& address, std::string& host, uint16_t& port);
 
 } // namespace jiffy::sluggo
