@@ -494,7 +494,8 @@ typedef struct jiffy_route {
     uint32_t struct_size;
     const char* method;  /**< "GET", "POST", "PUT", "DELETE", "PATCH" */
     const char* pattern; /**< e.g. "/library/{id:int}" */
-    const char* name;    /**< authorization name, e.g. "library.GET_ID"; NULL or "" = none */
+    const char* name;    /**< authorization name, e.g. "library.GET_ID"; NULL or "" = none
+                              (then only JIFFY_ROUTE_OPEN makes the route reachable when auth is on) */
     uint32_t flags;      /**< JIFFY_ROUTE_* */
     uint32_t id;         /**< chosen by the plugin; passed back to handle() */
 } jiffy_route;
