@@ -2,7 +2,9 @@
 
 #include <Poco/JSON/Parser.h>
 
+#include <chrono>
 #include <ctime>
+#include <thread>
 #include <sstream>
 
 using jiffy::test::HttpResult;
@@ -269,6 +271,27 @@ void AuthApiTest::testGrantsChangedAtRunTimeApplyAtOnce()
     CPPUNIT_ASSERT_EQUAL(200, jiffyd_.get("/librarys", bearer(carol)).status); // no restart needed (jiffy needs one)
     CPPUNIT_ASSERT_EQUAL(202, jiffyd_.del("/groupauth/" + std::to_string(idOf(ga.body)), bearer(admin)).status);
     CPPUNIT_ASSERT_EQUAL(401, jiffyd_.get("/librarys", bearer(carol)).status); // jiffy never applies deletes
+}
+
+void AuthApiTest::testDeactivationReachesEveryInstance()
+{
+    // Two instances on one database; the second learns of the change by its
+    // periodic reload (a cluster bus would make it immediate).
+    start("\"cache_refresh_s\": 1");
+    std::string admin = login("admin", "initpass");
+    int64_t id = createUser(admin, "dave@example.com", "Super");
+    jiffy::test::JiffydRunner other(dir_);
+    other.start(config("\"cache_refresh_s\": 1"));
+    HttpResult l = other.post("/usr/login", R"({"email":"dave@example.com","password":"secret1"})");
+    std::string dave = object(l.body)->getValue<std::string>("token");
+    CPPUNIT_ASSERT_EQUAL(200, other.get("/librarys", bearer(dave)).status);
+    CPPUNIT_ASSERT_EQUAL(201, jiffyd_.put("/usr/" + std::to_string(id), R"({"active":false})", bearer(admin)).status);
+    bool refused = false;
+    for (int i = 0; i < 100 && !refused; ++i) {
+        refused = other.get("/librarys", bearer(dave)).status == 401;
+        if (!refused) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    CPPUNIT_ASSERT_MESSAGE("the other instance still serves a deactivated user", refused);
 }
 
 void AuthApiTest::testJiffyHashIsTakenOver()

@@ -23,6 +23,7 @@ class AuthApiTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testPerRouteAuthorization);
     CPPUNIT_TEST(testDeactivatedUserIsRefused);
     CPPUNIT_TEST(testGrantsChangedAtRunTimeApplyAtOnce);
+    CPPUNIT_TEST(testDeactivationReachesEveryInstance);
     CPPUNIT_TEST(testJiffyHashIsTakenOver);
     CPPUNIT_TEST(testHashIsUpgradedOnLogin);
     CPPUNIT_TEST(testFailedLoginsAreThrottled);
@@ -47,6 +48,7 @@ public:
     void testPerRouteAuthorization();
     void testDeactivatedUserIsRefused();
     void testGrantsChangedAtRunTimeApplyAtOnce();
+    void testDeactivationReachesEveryInstance();
     void testJiffyHashIsTakenOver();
     void testHashIsUpgradedOnLogin();
     void testFailedLoginsAreThrottled();
