@@ -5,6 +5,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
+#include <filesystem>
 #include <stdexcept>
 #include <thread>
 #include <unistd.h>
@@ -68,6 +69,41 @@ void TcpServer::stop()
         proc_->wait(5000);
     }
     proc_.reset();
+}
+
+namespace {
+
+/// True when every thread of `pid` is stopped ('T' in /proc/<pid>/task/*/stat).
+bool allThreadsStopped(pid_t pid)
+{
+    std::error_code ec;
+    std::filesystem::path tasks = "/proc/" + std::to_string(pid) + "/task";
+    for (const auto& t : std::filesystem::directory_iterator(tasks, ec)) {
+        std::string stat;
+        try {
+            stat = readFile((t.path() / "stat").string());
+        } catch (...) {
+            continue; // the thread ended
+        }
+        size_t close = stat.rfind(')');
+        if (close == std::string::npos || close + 2 >= stat.size() || stat[close + 2] != 'T') return false;
+    }
+    return !ec;
+}
+
+} // namespace
+
+void TcpServer::freeze()
+{
+    if (!proc_) return;
+    proc_->signal(SIGSTOP);
+    for (int i = 0; i < 500 && !allThreadsStopped(proc_->pid()); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+}
+
+void TcpServer::thaw()
+{
+    if (proc_) proc_->signal(SIGCONT);
 }
 
 RedisServer::RedisServer()

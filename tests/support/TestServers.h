@@ -32,6 +32,11 @@ public:
     /// Stops it (SIGTERM, then SIGKILL after 10 s).
     virtual void stop();
     bool running() const { return proc_ != nullptr; }
+    /// SIGSTOP, returning only once every thread of the server has stopped:
+    /// the kernel still accepts connections, nothing answers (a hung server).
+    void freeze();
+    /// SIGCONT.
+    void thaw();
     uint16_t port() const { return port_; }
     const std::string& host() const { return host_; }
     std::string address() const { return host_ + ":" + std::to_string(port_); }

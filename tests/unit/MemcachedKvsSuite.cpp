@@ -20,13 +20,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-/// A memcached that can be frozen (SIGSTOP): the kernel still accepts
-/// connections for it, but nothing answers.
-class FreezableMemcachedServer : public jiffy::test::MemcachedServer {
-public:
-    void freeze() { proc_->signal(SIGSTOP); }
-    void thaw() { proc_->signal(SIGCONT); }
-};
+using FreezableMemcachedServer = jiffy::test::MemcachedServer; // TcpServer::freeze()/thaw()
 
 /// One server for the whole process: started by the first setUp (CppUnit
 /// builds every fixture up front), restarted by a setUp if a test left it down.

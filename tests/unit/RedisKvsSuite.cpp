@@ -31,13 +31,7 @@ public:
     }
 };
 
-/// A redis-server that can be frozen (SIGSTOP): it keeps accepting
-/// connections in the kernel but never answers.
-class FreezableRedisServer : public jiffy::test::RedisServer {
-public:
-    void freeze() { proc_->signal(SIGSTOP); }
-    void thaw() { proc_->signal(SIGCONT); }
-};
+using FreezableRedisServer = jiffy::test::RedisServer; // TcpServer::freeze()/thaw()
 
 /// One server for the whole process: started by the first setUp (CppUnit
 /// builds every fixture up front), restarted by a setUp if a test left it down.
