@@ -61,10 +61,10 @@ const jiffy_option kOptions[] = {
 constexpr std::string_view kFormatLine = "jiffy-kvs-files 1\n";
 constexpr std::string_view kEntryMagic = "jkv1";
 constexpr std::string_view kTempPrefix = ".tmp-";
-constexpr unsigned kStripes = 64; // fixed by the format: every process must agree
-constexpr size_t kMaxPlainName = 200; // longer encoded keys are named by their hash
-constexpr int64_t kHardMaxValue = 256 << 20; // the largest max_value_bytes
-constexpr int64_t kMaxEntryFile = kHardMaxValue + 512; // no file beyond this is read as an entry
+constexpr unsigned kStripes = 64;                         // fixed by the format: every process must agree
+constexpr size_t kMaxPlainName = 200;                     // longer encoded keys are named by their hash
+constexpr int64_t kHardMaxValue = 256 << 20;              // the largest max_value_bytes
+constexpr int64_t kMaxEntryFile = kHardMaxValue + 512;    // no file beyond this is read as an entry
 constexpr int64_t kStaleTempMs = int64_t{15} * 60 * 1000; // a write in flight longer than this crashed
 
 // ---------------------------------------------------------------- helpers
@@ -96,10 +96,7 @@ int64_t expiryFor(std::chrono::milliseconds ttl)
 /// A file descriptor, closed when the object dies.
 class Fd {
 public:
-    explicit Fd(int fd = -1)
-        : fd_(fd)
-    {
-    }
+    explicit Fd(int fd = -1) : fd_(fd) {}
     ~Fd() { reset(); }
     Fd(const Fd&) = delete;
     Fd& operator=(const Fd&) = delete;
@@ -153,8 +150,7 @@ std::string hex(const unsigned char* p, size_t n)
 std::string hex64(uint64_t v)
 {
     unsigned char b[8];
-    for (int i = 0; i < 8; ++i)
-        b[i] = static_cast<unsigned char>(v >> (56 - 8 * i));
+    for (int i = 0; i < 8; ++i) b[i] = static_cast<unsigned char>(v >> (56 - 8 * i));
     return hex(b, 8);
 }
 
@@ -176,10 +172,8 @@ std::string sha256Hex(std::string_view msg)
     std::string data(msg);
     uint64_t bits = static_cast<uint64_t>(msg.size()) * 8;
     data += static_cast<char>(0x80);
-    while (data.size() % 64 != 56)
-        data += '\0';
-    for (int i = 7; i >= 0; --i)
-        data += static_cast<char>(bits >> (8 * i));
+    while (data.size() % 64 != 56) data += '\0';
+    for (int i = 7; i >= 0; --i) data += static_cast<char>(bits >> (8 * i));
 
     for (size_t off = 0; off < data.size(); off += 64) {
         uint32_t w[64];
@@ -196,19 +190,17 @@ std::string sha256Hex(std::string_view msg)
         std::copy(h, h + 8, v);
         for (int i = 0; i < 64; ++i) {
             uint32_t t1 = v[7] + (rotr(v[4], 6) ^ rotr(v[4], 11) ^ rotr(v[4], 25)) + ((v[4] & v[5]) ^ (~v[4] & v[6])) +
-                k[i] + w[i];
+                          k[i] + w[i];
             uint32_t t2 =
                 (rotr(v[0], 2) ^ rotr(v[0], 13) ^ rotr(v[0], 22)) + ((v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]));
             std::copy_backward(v, v + 7, v + 8);
             v[4] += t1;
             v[0] = t1 + t2;
         }
-        for (int i = 0; i < 8; ++i)
-            h[i] += v[i];
+        for (int i = 0; i < 8; ++i) h[i] += v[i];
     }
     unsigned char out[32];
-    for (int i = 0; i < 32; ++i)
-        out[i] = static_cast<unsigned char>(h[i / 4] >> (24 - 8 * (i % 4)));
+    for (int i = 0; i < 32; ++i) out[i] = static_cast<unsigned char>(h[i / 4] >> (24 - 8 * (i % 4)));
     return hex(out, 32);
 }
 
@@ -217,7 +209,7 @@ std::string sha256Hex(std::string_view msg)
 bool plainByte(unsigned char c, size_t pos)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
-        (c == '.' && pos > 0);
+           (c == '.' && pos > 0);
 }
 
 /// The file name of `key`: letters, digits, '_', '-' and (not first) '.' as
@@ -319,20 +311,16 @@ bool decodeEntry(std::string_view bytes, Entry& e, std::string& why)
 class FilesKvs : public jiffy::KvsStore {
 public:
     FilesKvs(const jiffy::Host& host, std::string_view)
-        : host_(host)
-        , root_(host.configString("directory").value_or(""))
-        , sync_(host.configBool("sync", true))
-        , lockTimeout_(host.configInt("lock_timeout_ms", 5000))
-        , maxValue_(host.configInt("max_value_bytes", 1 << 20))
-        , sweepIntervalMs_(host.configInt("sweep_interval_s", 60) * 1000)
+        : host_(host), root_(host.configString("directory").value_or("")), sync_(host.configBool("sync", true)),
+          lockTimeout_(host.configInt("lock_timeout_ms", 5000)), maxValue_(host.configInt("max_value_bytes", 1 << 20)),
+          sweepIntervalMs_(host.configInt("sweep_interval_s", 60) * 1000)
     {
         if (root_.empty()) jiffy::fail(JIFFY_INVALID, "directory: must name a directory");
         if (lockTimeout_.count() < 1) jiffy::fail(JIFFY_INVALID, "lock_timeout_ms: must be at least 1");
         if (maxValue_ < 0 || maxValue_ > kHardMaxValue)
             jiffy::fail(JIFFY_INVALID, "max_value_bytes: must be between 0 and " + std::to_string(kHardMaxValue));
         if (sweepIntervalMs_ < 0) jiffy::fail(JIFFY_INVALID, "sweep_interval_s: must not be negative");
-        while (root_.size() > 1 && root_.back() == '/')
-            root_.pop_back();
+        while (root_.size() > 1 && root_.back() == '/') root_.pop_back();
         std::fill(std::begin(lockFds_), std::end(lockFds_), -1);
         std::random_device rd;
         tempTag_ = std::to_string(::getpid()) + "-" + hex64((uint64_t{rd()} << 32) ^ rd());
@@ -457,9 +445,7 @@ private:
     /// most lock_timeout_ms in total, then throws TIMEOUT.
     class StripeLock {
     public:
-        StripeLock(FilesKvs& kvs, std::string_view key)
-            : kvs_(kvs)
-            , stripe_(fnv1a(key) % kStripes)
+        StripeLock(FilesKvs& kvs, std::string_view key) : kvs_(kvs), stripe_(fnv1a(key) % kStripes)
         {
             auto deadline = std::chrono::steady_clock::now() + kvs_.lockTimeout_;
             if (!kvs_.mutexes_[stripe_].try_lock_until(deadline)) timeout();
@@ -489,9 +475,8 @@ private:
     private:
         [[noreturn]] void timeout() const
         {
-            jiffy::fail(JIFFY_TIMEOUT,
-                        "waited " + std::to_string(kvs_.lockTimeout_.count()) + " ms for the lock " +
-                            kvs_.lockPath(stripe_) + "; another process may hold it");
+            jiffy::fail(JIFFY_TIMEOUT, "waited " + std::to_string(kvs_.lockTimeout_.count()) + " ms for the lock " +
+                                           kvs_.lockPath(stripe_) + "; another process may hold it");
         }
         FilesKvs& kvs_;
         unsigned stripe_;
@@ -522,16 +507,14 @@ private:
             }
             // Not empty: maybe another process has just made the store here.
             if (readFileAt(rootFd.get(), "FORMAT", format, 128) == FileState::Missing)
-                jiffy::fail(JIFFY_INVALID,
-                            "directory: " + root_ +
-                                " is not empty and holds no store (no FORMAT file); name an empty "
-                                "or new directory");
+                jiffy::fail(JIFFY_INVALID, "directory: " + root_ +
+                                               " is not empty and holds no store (no FORMAT file); name an empty "
+                                               "or new directory");
         }
         if (format != kFormatLine)
-            jiffy::fail(JIFFY_INVALID,
-                        "directory: " + root_ + "/FORMAT says \"" + format.substr(0, 40) +
-                            "\", expected \"jiffy-kvs-files 1\" (another program's data, or a "
-                            "newer version of this plugin)");
+            jiffy::fail(JIFFY_INVALID, "directory: " + root_ + "/FORMAT says \"" + format.substr(0, 40) +
+                                           "\", expected \"jiffy-kvs-files 1\" (another program's data, or a "
+                                           "newer version of this plugin)");
         for (const char* sub : {"data", "locks"})
             if (::mkdirat(rootFd.get(), sub, 0777) != 0 && errno != EEXIST)
                 failErrno("cannot create " + root_ + "/" + sub, errno);
@@ -583,9 +566,8 @@ private:
     void checkValue(std::string_view value) const
     {
         if (static_cast<int64_t>(value.size()) > maxValue_)
-            jiffy::fail(JIFFY_TOO_LARGE,
-                        "value is " + std::to_string(value.size()) + " bytes, max_value_bytes is " +
-                            std::to_string(maxValue_));
+            jiffy::fail(JIFFY_TOO_LARGE, "value is " + std::to_string(value.size()) + " bytes, max_value_bytes is " +
+                                             std::to_string(maxValue_));
     }
 
     /// What readFileAt() found.
@@ -602,7 +584,7 @@ private:
             if (errno == ELOOP) return FileState::Symlink;
             failErrno("cannot open " + name + " in " + root_, errno);
         }
-        struct stat st { };
+        struct stat st {};
         if (::fstat(fd.get(), &st) != 0) failErrno("cannot stat " + name + " in " + root_, errno);
         if (!S_ISREG(st.st_mode)) return FileState::NotRegular;
         if (st.st_size > maxSize) return FileState::TooLarge;
@@ -714,7 +696,7 @@ private:
         int64_t now = nowMs();
         for (const std::string& name : names) {
             if (name.rfind(kTempPrefix, 0) == 0) {
-                struct stat st { };
+                struct stat st {};
                 if (::fstatat(dataFd_.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
                     now - static_cast<int64_t>(st.st_mtime) * 1000 > kStaleTempMs)
                     ::unlinkat(dataFd_.get(), name.c_str(), 0);

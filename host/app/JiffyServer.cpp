@@ -43,22 +43,34 @@ std::vector<std::string> JiffyServer::normalizeArgs(int argc, char** argv)
 void JiffyServer::defineOptions(Poco::Util::OptionSet& options)
 {
     ServerApplication::defineOptions(options);
-    options.addOption(Option("config", "c", "read the configuration from FILE")
-                          .required(false).repeatable(false).argument("FILE"));
+    options.addOption(
+        Option("config", "c", "read the configuration from FILE").required(false).repeatable(false).argument("FILE"));
     options.addOption(Option("dev", "", "read ./.dev.config.json (jiffy's -dev)").required(false).repeatable(false));
     options.addOption(Option("prod", "", "read ./.prd.config.json (jiffy's -prod)").required(false).repeatable(false));
-    options.addOption(Option("dr", "", "destructive reset: drop and recreate all tables, then exit "
-                                       "(needs --yes-destroy-all-data)").required(false).repeatable(false));
+    options.addOption(Option("dr", "",
+                             "destructive reset: drop and recreate all tables, then exit "
+                             "(needs --yes-destroy-all-data)")
+                          .required(false)
+                          .repeatable(false));
     options.addOption(Option("yes-destroy-all-data", "", "confirm --dr").required(false).repeatable(false));
     options.addOption(Option("rs", "", "rebuild the authorizations of group Super").required(false).repeatable(false));
-    options.addOption(Option("generate-keys", "", "create the JWT key pair the config names for jwt_sign_method "
-                                                  "if it does not exist yet, then exit").required(false).repeatable(false));
-    options.addOption(Option("set-password", "", "set the password of the user with email EMAIL (read from stdin), "
-                                                 "then exit").required(false).repeatable(false).argument("EMAIL"));
+    options.addOption(Option("generate-keys", "",
+                             "create the JWT key pair the config names for jwt_sign_method "
+                             "if it does not exist yet, then exit")
+                          .required(false)
+                          .repeatable(false));
+    options.addOption(Option("set-password", "",
+                             "set the password of the user with email EMAIL (read from stdin), "
+                             "then exit")
+                          .required(false)
+                          .repeatable(false)
+                          .argument("EMAIL"));
     options.addOption(Option("check-config", "", "validate the configuration and the plugins' options, then exit")
-                          .required(false).repeatable(false));
+                          .required(false)
+                          .repeatable(false));
     options.addOption(Option("list-plugins", "", "list the plugins found (name, kind, version, ABI, file) and exit")
-                          .required(false).repeatable(false));
+                          .required(false)
+                          .repeatable(false));
     options.addOption(Option("version", "V", "print the version and exit").required(false).repeatable(false));
     options.addOption(Option("help", "h", "print this help and exit").required(false).repeatable(false));
 }
@@ -66,17 +78,28 @@ void JiffyServer::defineOptions(Poco::Util::OptionSet& options)
 void JiffyServer::handleOption(const std::string& name, const std::string& value)
 {
     ServerApplication::handleOption(name, value);
-    if (name == "config") configFile_ = value;
-    else if (name == "dev") dev_ = true;
-    else if (name == "prod") prod_ = true;
-    else if (name == "dr") destructiveReset_ = true;
-    else if (name == "yes-destroy-all-data") confirmReset_ = true;
-    else if (name == "rs") rebuildSuper_ = true;
-    else if (name == "generate-keys") generateKeys_ = true;
-    else if (name == "set-password") setPasswordFor_ = value;
-    else if (name == "check-config") checkOnly_ = true;
-    else if (name == "list-plugins") listPlugins_ = true;
-    else if (name == "version") showVersion_ = true;
+    if (name == "config")
+        configFile_ = value;
+    else if (name == "dev")
+        dev_ = true;
+    else if (name == "prod")
+        prod_ = true;
+    else if (name == "dr")
+        destructiveReset_ = true;
+    else if (name == "yes-destroy-all-data")
+        confirmReset_ = true;
+    else if (name == "rs")
+        rebuildSuper_ = true;
+    else if (name == "generate-keys")
+        generateKeys_ = true;
+    else if (name == "set-password")
+        setPasswordFor_ = value;
+    else if (name == "check-config")
+        checkOnly_ = true;
+    else if (name == "list-plugins")
+        listPlugins_ = true;
+    else if (name == "version")
+        showVersion_ = true;
     else if (name == "help") {
         showHelp_ = true;
         stopOptionsProcessing();
@@ -88,7 +111,8 @@ void JiffyServer::printHelp()
     Poco::Util::HelpFormatter help(options());
     help.setCommand(commandName());
     help.setUsage("[--config FILE | -dev | -prod] [--check-config | --list-plugins]");
-    help.setHeader("jiffyd " JIFFY_VERSION " - serves a jiffy-compatible REST API with plugins for storage and routes.");
+    help.setHeader("jiffyd " JIFFY_VERSION
+                   " - serves a jiffy-compatible REST API with plugins for storage and routes.");
     help.setFooter("Exit codes: 0 ok, 64 usage, 69 backend unavailable, 70 internal error, 78 bad configuration.");
     help.format(std::cout);
 }
@@ -129,11 +153,16 @@ void JiffyServer::setupLogging(const Config& cfg)
     Poco::AutoPtr<Poco::FormattingChannel> channel(new Poco::FormattingChannel(fmt, console));
     int level = Poco::Message::PRIO_ERROR;
     const LoggingConfig& l = cfg.logging;
-    if (!l.active) level = Poco::Message::PRIO_FATAL;
-    else if (l.traceMsgs) level = Poco::Message::PRIO_TRACE;
-    else if (l.debugMsgs) level = Poco::Message::PRIO_DEBUG;
-    else if (l.infoMsgs) level = Poco::Message::PRIO_INFORMATION;
-    else if (l.warningMsgs) level = Poco::Message::PRIO_WARNING;
+    if (!l.active)
+        level = Poco::Message::PRIO_FATAL;
+    else if (l.traceMsgs)
+        level = Poco::Message::PRIO_TRACE;
+    else if (l.debugMsgs)
+        level = Poco::Message::PRIO_DEBUG;
+    else if (l.infoMsgs)
+        level = Poco::Message::PRIO_INFORMATION;
+    else if (l.warningMsgs)
+        level = Poco::Message::PRIO_WARNING;
     Poco::Logger::root().setChannel(channel);
     Poco::Logger::root().setLevel(level);
     Poco::Logger::setChannel("", channel);
@@ -154,7 +183,8 @@ int JiffyServer::listPlugins(const Config& cfg)
                     abi.c_str(), lib->file().c_str());
         for (const auto& o : lib->options())
             std::printf("    %-22s %-22s %s%s%s\n", o.name.c_str(), optionTypeName(o.type), o.help.c_str(),
-                        o.required ? " (required)" : "", o.defaultJson.empty() ? "" : (" [default " + o.defaultJson + "]").c_str());
+                        o.required ? " (required)" : "",
+                        o.defaultJson.empty() ? "" : (" [default " + o.defaultJson + "]").c_str());
     };
     int failures = 0;
     std::vector<std::string> listed;
@@ -163,7 +193,8 @@ int JiffyServer::listPlugins(const Config& cfg)
             print(f.library);
             listed.push_back(f.library->file());
         } else {
-            std::printf("%-14s %-7s %-9s %-5s %s\n    refused: %s\n", "?", "?", "?", "?", f.file.c_str(), f.error.c_str());
+            std::printf("%-14s %-7s %-9s %-5s %s\n    refused: %s\n", "?", "?", "?", "?", f.file.c_str(),
+                        f.error.c_str());
             ++failures;
         }
     }
@@ -176,7 +207,8 @@ int JiffyServer::listPlugins(const Config& cfg)
                 listed.push_back(lib->file());
             }
         } catch (const Poco::Exception& e) {
-            std::printf("configured %s plugin \"%s\" refused: %s\n", kindName(kind), nameOrPath.c_str(), e.message().c_str());
+            std::printf("configured %s plugin \"%s\" refused: %s\n", kindName(kind), nameOrPath.c_str(),
+                        e.message().c_str());
             ++failures;
         }
     };

@@ -46,8 +46,10 @@ template <class Row, class ToJson>
 jiffy_status replyOne(jiffy_response& out, const std::optional<Row>& row, const std::string& entity,
                       const jiffy_request& req, ToJson toJson)
 {
-    if (!row) replyNotFound(out, entity, req);
-    else replyJson(out, 201, toJson(*row, req));
+    if (!row)
+        replyNotFound(out, entity, req);
+    else
+        replyJson(out, 201, toJson(*row, req));
     return JIFFY_OK;
 }
 
@@ -58,7 +60,9 @@ StoreFilter routeFilter(const jiffy_request& req)
     std::string expr;
     for (const auto& [k, v] : req.params)
         if (k == "expr") expr = v;
-    auto endsWith = [&](std::string_view s) { return name.size() >= s.size() && name.substr(name.size() - s.size()) == s; };
+    auto endsWith = [&](std::string_view s) {
+        return name.size() >= s.size() && name.substr(name.size() - s.size()) == s;
+    };
     if (endsWith("ByGroupID")) return parseFilter("group_id", expr, {"EQ", "LT", "GT"}, true);
     if (endsWith("ByGroupName")) return parseFilter("group_name", expr, {"EQ", "LIKE"}, false);
     if (endsWith("ByAuthName")) return parseFilter("auth_name", expr, {"EQ", "LIKE"}, false);
@@ -201,7 +205,8 @@ GroupAuthRow AuthService::checkedGrant(const Poco::JSON::Object::Ptr& body, int6
     auto groupId = intField(body, "group_id");
     auto authId = intField(body, "auth_id");
     if (!groupId || !authId) throw BadRequest("groupauth: group_id and auth_id are required");
-    if (!store_.groupById(*groupId)) throw BadRequest("groupauth: usrgroup " + std::to_string(*groupId) + " does not exist");
+    if (!store_.groupById(*groupId))
+        throw BadRequest("groupauth: usrgroup " + std::to_string(*groupId) + " does not exist");
     if (!store_.authById(*authId)) throw BadRequest("groupauth: auth " + std::to_string(*authId) + " does not exist");
     ga.groupId = *groupId;
     ga.authId = *authId;
@@ -226,7 +231,8 @@ jiffy_status AuthService::getGroupAuth(const jiffy_request& req, jiffy_response&
 jiffy_status AuthService::updateGroupAuth(const jiffy_request& req, jiffy_response& out)
 {
     auto id = idParam(req);
-    if (!id || !store_.groupAuthById(*id)) return replyOne(out, std::optional<GroupAuthRow>(), "groupauth", req, groupAuthJson);
+    if (!id || !store_.groupAuthById(*id))
+        return replyOne(out, std::optional<GroupAuthRow>(), "groupauth", req, groupAuthJson);
     store_.updateGroupAuth(checkedGrant(parseBody(req, "Invalid request payload"), *id));
     changed();
     return replyOne(out, store_.groupAuthById(*id), "groupauth", req, groupAuthJson);

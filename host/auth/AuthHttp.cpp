@@ -20,7 +20,10 @@ void replyError(jiffy_response& out, int status, const std::string& message)
     replyJson(out, status, "{\"error\":" + jiffy::JsonWriter::quote(message) + "}");
 }
 
-std::string_view part(const jiffy_request& req, int what) { return req.parts[what]; }
+std::string_view part(const jiffy_request& req, int what)
+{
+    return req.parts[what];
+}
 
 Poco::JSON::Object::Ptr parseBody(const jiffy_request& req, const std::string& invalidPayload)
 {

@@ -12,7 +12,10 @@ namespace {
 
 const char* kCacheName = "jiffy.auth";
 
-Poco::Logger& log() { return Poco::Logger::get("jiffyd.auth"); }
+Poco::Logger& log()
+{
+    return Poco::Logger::get("jiffyd.auth");
+}
 
 /// "Allow GET_ID access to the library entity" for "library.GET_ID".
 std::string describe(const std::string& route)
@@ -22,7 +25,10 @@ std::string describe(const std::string& route)
     return "Allow " + route.substr(dot + 1) + " access to the " + route.substr(0, dot) + " entity";
 }
 
-void onInvalidate(void* ctx, const char*, size_t) { static_cast<AuthCache*>(ctx)->reload(); }
+void onInvalidate(void* ctx, const char*, size_t)
+{
+    static_cast<AuthCache*>(ctx)->reload();
+}
 
 } // namespace
 
@@ -58,7 +64,10 @@ void AuthService::refreshLoop()
     }
 }
 
-void AuthService::changed() { bus_.invalidate(kCacheName, ""); }
+void AuthService::changed()
+{
+    bus_.invalidate(kCacheName, "");
+}
 
 void AuthService::add(Router& router, const std::string& method, const std::string& pattern, const std::string& name,
                       bool open, Handler h)
@@ -96,7 +105,8 @@ void AuthService::addRoutes(Router& r)
     add(r, "DELETE", "/usr/{id:int}", "usr.DELETE", false, &AuthService::deleteUsr);
 
     add(r, "GET", "/usrgroups", "usrgroup.GET_SET", false, &AuthService::listGroups);
-    add(r, "GET", "/usrgroups/group_name({expr})", "usrgroup.STATICFLTR_ByGroupName", false, &AuthService::filterGroups);
+    add(r, "GET", "/usrgroups/group_name({expr})", "usrgroup.STATICFLTR_ByGroupName", false,
+        &AuthService::filterGroups);
     add(r, "GET", "/usrgroups/description({expr})", "usrgroup.STATICFLTR_ByDescription", false,
         &AuthService::filterGroups);
     add(r, "POST", "/usrgroup", "usrgroup.CREATE", false, &AuthService::createGroup);
@@ -170,7 +180,8 @@ void AuthService::bootstrap(const Router& router, bool rebuildSuper)
         admin = u;
         log().information("created user admin in group Super");
     }
-    if (added || granted) log().information("auth: %d new route authorizations, %d granted to group Super", added, granted);
+    if (added || granted)
+        log().information("auth: %d new route authorizations, %d granted to group Super", added, granted);
     cache_.reload();
     if (hasher_.verify(admin->passwordHash, "initpass"))
         log().warning("*** user admin still has the default password \"initpass\": change it now "

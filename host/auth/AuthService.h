@@ -42,7 +42,8 @@ public:
     std::shared_ptr<RequestGate> gate() { return gate_; }
 
     /// Sets the password of the user with `email` (jiffyd --set-password).
-    static void setPassword(const Config& cfg, const DbInstance& db, const std::string& email, const std::string& password);
+    static void setPassword(const Config& cfg, const DbInstance& db, const std::string& email,
+                            const std::string& password);
     /// Drops the auth tables and every table the models plugin made (jiffy's -dr).
     static void destructiveReset(const DbInstance& db);
 

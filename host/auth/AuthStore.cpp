@@ -9,15 +9,21 @@ namespace {
 
 using Values = std::vector<jiffy::Value>;
 
-std::string text(const jiffy::ValuesView& r, size_t i) { return std::string(r.getText(i)); }
+std::string text(const jiffy::ValuesView& r, size_t i)
+{
+    return std::string(r.getText(i));
+}
 
 /// created_on as jiffy prints it (RFC 3339), whatever form the database returned.
 std::string rfc3339(std::string s)
 {
     if (s.size() > 10 && s[10] == ' ') s[10] = 'T';
-    if (s.size() > 3 && (s.compare(s.size() - 3, 3, "+00") == 0)) s.replace(s.size() - 3, 3, "Z");
-    else if (s.size() > 6 && s.compare(s.size() - 6, 6, "+00:00") == 0) s.replace(s.size() - 6, 6, "Z");
-    else if (s.size() == 19) s += "Z";
+    if (s.size() > 3 && (s.compare(s.size() - 3, 3, "+00") == 0))
+        s.replace(s.size() - 3, 3, "Z");
+    else if (s.size() > 6 && s.compare(s.size() - 6, 6, "+00:00") == 0)
+        s.replace(s.size() - 6, 6, "Z");
+    else if (s.size() == 19)
+        s += "Z";
     return s;
 }
 
@@ -57,12 +63,13 @@ void AuthStore::createTables()
     const std::string pk = d.primary_key, txt = d.type_text, i64 = d.type_int, ts = d.type_timestamp, b = d.type_bool;
     db_.execute("CREATE TABLE IF NOT EXISTS usr (id " + pk + ", name " + txt + " NOT NULL, email " + txt +
                     " NOT NULL, password_hash " + txt + " NOT NULL, created_on " + ts +
-                    " NOT NULL DEFAULT CURRENT_TIMESTAMP, updated_on " + ts + " NOT NULL DEFAULT CURRENT_TIMESTAMP, active " +
-                    b + " NOT NULL DEFAULT FALSE, \"groups\" " + txt + ")",
+                    " NOT NULL DEFAULT CURRENT_TIMESTAMP, updated_on " + ts +
+                    " NOT NULL DEFAULT CURRENT_TIMESTAMP, active " + b + " NOT NULL DEFAULT FALSE, \"groups\" " + txt +
+                    ")",
                 {});
     db_.execute("CREATE UNIQUE INDEX IF NOT EXISTS idx_usr_email ON usr (email)", {});
-    db_.execute("CREATE TABLE IF NOT EXISTS usrgroup (id " + pk + ", group_name " + txt + " NOT NULL, description " + txt +
-                    " NOT NULL)",
+    db_.execute("CREATE TABLE IF NOT EXISTS usrgroup (id " + pk + ", group_name " + txt + " NOT NULL, description " +
+                    txt + " NOT NULL)",
                 {});
     db_.execute("CREATE INDEX IF NOT EXISTS idx_usrgroup_group_name ON usrgroup (group_name)", {});
     db_.execute("CREATE TABLE IF NOT EXISTS auth (id " + pk + ", auth_name " + txt + " NOT NULL, auth_type " + txt +
@@ -137,7 +144,10 @@ std::optional<UsrRow> AuthStore::usrByEmail(const std::string& email)
     return v.empty() ? std::nullopt : std::optional<UsrRow>(v.front());
 }
 
-std::vector<UsrRow> AuthStore::usrs() { return selectUsrs(" ORDER BY id", {}); }
+std::vector<UsrRow> AuthStore::usrs()
+{
+    return selectUsrs(" ORDER BY id", {});
+}
 
 int64_t AuthStore::insertReturningId(const std::string& sql, const Values& params)
 {
@@ -149,11 +159,11 @@ int64_t AuthStore::insertReturningId(const std::string& sql, const Values& param
 int64_t AuthStore::insertUsr(const UsrRow& u)
 {
     std::string t = now();
-    return insertReturningId("INSERT INTO usr (name, email, password_hash, created_on, updated_on, active, \"groups\") "
-                             "VALUES (" + ph(1) + ", " + ph(2) + ", " + ph(3) + ", " + ph(4) + ", " + ph(5) + ", " + ph(6) +
-                                 ", " + ph(7) + ")",
-                             {u.name, u.email, u.passwordHash, t, t, u.active,
-                              u.groups ? jiffy::Value(*u.groups) : jiffy::Value()});
+    return insertReturningId(
+        "INSERT INTO usr (name, email, password_hash, created_on, updated_on, active, \"groups\") "
+        "VALUES (" +
+            ph(1) + ", " + ph(2) + ", " + ph(3) + ", " + ph(4) + ", " + ph(5) + ", " + ph(6) + ", " + ph(7) + ")",
+        {u.name, u.email, u.passwordHash, t, t, u.active, u.groups ? jiffy::Value(*u.groups) : jiffy::Value()});
 }
 
 bool AuthStore::updateUsr(const UsrRow& u)
@@ -172,12 +182,16 @@ void AuthStore::setPasswordHash(int64_t id, const std::string& hash)
                 {hash, now(), id});
 }
 
-bool AuthStore::deleteUsr(int64_t id) { return db_.execute("DELETE FROM usr WHERE id = " + ph(1), {id}).rowsAffected > 0; }
+bool AuthStore::deleteUsr(int64_t id)
+{
+    return db_.execute("DELETE FROM usr WHERE id = " + ph(1), {id}).rowsAffected > 0;
+}
 
 std::string AuthStore::where(const std::optional<StoreFilter>& f, Values& params, const std::string& prefix) const
 {
     if (!f) return "";
-    params.push_back(f->integer ? jiffy::Value(static_cast<long long>(f->number)) : jiffy::Value(std::string_view(f->text)));
+    params.push_back(f->integer ? jiffy::Value(static_cast<long long>(f->number))
+                                : jiffy::Value(std::string_view(f->text)));
     std::string sql = " WHERE " + prefix + f->column + " " + f->op + " " + ph(params.size());
     if (f->op == "LIKE") sql += " ESCAPE '\\'";
     return sql;
@@ -188,7 +202,9 @@ std::vector<GroupRow> AuthStore::groups(const std::optional<StoreFilter>& f)
     std::vector<GroupRow> out;
     Values params;
     db_.execute("SELECT id, group_name, description FROM usrgroup" + where(f, params, "") + " ORDER BY id", params,
-                [&](const jiffy::ValuesView& r) { out.push_back({r.getInt(0), text(r, 1), text(r, 2)}); });
+                [&](const jiffy::ValuesView& r) {
+                    out.push_back({r.getInt(0), text(r, 1), text(r, 2)});
+                });
     return out;
 }
 
@@ -196,7 +212,9 @@ std::optional<GroupRow> AuthStore::groupById(int64_t id)
 {
     std::optional<GroupRow> out;
     db_.execute("SELECT id, group_name, description FROM usrgroup WHERE id = " + ph(1), {id},
-                [&](const jiffy::ValuesView& r) { out = GroupRow{r.getInt(0), text(r, 1), text(r, 2)}; });
+                [&](const jiffy::ValuesView& r) {
+                    out = GroupRow{r.getInt(0), text(r, 1), text(r, 2)};
+                });
     return out;
 }
 
@@ -218,7 +236,8 @@ int64_t AuthStore::insertGroup(const GroupRow& g)
 
 bool AuthStore::updateGroup(const GroupRow& g)
 {
-    return db_.execute("UPDATE usrgroup SET group_name = " + ph(1) + ", description = " + ph(2) + " WHERE id = " + ph(3),
+    return db_.execute("UPDATE usrgroup SET group_name = " + ph(1) + ", description = " + ph(2) +
+                           " WHERE id = " + ph(3),
                        {g.name, g.description, g.id})
                .rowsAffected > 0;
 }
@@ -232,8 +251,10 @@ std::vector<AuthRow> AuthStore::auths(const std::optional<StoreFilter>& f)
 {
     std::vector<AuthRow> out;
     Values params;
-    db_.execute("SELECT id, auth_name, auth_type, description FROM auth" + where(f, params, "") + " ORDER BY id", params,
-                [&](const jiffy::ValuesView& r) { out.push_back({r.getInt(0), text(r, 1), text(r, 2), text(r, 3)}); });
+    db_.execute("SELECT id, auth_name, auth_type, description FROM auth" + where(f, params, "") + " ORDER BY id",
+                params, [&](const jiffy::ValuesView& r) {
+                    out.push_back({r.getInt(0), text(r, 1), text(r, 2), text(r, 3)});
+                });
     return out;
 }
 
@@ -241,7 +262,9 @@ std::optional<AuthRow> AuthStore::authById(int64_t id)
 {
     std::optional<AuthRow> out;
     db_.execute("SELECT id, auth_name, auth_type, description FROM auth WHERE id = " + ph(1), {id},
-                [&](const jiffy::ValuesView& r) { out = AuthRow{r.getInt(0), text(r, 1), text(r, 2), text(r, 3)}; });
+                [&](const jiffy::ValuesView& r) {
+                    out = AuthRow{r.getInt(0), text(r, 1), text(r, 2), text(r, 3)};
+                });
     return out;
 }
 
@@ -260,7 +283,10 @@ bool AuthStore::updateAuth(const AuthRow& a)
                .rowsAffected > 0;
 }
 
-bool AuthStore::deleteAuth(int64_t id) { return db_.execute("DELETE FROM auth WHERE id = " + ph(1), {id}).rowsAffected > 0; }
+bool AuthStore::deleteAuth(int64_t id)
+{
+    return db_.execute("DELETE FROM auth WHERE id = " + ph(1), {id}).rowsAffected > 0;
+}
 
 std::vector<GroupAuthRow> AuthStore::groupAuths(const std::optional<StoreFilter>& f)
 {

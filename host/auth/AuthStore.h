@@ -92,7 +92,8 @@ public:
 
 private:
     std::string ph(size_t n) const;
-    std::string where(const std::optional<StoreFilter>& f, std::vector<jiffy::Value>& params, const std::string& prefix) const;
+    std::string where(const std::optional<StoreFilter>& f, std::vector<jiffy::Value>& params,
+                      const std::string& prefix) const;
     int64_t insertReturningId(const std::string& sql, const std::vector<jiffy::Value>& params);
     std::vector<UsrRow> selectUsrs(const std::string& tail, const std::vector<jiffy::Value>& params);
 

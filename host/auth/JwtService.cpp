@@ -47,7 +47,8 @@ void requireFile(const std::string& key, const std::string& file, const std::str
         throw Poco::InvalidArgumentException(key + ": jwt_sign_method " + method +
                                              " needs this key file (create a key pair with jiffyd --generate-keys)");
     if (!Poco::File(file).exists())
-        throw Poco::FileNotFoundException(key + ": \"" + file + "\" does not exist (create it with jiffyd --generate-keys)");
+        throw Poco::FileNotFoundException(key + ": \"" + file +
+                                          "\" does not exist (create it with jiffyd --generate-keys)");
 }
 
 std::vector<std::string> splitGroups(const std::string& s)
@@ -109,8 +110,8 @@ JwtService::JwtService(const Config& cfg)
     } catch (const Poco::InvalidArgumentException&) {
         throw;
     } catch (const Poco::Exception& e) {
-        throw Poco::InvalidArgumentException(privKey + "/" + pubKey + ": cannot load \"" + privFile + "\" / \"" + pubFile +
-                                             "\" as " + method_ + " keys: " + e.displayText());
+        throw Poco::InvalidArgumentException(privKey + "/" + pubKey + ": cannot load \"" + privFile + "\" / \"" +
+                                             pubFile + "\" as " + method_ + " keys: " + e.displayText());
     }
     // Only the configured algorithm: "none", HS* and the other family are refused.
     signer_->setAlgorithms({method_});
@@ -160,16 +161,19 @@ std::optional<Claims> JwtService::verifyUncached(const std::string& token) const
     Poco::JSON::Object::Ptr payload = new Poco::JSON::Object(t.payload());
     const int64_t now = static_cast<int64_t>(std::time(nullptr));
     int64_t exp = numberClaim(payload, "exp"), iat = numberClaim(payload, "iat"), nbf = numberClaim(payload, "nbf");
-    if (exp < 0 || exp + leewayS_ < now) return std::nullopt; // expired, or never expires
+    if (exp < 0 || exp + leewayS_ < now) return std::nullopt;  // expired, or never expires
     if (iat > now + leewayS_) return std::nullopt;             // issued in the future
     if (nbf >= 0 && nbf > now + leewayS_) return std::nullopt; // not yet valid
     Claims c;
     c.exp = exp;
     for (const auto& [k, v] : *payload) {
         std::string lk = Poco::toLower(k);
-        if (lk == "uid" && v.isNumeric()) c.uid = v.convert<uint64_t>();
-        else if (lk == "email" && v.isString()) c.email = v.convert<std::string>();
-        else if (lk == "groups" && v.isString()) c.groups = splitGroups(v.convert<std::string>());
+        if (lk == "uid" && v.isNumeric())
+            c.uid = v.convert<uint64_t>();
+        else if (lk == "email" && v.isString())
+            c.email = v.convert<std::string>();
+        else if (lk == "groups" && v.isString())
+            c.groups = splitGroups(v.convert<std::string>());
     }
     if (c.uid == 0) return std::nullopt;
     return c;
@@ -195,11 +199,12 @@ std::vector<std::string> JwtService::generateMissingKeys(const Config& cfg)
     auto [privKey, pubKey] = keyFileKeys(cfg.jwtSignMethod);
     std::string privFile = fileOf(cfg, privKey), pubFile = fileOf(cfg, pubKey);
     if (privFile.empty() || pubFile.empty())
-        throw Poco::InvalidArgumentException(privKey + " and " + pubKey + " must name the key files of jwt_sign_method " +
-                                             cfg.jwtSignMethod);
+        throw Poco::InvalidArgumentException(privKey + " and " + pubKey +
+                                             " must name the key files of jwt_sign_method " + cfg.jwtSignMethod);
     if (Poco::File(privFile).exists() && Poco::File(pubFile).exists()) return written;
     if (Poco::File(privFile).exists() != Poco::File(pubFile).exists())
-        throw Poco::ExistsException("only one of " + privFile + " and " + pubFile + " exists; remove it or add the other");
+        throw Poco::ExistsException("only one of " + privFile + " and " + pubFile +
+                                    " exists; remove it or add the other");
     Poco::File(Poco::Path(privFile).parent()).createDirectories();
     Poco::File(Poco::Path(pubFile).parent()).createDirectories();
     if (cfg.jwtSignMethod[0] == 'R') {

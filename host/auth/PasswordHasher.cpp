@@ -18,9 +18,15 @@ bool isBcrypt(const std::string& h)
     return h.size() == 60 && h[0] == '$' && h[1] == '2' && (h[2] == 'a' || h[2] == 'b' || h[2] == 'y') && h[3] == '$';
 }
 
-bool isArgon2id(const std::string& h) { return h.rfind("$argon2id$", 0) == 0; }
+bool isArgon2id(const std::string& h)
+{
+    return h.rfind("$argon2id$", 0) == 0;
+}
 
-int bcryptCost(const std::string& h) { return std::atoi(h.substr(4, 2).c_str()); }
+int bcryptCost(const std::string& h)
+{
+    return std::atoi(h.substr(4, 2).c_str());
+}
 
 void randomBytes(unsigned char* out, size_t n)
 {
@@ -89,13 +95,17 @@ bool PasswordHasher::verify(const std::string& stored, const std::string& passwo
 bool PasswordHasher::needsUpgrade(const std::string& stored) const
 {
     if (cfg_.passwordHash == "argon2id") {
-        std::string want = "$argon2id$v=19$m=" + std::to_string(cfg_.argon2MemoryKiB) + ",t=" +
-                           std::to_string(cfg_.argon2TimeCost) + ",p=" + std::to_string(cfg_.argon2Parallelism) + "$";
+        std::string want = "$argon2id$v=19$m=" + std::to_string(cfg_.argon2MemoryKiB) +
+                           ",t=" + std::to_string(cfg_.argon2TimeCost) +
+                           ",p=" + std::to_string(cfg_.argon2Parallelism) + "$";
         return stored.rfind(want, 0) != 0;
     }
     return !isBcrypt(stored) || bcryptCost(stored) < cfg_.bcryptCost;
 }
 
-void PasswordHasher::burn(const std::string& password) const { (void)verify(dummy_, password); }
+void PasswordHasher::burn(const std::string& password) const
+{
+    (void)verify(dummy_, password);
+}
 
 } // namespace jiffy::host::auth

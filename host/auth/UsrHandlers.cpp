@@ -18,7 +18,10 @@ const char* kGroupRequired = "models: at least one Group must be specified when 
 const char* kInvalidPassword = "models: the provided password is not valid";
 const char* kUserLocked = "models: user is currently locked";
 
-std::string normalizeEmail(const std::string& e) { return Poco::toLower(Poco::trim(e)); }
+std::string normalizeEmail(const std::string& e)
+{
+    return Poco::toLower(Poco::trim(e));
+}
 
 /// "a; b ;c" → "a;b;c" (jiffy's normalizeGroups, without empty names).
 std::string normalizeGroups(const std::string& g)
@@ -179,7 +182,8 @@ jiffy_status AuthService::updateUsr(const jiffy_request& req, jiffy_response& ou
         return JIFFY_OK;
     }
     auto body = parseBody(req, "invalid request payload");
-    if (auto bodyId = intField(body, "id"); bodyId && *bodyId != 0 && *bodyId != u->id) throw BadRequest("invalid request");
+    if (auto bodyId = intField(body, "id"); bodyId && *bodyId != 0 && *bodyId != u->id)
+        throw BadRequest("invalid request");
     // Absent fields keep their value (jiffy would blank them).
     if (auto v = stringField(body, "name")) u->name = *v;
     if (auto v = stringField(body, "email")) u->email = *v;

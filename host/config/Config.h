@@ -16,28 +16,31 @@ namespace jiffy::host {
 struct Address {
     std::string host;
     uint16_t port = 0;
-    std::string text() const { return (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port); }
+    std::string text() const
+    {
+        return (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port);
+    }
 };
 
 /// jiffy's `database` object; `raw` (defaults of the plugin not yet applied)
 /// is what the DB plugin receives.
 struct DatabaseConfig {
-    std::string dialect;     ///< db_dialect: "sqlite" or "postgres"
-    std::string plugin;      ///< ours: plugin name or file; default = dialect
+    std::string dialect; ///< db_dialect: "sqlite" or "postgres"
+    std::string plugin;  ///< ours: plugin name or file; default = dialect
     Poco::JSON::Object::Ptr raw;
 };
 
 /// The active entry of `group_leader_kvs`.
 struct KvsConfig {
-    std::string entry;       ///< key under group_leader_kvs, e.g. "local_standalone"
-    std::string plugin;      ///< plugin name ("standalone", "redis", ...) or a file path
+    std::string entry;  ///< key under group_leader_kvs, e.g. "local_standalone"
+    std::string plugin; ///< plugin name ("standalone", "redis", ...) or a file path
     Poco::JSON::Object::Ptr raw;
 };
 
 /// One entry of our `routes` array: a route plugin and its options.
 struct RoutePluginConfig {
-    std::string plugin;      ///< plugin name or file path
-    std::string path;        ///< JSON path of the entry, e.g. "routes[1]"
+    std::string plugin; ///< plugin name or file path
+    std::string path;   ///< JSON path of the entry, e.g. "routes[1]"
     Poco::JSON::Object::Ptr raw;
 };
 
@@ -55,30 +58,30 @@ struct LoggingConfig {
 
 /// Our `http` object: limits of the HTTP server.
 struct HttpConfig {
-    int64_t maxBodyBytes = 1 << 20;   ///< larger bodies answer 413
-    int maxThreads = 32;              ///< worker threads
-    int maxQueued = 512;              ///< accepted connections waiting for a thread
+    int64_t maxBodyBytes = 1 << 20; ///< larger bodies answer 413
+    int maxThreads = 32;            ///< worker threads
+    int maxQueued = 512;            ///< accepted connections waiting for a thread
     bool keepAlive = true;
     int keepAliveTimeoutS = 10;
-    int drainTimeoutMs = 10000;       ///< how long SIGTERM waits for in-flight requests
+    int drainTimeoutMs = 10000; ///< how long SIGTERM waits for in-flight requests
 };
 
 /// Our `auth` object: users, passwords, tokens and login throttling.
 struct AuthConfig {
-    bool enabled = true;              ///< false: every route is open (a loud warning at start)
-    bool openRegistration = true;     ///< POST /usr without a token (jiffy's behaviour)
+    bool enabled = true;                 ///< false: every route is open (a loud warning at start)
+    bool openRegistration = true;        ///< POST /usr without a token (jiffy's behaviour)
     std::string passwordHash = "bcrypt"; ///< "bcrypt" or "argon2id" for new hashes
-    int bcryptCost = 12;              ///< 10-16
-    int argon2TimeCost = 2;           ///< OWASP: t=2, m=19 MiB, p=1
+    int bcryptCost = 12;                 ///< 10-16
+    int argon2TimeCost = 2;              ///< OWASP: t=2, m=19 MiB, p=1
     int argon2MemoryKiB = 19456;
     int argon2Parallelism = 1;
-    int loginMaxFailures = 5;         ///< failed logins per email before a lockout
+    int loginMaxFailures = 5;            ///< failed logins per email before a lockout
     int loginMaxFailuresPerAddress = 30; ///< failed logins per client address before a lockout
-    int loginWindowS = 300;           ///< failures older than this are forgotten
-    int loginLockoutS = 300;          ///< how long a lockout lasts (429 with Retry-After)
-    int tokenLeewayS = 30;            ///< clock skew accepted on exp/nbf/iat
-    int tokenCacheSize = 10000;       ///< verified tokens kept (by their bytes) until they expire
-    int cacheRefreshS = 5;            ///< reload users and grants this often (other instances' changes)
+    int loginWindowS = 300;              ///< failures older than this are forgotten
+    int loginLockoutS = 300;             ///< how long a lockout lasts (429 with Retry-After)
+    int tokenLeewayS = 30;               ///< clock skew accepted on exp/nbf/iat
+    int tokenCacheSize = 10000;          ///< verified tokens kept (by their bytes) until they expire
+    int cacheRefreshS = 5;               ///< reload users and grants this often (other instances' changes)
 };
 
 /// One entry of jiffy's `service_activations`.
@@ -89,8 +92,8 @@ struct ServiceActivation {
 
 /// Everything jiffyd reads from its config file.
 struct Config {
-    std::string sourceFile;           ///< file it came from ("" = built-in defaults)
-    std::string baseDir;              ///< directory relative paths are resolved against
+    std::string sourceFile; ///< file it came from ("" = built-in defaults)
+    std::string baseDir;    ///< directory relative paths are resolved against
 
     Address externalAddress{"127.0.0.1", 8080};
     Address internalAddress{"127.0.0.1", 7070};
@@ -112,11 +115,11 @@ struct Config {
     uint32_t jwtLifetimeMinutes = 120;
     std::vector<ServiceActivation> serviceActivations;
 
-    std::string pluginsDir;           ///< ours: first place to look for plugins
+    std::string pluginsDir; ///< ours: first place to look for plugins
     std::vector<RoutePluginConfig> routes;
 
-    Poco::JSON::Object::Ptr root;     ///< the whole file after ${VAR} expansion
-    std::vector<std::string> warnings;///< non-fatal findings (unknown keys, ...)
+    Poco::JSON::Object::Ptr root;      ///< the whole file after ${VAR} expansion
+    std::vector<std::string> warnings; ///< non-fatal findings (unknown keys, ...)
 
     /// True when `name` is listed active in service_activations.
     bool serviceActive(const std::string& name) const;

@@ -23,8 +23,8 @@ const std::map<std::string, std::string> kBuiltinKvs = {
 
 /// jiffy's JWT key-file keys (PEM paths).
 const std::vector<std::string> kJwtKeyFiles = {
-    "rsa256_priv_key_file", "rsa256_pub_key_file", "rsa384_priv_key_file",  "rsa384_pub_key_file",
-    "rsa512_priv_key_file", "rsa512_pub_key_file", "ecdsa256_priv_key_file", "ecdsa256_pub_key_file",
+    "rsa256_priv_key_file",   "rsa256_pub_key_file",   "rsa384_priv_key_file",   "rsa384_pub_key_file",
+    "rsa512_priv_key_file",   "rsa512_pub_key_file",   "ecdsa256_priv_key_file", "ecdsa256_pub_key_file",
     "ecdsa384_priv_key_file", "ecdsa384_pub_key_file", "ecdsa521_priv_key_file", "ecdsa521_pub_key_file"};
 
 const std::vector<std::string> kSignMethods = {"ES256", "ES384", "ES512", "RS256", "RS384", "RS512"};
@@ -93,8 +93,9 @@ void readDatabase(FieldReader& root, Config& cfg, std::vector<ConfigIssue>& issu
     } else if (d == "sqlite" || d == "postgres") {
         cfg.database.plugin = d;
     } else if (d == "mssql" || d == "hdb" || d == "mysql") {
-        r.issue("db_dialect", "\"" + d + "\" is a jiffy dialect that Jiffy C++ does not support; use \"sqlite\" or "
-                                          "\"postgres\", or name a DB plugin in database.plugin");
+        r.issue("db_dialect", "\"" + d +
+                                  "\" is a jiffy dialect that Jiffy C++ does not support; use \"sqlite\" or "
+                                  "\"postgres\", or name a DB plugin in database.plugin");
     } else if (!d.empty()) {
         r.issue("db_dialect", "unknown dialect \"" + d + "\"; expected \"sqlite\" or \"postgres\"");
     }
@@ -128,8 +129,9 @@ void readKvs(FieldReader& root, Config& cfg, std::vector<ConfigIssue>& issues)
         if (plugin.empty()) {
             auto it = kBuiltinKvs.find(name);
             if (it == kBuiltinKvs.end()) {
-                e.issue("", "unknown KVS \"" + name + "\"; the built-in ones are local_standalone, sluggo, redis and "
-                            "memcached, and a custom one names its shared object in \"plugin\"");
+                e.issue("", "unknown KVS \"" + name +
+                                "\"; the built-in ones are local_standalone, sluggo, redis and "
+                                "memcached, and a custom one names its shared object in \"plugin\"");
                 continue;
             }
             plugin = it->second;
@@ -177,7 +179,8 @@ void readServiceActivations(FieldReader& root, Config& cfg, std::vector<ConfigIs
         std::string path = root.pathOf("service_activations") + "[" + std::to_string(i) + "]";
         Poco::Dynamic::Var v = arr->get(i);
         if (v.type() != typeid(Poco::JSON::Object::Ptr)) {
-            issues.push_back({path, "expected an object {\"service_name\", \"service_active\"}, got " + describeJson(v)});
+            issues.push_back(
+                {path, "expected an object {\"service_name\", \"service_active\"}, got " + describeJson(v)});
             continue;
         }
         FieldReader r(v.extract<Poco::JSON::Object::Ptr>(), path, issues);
@@ -328,7 +331,8 @@ Config ConfigLoader::loadText(const std::string& text, const std::string& source
     r.readString("jwt_sign_method", cfg.jwtSignMethod);
     if (cfg.jwtSignMethod == "ES521") cfg.jwtSignMethod = "ES512";
     if (std::find(kSignMethods.begin(), kSignMethods.end(), cfg.jwtSignMethod) == kSignMethods.end())
-        r.issue("jwt_sign_method", "expected one of " + join(kSignMethods, ", ") + ", got \"" + cfg.jwtSignMethod + "\"");
+        r.issue("jwt_sign_method",
+                "expected one of " + join(kSignMethods, ", ") + ", got \"" + cfg.jwtSignMethod + "\"");
     r.readUInt("jwt_lifetime", cfg.jwtLifetimeMinutes);
     r.readString("plugins_dir", cfg.pluginsDir);
     if (!cfg.pluginsDir.empty()) cfg.pluginsDir = cfg.resolvePath(cfg.pluginsDir);

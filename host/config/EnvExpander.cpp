@@ -48,8 +48,7 @@ std::string expandEnv(const std::string& text, const EnvLookup& env)
             continue;
         }
         size_t close = text.find('}', i + 2);
-        if (close == std::string::npos)
-            throw std::invalid_argument("unterminated \"${\" in \"" + text + "\"");
+        if (close == std::string::npos) throw std::invalid_argument("unterminated \"${\" in \"" + text + "\"");
         std::string body = text.substr(i + 2, close - i - 2);
         std::string name = body;
         std::optional<std::string> fallback;
@@ -58,13 +57,12 @@ std::string expandEnv(const std::string& text, const EnvLookup& env)
             name = body.substr(0, sep);
             fallback = body.substr(sep + 2);
         }
-        if (!validName(name))
-            throw std::invalid_argument("\"${" + body + "}\" does not name an environment variable");
+        if (!validName(name)) throw std::invalid_argument("\"${" + body + "}\" does not name an environment variable");
         std::optional<std::string> value = env(name);
         if (fallback && (!value || value->empty())) value = fallback;
         if (!value)
-            throw std::invalid_argument("environment variable " + name +
-                                        " is not set (write ${" + name + ":-default} to give a default)");
+            throw std::invalid_argument("environment variable " + name + " is not set (write ${" + name +
+                                        ":-default} to give a default)");
         out += *value;
         i = close;
     }

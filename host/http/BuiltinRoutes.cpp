@@ -118,7 +118,8 @@ void addPluginRoutes(Router& router, const PluginRegistry& plugins)
 void addBuiltinRoutes(Router& router, const PluginRegistry& plugins, const Dispatcher& dispatcher,
                       const MetricsRegistry& metrics, const std::string& version)
 {
-    auto add = [&router](const std::string& pattern, std::function<jiffy_status(const jiffy_request&, jiffy_response&, jiffy_error*)> fn) {
+    auto add = [&router](const std::string& pattern,
+                         std::function<jiffy_status(const jiffy_request&, jiffy_response&, jiffy_error*)> fn) {
         RouteTarget t;
         t.method = "GET";
         t.pattern = pattern;
@@ -130,7 +131,8 @@ void addBuiltinRoutes(Router& router, const PluginRegistry& plugins, const Dispa
         json(out, 200, "{\"status\":\"ok\"}");
         return JIFFY_OK;
     });
-    add("/readyz", [&plugins](const jiffy_request&, jiffy_response& out, jiffy_error*) { return readyz(plugins, out); });
+    add("/readyz",
+        [&plugins](const jiffy_request&, jiffy_response& out, jiffy_error*) { return readyz(plugins, out); });
     add("/metrics", [&dispatcher, &metrics](const jiffy_request&, jiffy_response& out, jiffy_error*) {
         out.headers.emplace_back("Content-Type", "text/plain; version=0.0.4");
         out.body = dispatcher.renderMetrics() + metrics.render();

@@ -21,14 +21,22 @@ std::string jsonError(const std::string& message)
 int httpStatusFor(jiffy_status s)
 {
     switch (s) {
-    case JIFFY_NOT_FOUND: return 404;
-    case JIFFY_INVALID: return 400;
-    case JIFFY_CONFLICT: return 409;
-    case JIFFY_TOO_LARGE: return 413;
-    case JIFFY_UNAVAILABLE: return 503;
-    case JIFFY_TIMEOUT: return 504;
-    case JIFFY_UNSUPPORTED: return 501;
-    default: return 500;
+    case JIFFY_NOT_FOUND:
+        return 404;
+    case JIFFY_INVALID:
+        return 400;
+    case JIFFY_CONFLICT:
+        return 409;
+    case JIFFY_TOO_LARGE:
+        return 413;
+    case JIFFY_UNAVAILABLE:
+        return 503;
+    case JIFFY_TIMEOUT:
+        return 504;
+    case JIFFY_UNSUPPORTED:
+        return 501;
+    default:
+        return 500;
     }
 }
 

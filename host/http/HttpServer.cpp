@@ -90,6 +90,9 @@ int HttpServer::drain()
     return left;
 }
 
-uint16_t HttpServer::port() const { return server_ ? server_->port() : 0; }
+uint16_t HttpServer::port() const
+{
+    return server_ ? server_->port() : 0;
+}
 
 } // namespace jiffy::host

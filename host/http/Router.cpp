@@ -48,7 +48,8 @@ Router::Segment Router::parseSegment(const std::string& text, const std::string&
     seg.param = inside.substr(0, colon);
     if (colon != std::string::npos) {
         std::string type = inside.substr(colon + 1);
-        if (type != "int") throw std::invalid_argument("unknown parameter type \"" + type + "\" in route pattern " + pattern);
+        if (type != "int")
+            throw std::invalid_argument("unknown parameter type \"" + type + "\" in route pattern " + pattern);
         seg.intOnly = true;
     }
     if (seg.param.empty()) throw std::invalid_argument("parameter without a name in route pattern " + pattern);
@@ -58,7 +59,8 @@ Router::Segment Router::parseSegment(const std::string& text, const std::string&
 void Router::add(RouteTarget target)
 {
     const std::string& pattern = target.pattern;
-    if (pattern.empty() || pattern[0] != '/') throw std::invalid_argument("route pattern must start with '/': " + pattern);
+    if (pattern.empty() || pattern[0] != '/')
+        throw std::invalid_argument("route pattern must start with '/': " + pattern);
     std::vector<std::string> parts;
     size_t start = 1;
     while (start <= pattern.size()) {

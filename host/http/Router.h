@@ -24,10 +24,10 @@ class RoutesInstance;
 struct RouteTarget {
     std::string method;
     std::string pattern;
-    std::string name;                   ///< authorization name ("" = none)
-    uint32_t flags = 0;                 ///< JIFFY_ROUTE_*
+    std::string name;   ///< authorization name ("" = none)
+    uint32_t flags = 0; ///< JIFFY_ROUTE_*
     const RoutesInstance* plugin = nullptr;
-    uint32_t id = 0;                    ///< the plugin's route id
+    uint32_t id = 0; ///< the plugin's route id
     std::function<jiffy_status(const jiffy_request&, jiffy_response&, jiffy_error*)> builtin;
     std::vector<std::string> paramNames; ///< filled by Router::add, in path order
 };

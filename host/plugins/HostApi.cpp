@@ -23,8 +23,7 @@ jiffy_status fail(jiffy_error* err, jiffy_status s, const std::string& msg)
     return jiffy_error_set(err, s, msg.data(), msg.size());
 }
 
-template <class F>
-jiffy_status protect(jiffy_error* err, F&& f) noexcept
+template <class F> jiffy_status protect(jiffy_error* err, F&& f) noexcept
 {
     try {
         return f();
@@ -40,11 +39,16 @@ jiffy_status protect(jiffy_error* err, F&& f) noexcept
 Poco::Message::Priority priority(int32_t level)
 {
     switch (level) {
-    case JIFFY_LOG_TRACE: return Poco::Message::PRIO_TRACE;
-    case JIFFY_LOG_DEBUG: return Poco::Message::PRIO_DEBUG;
-    case JIFFY_LOG_INFO: return Poco::Message::PRIO_INFORMATION;
-    case JIFFY_LOG_WARNING: return Poco::Message::PRIO_WARNING;
-    default: return Poco::Message::PRIO_ERROR;
+    case JIFFY_LOG_TRACE:
+        return Poco::Message::PRIO_TRACE;
+    case JIFFY_LOG_DEBUG:
+        return Poco::Message::PRIO_DEBUG;
+    case JIFFY_LOG_INFO:
+        return Poco::Message::PRIO_INFORMATION;
+    case JIFFY_LOG_WARNING:
+        return Poco::Message::PRIO_WARNING;
+    default:
+        return Poco::Message::PRIO_ERROR;
     }
 }
 
@@ -151,11 +155,23 @@ jiffy_status apiConfigScalar(jiffy_host* h, int32_t scope, const char* path, siz
     });
 }
 
-DbInstance* dbOf(jiffy_host* h) { return h->services ? h->services->db : nullptr; }
-KvsInstance* kvsOf(jiffy_host* h) { return h->services ? h->services->kvs : nullptr; }
+DbInstance* dbOf(jiffy_host* h)
+{
+    return h->services ? h->services->db : nullptr;
+}
+KvsInstance* kvsOf(jiffy_host* h)
+{
+    return h->services ? h->services->kvs : nullptr;
+}
 
-jiffy_status noDb(jiffy_error* err) { return fail(err, JIFFY_UNAVAILABLE, "no database plugin is running"); }
-jiffy_status noKvs(jiffy_error* err) { return fail(err, JIFFY_UNAVAILABLE, "no KVS plugin is running"); }
+jiffy_status noDb(jiffy_error* err)
+{
+    return fail(err, JIFFY_UNAVAILABLE, "no database plugin is running");
+}
+jiffy_status noKvs(jiffy_error* err)
+{
+    return fail(err, JIFFY_UNAVAILABLE, "no KVS plugin is running");
+}
 
 jiffy_status apiDbDialect(jiffy_host* h, jiffy_db_dialect* out, jiffy_error* err)
 {
@@ -205,7 +221,10 @@ jiffy_status apiDbRollback(jiffy_host*, jiffy_txn* txn, jiffy_error* err)
     return s;
 }
 
-std::string_view sv(const void* p, size_t n) { return p ? std::string_view(static_cast<const char*>(p), n) : std::string_view(); }
+std::string_view sv(const void* p, size_t n)
+{
+    return p ? std::string_view(static_cast<const char*>(p), n) : std::string_view();
+}
 
 jiffy_status apiKvsGet(jiffy_host* h, const char* k, size_t kn, const jiffy_sink* out, jiffy_error* err)
 {
@@ -282,7 +301,8 @@ void apiMetricSet(jiffy_host* h, const char* name, size_t len, double value)
 
 jiffy_status apiRequestGet(const jiffy_request* req, int32_t what, const char** data, size_t* len)
 {
-    if (!req || what < 0 || what >= static_cast<int32_t>(sizeof req->parts / sizeof req->parts[0])) return JIFFY_INVALID;
+    if (!req || what < 0 || what >= static_cast<int32_t>(sizeof req->parts / sizeof req->parts[0]))
+        return JIFFY_INVALID;
     *data = req->parts[what].data();
     *len = req->parts[what].size();
     return JIFFY_OK;
@@ -301,7 +321,8 @@ jiffy_status apiRequestParam(const jiffy_request* req, const char* name, size_t 
     return JIFFY_NOT_FOUND;
 }
 
-jiffy_status apiRequestHeader(const jiffy_request* req, const char* name, size_t nameLen, const char** data, size_t* len)
+jiffy_status apiRequestHeader(const jiffy_request* req, const char* name, size_t nameLen, const char** data,
+                              size_t* len)
 {
     if (!req || !req->headers) return JIFFY_INVALID;
     try {
@@ -330,7 +351,8 @@ bool headerSafe(std::string_view s)
     return true;
 }
 
-jiffy_status apiResponseHeader(jiffy_response* resp, const char* name, size_t nameLen, const char* value, size_t valueLen)
+jiffy_status apiResponseHeader(jiffy_response* resp, const char* name, size_t nameLen, const char* value,
+                               size_t valueLen)
 {
     if (!resp || nameLen == 0) return JIFFY_INVALID;
     try {

@@ -41,9 +41,9 @@ const jiffy_host_api* hostApi();
 /// One plugin instance as the host sees it (opaque to plugins).
 struct jiffy_host {
     jiffy::host::HostServices* services = nullptr;
-    std::string label;                          ///< "kvs/redis", "routes/models", for logs
+    std::string label; ///< "kvs/redis", "routes/models", for logs
     Poco::Logger* logger = nullptr;
-    Poco::JSON::Object::Ptr config;             ///< the plugin's config, defaults applied
+    Poco::JSON::Object::Ptr config; ///< the plugin's config, defaults applied
 };
 
 /// A transaction opened through jiffy_host_api.db_begin.
@@ -55,7 +55,7 @@ struct jiffy_txn {
 /// A request handed to a route plugin; views point into storage owned by
 /// the HTTP layer for the duration of the call.
 struct jiffy_request {
-    std::string_view parts[9];                  ///< indexed by JIFFY_REQ_*
+    std::string_view parts[9]; ///< indexed by JIFFY_REQ_*
     std::vector<std::pair<std::string_view, std::string>> params;
     const Poco::Net::NameValueCollection* headers = nullptr;
 };
@@ -65,5 +65,5 @@ struct jiffy_response {
     int status = 200;
     std::vector<std::pair<std::string, std::string>> headers;
     std::string body;
-    bool touched = false;                       ///< anything set or written
+    bool touched = false; ///< anything set or written
 };

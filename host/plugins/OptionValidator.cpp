@@ -10,9 +10,18 @@
 namespace jiffy::host {
 namespace {
 
-bool isObject(const Poco::Dynamic::Var& v) { return v.type() == typeid(Poco::JSON::Object::Ptr); }
-bool isArray(const Poco::Dynamic::Var& v) { return v.type() == typeid(Poco::JSON::Array::Ptr); }
-bool isBool(const Poco::Dynamic::Var& v) { return v.type() == typeid(bool); }
+bool isObject(const Poco::Dynamic::Var& v)
+{
+    return v.type() == typeid(Poco::JSON::Object::Ptr);
+}
+bool isArray(const Poco::Dynamic::Var& v)
+{
+    return v.type() == typeid(Poco::JSON::Array::Ptr);
+}
+bool isBool(const Poco::Dynamic::Var& v)
+{
+    return v.type() == typeid(bool);
+}
 
 /// Checks `v` against option type `type`; returns "" or what was wrong.
 std::string checkType(int32_t type, Poco::Dynamic::Var& v, const Config& cfg)
@@ -48,11 +57,11 @@ std::string checkType(int32_t type, Poco::Dynamic::Var& v, const Config& cfg)
         Poco::JSON::Array::Ptr copy = new Poco::JSON::Array;
         for (unsigned i = 0; i < arr->size(); ++i) {
             Poco::Dynamic::Var item = arr->get(i);
-            if (!item.isString())
-                return "[" + std::to_string(i) + "]: expected a string, got " + describeJson(item);
+            if (!item.isString()) return "[" + std::to_string(i) + "]: expected a string, got " + describeJson(item);
             if (type == JIFFY_OPT_ADDRESS_LIST && !parseAddress(item.convert<std::string>(), a, why))
                 return "[" + std::to_string(i) + "]: " + why;
-            copy->add(type == JIFFY_OPT_PATH_LIST ? cfg.resolvePath(item.convert<std::string>()) : item.convert<std::string>());
+            copy->add(type == JIFFY_OPT_PATH_LIST ? cfg.resolvePath(item.convert<std::string>())
+                                                  : item.convert<std::string>());
         }
         v = copy;
         return "";
@@ -65,9 +74,8 @@ std::string checkType(int32_t type, Poco::Dynamic::Var& v, const Config& cfg)
 } // namespace
 
 Poco::JSON::Object::Ptr applyOptions(const PluginLibrary& lib, const Poco::JSON::Object::Ptr& raw,
-                                     const std::string& path, const Config& cfg,
-                                     const std::set<std::string>& quietKeys, std::vector<ConfigIssue>& issues,
-                                     std::vector<std::string>& warnings)
+                                     const std::string& path, const Config& cfg, const std::set<std::string>& quietKeys,
+                                     std::vector<ConfigIssue>& issues, std::vector<std::string>& warnings)
 {
     Poco::JSON::Object::Ptr out = new Poco::JSON::Object;
     Poco::JSON::Object::Ptr in = raw ? raw : Poco::JSON::Object::Ptr(new Poco::JSON::Object);
@@ -103,7 +111,9 @@ Poco::JSON::Object::Ptr applyOptions(const PluginLibrary& lib, const Poco::JSON:
         bool quiet = false;
         for (const auto& q : quietKeys)
             if (Poco::icompare(q, k) == 0) quiet = true;
-        if (!quiet) warnings.push_back(r.pathOf(k) + ": unknown key for " + kindName(lib.kind()) + " plugin " + lib.name() + ", ignored");
+        if (!quiet)
+            warnings.push_back(r.pathOf(k) + ": unknown key for " + kindName(lib.kind()) + " plugin " + lib.name() +
+                               ", ignored");
     }
     return out;
 }

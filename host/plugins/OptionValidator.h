@@ -20,8 +20,7 @@ namespace jiffy::host {
 /// `quietKeys` are host keys the plugin may ignore (e.g. "active"); any other
 /// unknown key adds a warning.
 Poco::JSON::Object::Ptr applyOptions(const PluginLibrary& lib, const Poco::JSON::Object::Ptr& raw,
-                                     const std::string& path, const Config& cfg,
-                                     const std::set<std::string>& quietKeys, std::vector<ConfigIssue>& issues,
-                                     std::vector<std::string>& warnings);
+                                     const std::string& path, const Config& cfg, const std::set<std::string>& quietKeys,
+                                     std::vector<ConfigIssue>& issues, std::vector<std::string>& warnings);
 
 } // namespace jiffy::host

@@ -16,7 +16,7 @@ PluginInstance::PluginInstance(std::shared_ptr<PluginLibrary> lib, std::unique_p
     if (s != JIFFY_OK) {
         if (ctx_->services && ctx_->services->cache) ctx_->services->cache->unsubscribeAll(ctx_.get());
         throw PluginLoadError(std::string(kindName(lib_->kind())) + " plugin " + lib_->name() + " (" + lib_->file() +
-                              ") failed to start: " + err.message(s),
+                                  ") failed to start: " + err.message(s),
                               s);
     }
 }

@@ -10,35 +10,49 @@ namespace jiffy::host {
 const char* kindName(int32_t kind)
 {
     switch (kind) {
-    case JIFFY_KIND_KVS: return "kvs";
-    case JIFFY_KIND_DB: return "db";
-    case JIFFY_KIND_ROUTES: return "routes";
-    default: return "unknown";
+    case JIFFY_KIND_KVS:
+        return "kvs";
+    case JIFFY_KIND_DB:
+        return "db";
+    case JIFFY_KIND_ROUTES:
+        return "routes";
+    default:
+        return "unknown";
     }
 }
 
 const char* optionTypeName(int32_t type)
 {
     switch (type) {
-    case JIFFY_OPT_STRING: return "string";
-    case JIFFY_OPT_INT: return "integer";
-    case JIFFY_OPT_BOOL: return "boolean";
-    case JIFFY_OPT_DOUBLE: return "number";
-    case JIFFY_OPT_STRING_LIST: return "array of strings";
-    case JIFFY_OPT_OBJECT: return "object";
-    case JIFFY_OPT_ADDRESS: return "\"host:port\"";
-    case JIFFY_OPT_ADDRESS_LIST: return "array of \"host:port\"";
-    case JIFFY_OPT_PATH: return "file path";
-    case JIFFY_OPT_PATH_LIST: return "array of file paths";
-    default: return "any";
+    case JIFFY_OPT_STRING:
+        return "string";
+    case JIFFY_OPT_INT:
+        return "integer";
+    case JIFFY_OPT_BOOL:
+        return "boolean";
+    case JIFFY_OPT_DOUBLE:
+        return "number";
+    case JIFFY_OPT_STRING_LIST:
+        return "array of strings";
+    case JIFFY_OPT_OBJECT:
+        return "object";
+    case JIFFY_OPT_ADDRESS:
+        return "\"host:port\"";
+    case JIFFY_OPT_ADDRESS_LIST:
+        return "array of \"host:port\"";
+    case JIFFY_OPT_PATH:
+        return "file path";
+    case JIFFY_OPT_PATH_LIST:
+        return "array of file paths";
+    default:
+        return "any";
     }
 }
 
 namespace {
 
 /// Copies min(src.struct_size, sizeof(T)) bytes of a struct into a zeroed T.
-template <class T>
-T copyPrefix(const void* src)
+template <class T> T copyPrefix(const void* src)
 {
     T out{};
     uint32_t size = 0;
@@ -47,7 +61,10 @@ T copyPrefix(const void* src)
     return out;
 }
 
-std::string str(const char* s) { return s ? std::string(s) : std::string(); }
+std::string str(const char* s)
+{
+    return s ? std::string(s) : std::string();
+}
 
 } // namespace
 

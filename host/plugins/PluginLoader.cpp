@@ -77,7 +77,8 @@ std::shared_ptr<PluginLibrary> PluginLoader::open(const std::string& file, int32
     return lib;
 }
 
-std::shared_ptr<PluginLibrary> PluginLoader::load(int32_t kind, const std::string& nameOrPath, const std::string& baseDir)
+std::shared_ptr<PluginLibrary> PluginLoader::load(int32_t kind, const std::string& nameOrPath,
+                                                  const std::string& baseDir)
 {
     return open(locate(kind, nameOrPath, baseDir), kind);
 }

@@ -11,8 +11,8 @@ namespace jiffy::host {
 namespace {
 
 /// jiffy's database keys: a DB plugin may ignore those it does not use.
-const std::set<std::string> kDbQuietKeys = {"db_dialect", "plugin", "host", "port", "usr", "password",
-                                            "name", "ormLogActive", "ormDebugTraceActive"};
+const std::set<std::string> kDbQuietKeys = {
+    "db_dialect", "plugin", "host", "port", "usr", "password", "name", "ormLogActive", "ormDebugTraceActive"};
 const std::set<std::string> kKvsQuietKeys = {"active", "plugin"};
 const std::set<std::string> kRoutesQuietKeys = {"plugin"};
 
@@ -30,7 +30,10 @@ PluginRegistry::PluginRegistry(const Config& cfg, PluginLoader& loader, HostServ
 {
 }
 
-PluginRegistry::~PluginRegistry() { stop(); }
+PluginRegistry::~PluginRegistry()
+{
+    stop();
+}
 
 std::vector<PluginRegistry::Planned> PluginRegistry::plan(std::vector<std::string>& warnings)
 {
@@ -58,7 +61,10 @@ std::vector<PluginRegistry::Planned> PluginRegistry::plan(std::vector<std::strin
     return out;
 }
 
-void PluginRegistry::check(std::vector<std::string>& warnings) { plan(warnings); }
+void PluginRegistry::check(std::vector<std::string>& warnings)
+{
+    plan(warnings);
+}
 
 std::unique_ptr<jiffy_host> PluginRegistry::context(const Planned& p)
 {

@@ -40,8 +40,8 @@ public:
 private:
     struct Planned {
         int32_t kind;
-        std::string label;       ///< "db/sqlite"
-        std::string path;        ///< JSON path of its config
+        std::string label; ///< "db/sqlite"
+        std::string path;  ///< JSON path of its config
         std::shared_ptr<PluginLibrary> lib;
         Poco::JSON::Object::Ptr config; ///< options applied
     };

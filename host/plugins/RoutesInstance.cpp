@@ -17,8 +17,7 @@ RoutesInstance::RoutesInstance(std::shared_ptr<PluginLibrary> lib, std::unique_p
         if (!r || !r->method || !r->pattern) return JIFFY_INVALID;
         jiffy_route x{};
         std::memcpy(&x, r, r->struct_size < sizeof x ? r->struct_size : sizeof x);
-        static_cast<std::vector<RouteSpec>*>(c)->push_back(
-            {x.method, x.pattern, x.name ? x.name : "", x.flags, x.id});
+        static_cast<std::vector<RouteSpec>*>(c)->push_back({x.method, x.pattern, x.name ? x.name : "", x.flags, x.id});
         return JIFFY_OK;
     };
     CallError err;

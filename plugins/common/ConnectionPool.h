@@ -19,8 +19,7 @@
 
 namespace jiffy::support {
 
-template <class T>
-class ConnectionPool {
+template <class T> class ConnectionPool {
 public:
     using Opener = std::function<std::unique_ptr<T>()>;
 
@@ -95,8 +94,7 @@ private:
 };
 
 /// Borrows a connection for one scope; returns it (or drops it if marked broken).
-template <class T>
-class Lease {
+template <class T> class Lease {
 public:
     explicit Lease(ConnectionPool<T>& pool) : pool_(pool), conn_(pool.take()) {}
     ~Lease() { pool_.give(std::move(conn_), !broken_); }

@@ -17,11 +17,14 @@ namespace {
 
 const std::string kPlugin = JIFFY_EXAMPLE_KVS_PLUGIN;
 
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+bool contains(const std::string& s, const std::string& part)
+{
+    return s.find(part) != std::string::npos;
+}
 
 bool exists(const std::string& path)
 {
-    struct stat st { };
+    struct stat st {};
     return ::stat(path.c_str(), &st) == 0;
 }
 
@@ -29,11 +32,10 @@ bool exists(const std::string& path)
 std::string configWith(uint16_t port, const std::string& dbFile, const std::string& kvsOptions)
 {
     return "{\n  \"external_address\": \"127.0.0.1:" + std::to_string(port) +
-        "\",\n  \"internal_address\": \"127.0.0.1:1\",\n  \"database\": {\"db_dialect\": \"sqlite\", \"name\": \"" +
-        dbFile + "\"},\n  \"logging\": {\"colorMsgTypes\": false},\n  \"auth\": {\"enabled\": false},\n" +
-        "  \"group_leader_kvs\": {\n" +
-        "    \"local_standalone\": {\"active\": false},\n" + "    \"mykvs\": {\"active\": true, \"plugin\": \"" +
-        kPlugin + "\"" + kvsOptions + "}\n  }\n}\n";
+           "\",\n  \"internal_address\": \"127.0.0.1:1\",\n  \"database\": {\"db_dialect\": \"sqlite\", \"name\": \"" +
+           dbFile + "\"},\n  \"logging\": {\"colorMsgTypes\": false},\n  \"auth\": {\"enabled\": false},\n" +
+           "  \"group_leader_kvs\": {\n" + "    \"local_standalone\": {\"active\": false},\n" +
+           "    \"mykvs\": {\"active\": true, \"plugin\": \"" + kPlugin + "\"" + kvsOptions + "}\n  }\n}\n";
 }
 
 } // namespace

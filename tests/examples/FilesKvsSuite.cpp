@@ -35,11 +35,14 @@ namespace {
 
 const std::string kPlugin = JIFFY_EXAMPLE_KVS_PLUGIN;
 
-void sleepMs(int ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }
+void sleepMs(int ms)
+{
+    std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+}
 
 bool exists(const std::string& path)
 {
-    struct stat st { };
+    struct stat st {};
     return ::lstat(path.c_str(), &st) == 0;
 }
 
@@ -137,8 +140,7 @@ public:
             for (int t = 0; t < 8; ++t) {
                 KvsInstance* s = t % 2 ? other.get() : store_.get();
                 threads.emplace_back([&, s, t] {
-                    while (!go.load())
-                        std::this_thread::yield();
+                    while (!go.load()) std::this_thread::yield();
                     try {
                         CasOutcome r = s->compareAndSet(k, "start", "winner-" + std::to_string(t));
                         (r == CasOutcome::Swapped ? winners : conflicts)++;
@@ -148,8 +150,7 @@ public:
                 });
             }
             go = true;
-            for (auto& th : threads)
-                th.join();
+            for (auto& th : threads) th.join();
             CPPUNIT_ASSERT_EQUAL(0, errors.load());
             CPPUNIT_ASSERT_EQUAL(1, winners.load());
             CPPUNIT_ASSERT_EQUAL(7, conflicts.load());
@@ -179,8 +180,7 @@ public:
                 }
             });
         }
-        for (auto& th : threads)
-            th.join();
+        for (auto& th : threads) th.join();
         CPPUNIT_ASSERT_EQUAL(0, errors.load());
         CPPUNIT_ASSERT_EQUAL(0, duplicates.load());
         CPPUNIT_ASSERT_EQUAL(size_t(240), seen.size());
@@ -193,8 +193,7 @@ public:
         std::set<int64_t> seen;
         for (const auto& out : outputs) {
             std::istringstream in(out);
-            for (std::string line; std::getline(in, line);)
-                seen.insert(std::stoll(line));
+            for (std::string line; std::getline(in, line);) seen.insert(std::stoll(line));
         }
         CPPUNIT_ASSERT_EQUAL(size_t(200), seen.size());
         CPPUNIT_ASSERT_EQUAL(int64_t(1), *seen.begin());
@@ -220,8 +219,7 @@ public:
     {
         auto outputs = runWorkers("add", key("proc-lease"), 5, 1);
         int added = 0;
-        for (const auto& out : outputs)
-            added += out == "added\n" ? 1 : 0;
+        for (const auto& out : outputs) added += out == "added\n" ? 1 : 0;
         CPPUNIT_ASSERT_EQUAL(1, added);
         CPPUNIT_ASSERT(store_->get(key("proc-lease")).value_or("").rfind("holder-", 0) == 0);
     }
@@ -243,8 +241,7 @@ public:
         auto started = std::chrono::steady_clock::now();
         int status = statusOf([&] { quick->set(key("k"), "during"); });
         auto waited = std::chrono::steady_clock::now() - started;
-        for (int fd : fds)
-            ::close(fd);
+        for (int fd : fds) ::close(fd);
         CPPUNIT_ASSERT_EQUAL(int{JIFFY_TIMEOUT}, status);
         CPPUNIT_ASSERT_MESSAGE("gave up before its timeout", waited >= std::chrono::milliseconds(200));
         // Reads take no lock; writes work again once the lock is released.
@@ -383,7 +380,7 @@ public:
         sweeping->set("expiring", "x", 100);
         sweeping->set("kept", "y");
         jiffy::test::writeFile(data(".tmp-crashed-writer"), "half an entry");
-        struct utimbuf old { };
+        struct utimbuf old {};
         old.actime = old.modtime = ::time(nullptr) - 3600;
         CPPUNIT_ASSERT_EQUAL(0, ::utime(data(".tmp-crashed-writer").c_str(), &old));
         jiffy::test::writeFile(data(".tmp-in-flight"), "a write in progress elsewhere");
@@ -458,7 +455,7 @@ private:
     std::string out(int i) const { return work_.file("out" + std::to_string(i)); }
     std::string log(int i) const { return work_.file("log" + std::to_string(i)); }
 
-    TempDir dir_; ///< the store
+    TempDir dir_;  ///< the store
     TempDir work_; ///< the workers' start signal, outputs and logs
 };
 

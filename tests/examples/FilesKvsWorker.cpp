@@ -37,13 +37,12 @@ int main(int argc, char** argv)
             std::this_thread::sleep_for(std::chrono::milliseconds(10));
         const std::string me = std::to_string(::getpid());
         if (mode == "incr") {
-            for (int i = 0; i < count; ++i)
-                out << store->incr(key) << "\n";
+            for (int i = 0; i < count; ++i) out << store->incr(key) << "\n";
         } else if (mode == "cas") {
             auto r = store->compareAndSet(key, "start", "winner-" + me);
-            out << (r == jiffy::host::CasOutcome::Swapped        ? "swapped"
-                        : r == jiffy::host::CasOutcome::Conflict ? "conflict"
-                                                                 : "notfound")
+            out << (r == jiffy::host::CasOutcome::Swapped    ? "swapped"
+                    : r == jiffy::host::CasOutcome::Conflict ? "conflict"
+                                                             : "notfound")
                 << "\n";
         } else if (mode == "add") {
             out << (store->add(key, "holder-" + me) ? "added" : "exists") << "\n";

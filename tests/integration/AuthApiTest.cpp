@@ -13,7 +13,10 @@ namespace {
 
 const char* kJiffyAdminHash = "$2a$14$slyclyuMN6EzcpSxgXX4EuaVMDIAP.MUQWxwByaEYM8ZPnMYlg3oq"; // see AuthUnitTest
 
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+bool contains(const std::string& s, const std::string& part)
+{
+    return s.find(part) != std::string::npos;
+}
 
 Poco::JSON::Object::Ptr object(const std::string& json)
 {
@@ -25,7 +28,6 @@ int64_t idOf(const std::string& json, const char* key = "id")
     auto o = object(json);
     return o->has(key) ? o->getValue<int64_t>(key) : -1;
 }
-
 
 } // namespace
 
@@ -42,13 +44,18 @@ std::string AuthApiTest::config(const std::string& authExtra) const
 {
     return "{\n \"database\": " + database_ +
            ",\n \"logging\": {\"colorMsgTypes\": false, \"infoMsgs\": true},\n"
-           " \"ecdsa384_priv_key_file\": \"" + dir_.file("ec384.priv.pem") + "\",\n"
-           " \"ecdsa384_pub_key_file\": \"" + dir_.file("ec384.pub.pem") + "\",\n"
+           " \"ecdsa384_priv_key_file\": \"" +
+           dir_.file("ec384.priv.pem") +
+           "\",\n"
+           " \"ecdsa384_pub_key_file\": \"" +
+           dir_.file("ec384.pub.pem") +
+           "\",\n"
            " \"jwt_sign_method\": \"ES384\",\n"
            " \"auth\": {\"bcrypt_cost\": 10, \"login_max_failures\": 3, \"login_lockout_s\": 60" +
-           (authExtra.empty() ? "" : ", " + authExtra) + "},\n"
-           " \"routes\": [{\"plugin\": \"models\", \"model_files\": [\"" + jiffy::test::sourceDir() +
-           "/tests/data/models/library_v1.json\"]}]\n}\n";
+           (authExtra.empty() ? "" : ", " + authExtra) +
+           "},\n"
+           " \"routes\": [{\"plugin\": \"models\", \"model_files\": [\"" +
+           jiffy::test::sourceDir() + "/tests/data/models/library_v1.json\"]}]\n}\n";
 }
 
 void AuthApiTest::start(const std::string& authExtra, const std::vector<std::string>& args)
@@ -68,7 +75,8 @@ std::map<std::string, std::string> AuthApiTest::bearer(const std::string& token)
     return {{"Authorization", "Bearer " + token}};
 }
 
-int64_t AuthApiTest::createUser(const std::string& admin, const std::string& email, const std::string& groups, bool active)
+int64_t AuthApiTest::createUser(const std::string& admin, const std::string& email, const std::string& groups,
+                                bool active)
 {
     HttpResult r = jiffyd_.post("/usr",
                                 "{\"name\":\"N\",\"email\":\"" + email + "\",\"password\":\"secret1\",\"active\":" +
@@ -95,9 +103,14 @@ void AuthApiTest::testFirstStartAdminLogsInAndListsLibraries()
 void AuthApiTest::testProtectedRoutesWithoutAValidTokenAre401WithAnEmptyBody()
 {
     start();
-    for (const auto& [method, path] : std::vector<std::pair<std::string, std::string>>{
-             {"GET", "/librarys"}, {"GET", "/library/1"}, {"GET", "/usrs"}, {"GET", "/usrgroups"}, {"GET", "/auths"},
-             {"GET", "/groupauths"}, {"DELETE", "/usr/1"}, {"PUT", "/usr/1"}}) {
+    for (const auto& [method, path] : std::vector<std::pair<std::string, std::string>>{{"GET", "/librarys"},
+                                                                                       {"GET", "/library/1"},
+                                                                                       {"GET", "/usrs"},
+                                                                                       {"GET", "/usrgroups"},
+                                                                                       {"GET", "/auths"},
+                                                                                       {"GET", "/groupauths"},
+                                                                                       {"DELETE", "/usr/1"},
+                                                                                       {"PUT", "/usr/1"}}) {
         HttpResult r = jiffy::test::http(method, "127.0.0.1", jiffyd_.port(), path, method == "PUT" ? "{}" : "");
         CPPUNIT_ASSERT_EQUAL_MESSAGE(method + " " + path, 401, r.status);
         CPPUNIT_ASSERT_EQUAL(std::string(), r.body);
@@ -138,8 +151,8 @@ void AuthApiTest::testUserCrud()
     CPPUNIT_ASSERT_EQUAL(201, jiffyd_.get("/usr/" + std::to_string(id), bearer(admin)).status);
     HttpResult list = jiffyd_.get("/usrs", bearer(admin));
     CPPUNIT_ASSERT(contains(list.body, "ann@example.com") && !contains(list.body, "$2"));
-    HttpResult p = jiffyd_.put("/usr/" + std::to_string(id), R"({"name":"Ann B","active":true,"groups":"Super"})",
-                               bearer(admin));
+    HttpResult p =
+        jiffyd_.put("/usr/" + std::to_string(id), R"({"name":"Ann B","active":true,"groups":"Super"})", bearer(admin));
     CPPUNIT_ASSERT_EQUAL_MESSAGE(p.body, 201, p.status);
     CPPUNIT_ASSERT_EQUAL(std::string("Ann B"), object(p.body)->getValue<std::string>("Name"));
     CPPUNIT_ASSERT(!login("ann@example.com", "secret1").empty()); // password kept by the update
@@ -159,15 +172,18 @@ void AuthApiTest::testUserValidationUsesJiffysMessages()
     };
     CPPUNIT_ASSERT_EQUAL(std::string("models: password must be at least 6 characters"),
                          error(R"({"email":"a@b.cd","password":"12345","groups":"Super"})"));
-    CPPUNIT_ASSERT_EQUAL(std::string("models: an email address is required"), error(R"({"password":"123456","groups":"Super"})"));
+    CPPUNIT_ASSERT_EQUAL(std::string("models: an email address is required"),
+                         error(R"({"password":"123456","groups":"Super"})"));
     CPPUNIT_ASSERT_EQUAL(std::string("models: the provided email address is not valid"),
                          error(R"({"email":"not-an-email","password":"123456","groups":"Super"})"));
     CPPUNIT_ASSERT_EQUAL(std::string("models: email address has been taken by another user"),
                          error(R"({"email":"ADMIN","password":"123456","groups":"Super"})"));
-    CPPUNIT_ASSERT_EQUAL(std::string("models: at least one Group must be specified when creating or updating a user record"),
-                         error(R"({"email":"x@y.zz","password":"123456"})"));
-    CPPUNIT_ASSERT_EQUAL(std::string("models: at least one Group must be specified when creating or updating a user record"),
-                         error(R"({"email":"x@y.zz","password":"123456","groups":" ; "})"));
+    CPPUNIT_ASSERT_EQUAL(
+        std::string("models: at least one Group must be specified when creating or updating a user record"),
+        error(R"({"email":"x@y.zz","password":"123456"})"));
+    CPPUNIT_ASSERT_EQUAL(
+        std::string("models: at least one Group must be specified when creating or updating a user record"),
+        error(R"({"email":"x@y.zz","password":"123456","groups":" ; "})"));
 }
 
 void AuthApiTest::testGroupAuthAndGrantCrud()
@@ -177,16 +193,20 @@ void AuthApiTest::testGroupAuthAndGrantCrud()
     HttpResult g = jiffyd_.post("/usrgroup", R"({"group_name":"Readers","description":"read only"})", bearer(admin));
     CPPUNIT_ASSERT_EQUAL(201, g.status);
     int64_t gid = idOf(g.body);
-    CPPUNIT_ASSERT_EQUAL(jiffyd_.base() + "/usrgroup/" + std::to_string(gid), object(g.body)->getValue<std::string>("href"));
-    CPPUNIT_ASSERT_EQUAL(201, jiffyd_.put("/usrgroup/" + std::to_string(gid), R"({"description":"readers"})", bearer(admin)).status);
-    CPPUNIT_ASSERT(contains(jiffyd_.get("/usrgroup/" + std::to_string(gid), bearer(admin)).body, "\"description\":\"readers\""));
-    HttpResult a = jiffyd_.post("/auth", R"({"auth_name":"custom.THING","description":"a custom right"})", bearer(admin));
+    CPPUNIT_ASSERT_EQUAL(jiffyd_.base() + "/usrgroup/" + std::to_string(gid),
+                         object(g.body)->getValue<std::string>("href"));
+    CPPUNIT_ASSERT_EQUAL(
+        201, jiffyd_.put("/usrgroup/" + std::to_string(gid), R"({"description":"readers"})", bearer(admin)).status);
+    CPPUNIT_ASSERT(
+        contains(jiffyd_.get("/usrgroup/" + std::to_string(gid), bearer(admin)).body, "\"description\":\"readers\""));
+    HttpResult a =
+        jiffyd_.post("/auth", R"({"auth_name":"custom.THING","description":"a custom right"})", bearer(admin));
     CPPUNIT_ASSERT_EQUAL(201, a.status);
     int64_t aid = idOf(a.body);
     CPPUNIT_ASSERT(contains(a.body, "\"auth_type\":\"endpoint\""));
-    HttpResult ga = jiffyd_.post("/groupauth", "{\"group_id\":" + std::to_string(gid) + ",\"auth_id\":" +
-                                                   std::to_string(aid) + "}",
-                                 bearer(admin));
+    HttpResult ga =
+        jiffyd_.post("/groupauth", "{\"group_id\":" + std::to_string(gid) + ",\"auth_id\":" + std::to_string(aid) + "}",
+                     bearer(admin));
     CPPUNIT_ASSERT_EQUAL_MESSAGE(ga.body, 201, ga.status);
     auto gaObj = object(ga.body);
     CPPUNIT_ASSERT_EQUAL(std::string("Readers"), gaObj->getValue<std::string>("group_name"));
@@ -221,13 +241,16 @@ void AuthApiTest::testPerRouteAuthorization()
     start();
     std::string admin = login("admin", "initpass");
     int64_t lib = idOf(jiffyd_.post("/library", R"({"name":"A","city":"B"})", bearer(admin)).body);
-    int64_t gid = idOf(jiffyd_.post("/usrgroup", R"({"group_name":"OneLibrary","description":"x"})", bearer(admin)).body);
+    int64_t gid =
+        idOf(jiffyd_.post("/usrgroup", R"({"group_name":"OneLibrary","description":"x"})", bearer(admin)).body);
     auto getId = object("{\"x\":" + jiffyd_.get("/auths/auth_name(EQ%20'library.GET_ID')", bearer(admin)).body + "}");
     int64_t aid = getId->getArray("x")->getObject(0)->getValue<int64_t>("id");
-    CPPUNIT_ASSERT_EQUAL(201, jiffyd_.post("/groupauth", "{\"group_id\":" + std::to_string(gid) + ",\"auth_id\":" +
-                                                             std::to_string(aid) + "}",
-                                           bearer(admin))
-                                  .status);
+    CPPUNIT_ASSERT_EQUAL(201,
+                         jiffyd_
+                             .post("/groupauth",
+                                   "{\"group_id\":" + std::to_string(gid) + ",\"auth_id\":" + std::to_string(aid) + "}",
+                                   bearer(admin))
+                             .status);
     createUser(admin, "reader@example.com", "OneLibrary");
     std::string reader = login("reader@example.com", "secret1");
     CPPUNIT_ASSERT(!reader.empty());
@@ -265,9 +288,9 @@ void AuthApiTest::testGrantsChangedAtRunTimeApplyAtOnce()
     CPPUNIT_ASSERT_EQUAL(401, jiffyd_.get("/librarys", bearer(carol)).status);
     auto auth = object("{\"x\":" + jiffyd_.get("/auths/auth_name(EQ%20'library.GET_SET')", bearer(admin)).body + "}");
     int64_t aid = auth->getArray("x")->getObject(0)->getValue<int64_t>("id");
-    HttpResult ga = jiffyd_.post("/groupauth", "{\"group_id\":" + std::to_string(gid) + ",\"auth_id\":" +
-                                                   std::to_string(aid) + "}",
-                                 bearer(admin));
+    HttpResult ga =
+        jiffyd_.post("/groupauth", "{\"group_id\":" + std::to_string(gid) + ",\"auth_id\":" + std::to_string(aid) + "}",
+                     bearer(admin));
     CPPUNIT_ASSERT_EQUAL(200, jiffyd_.get("/librarys", bearer(carol)).status); // no restart needed (jiffy needs one)
     CPPUNIT_ASSERT_EQUAL(202, jiffyd_.del("/groupauth/" + std::to_string(idOf(ga.body)), bearer(admin)).status);
     CPPUNIT_ASSERT_EQUAL(401, jiffyd_.get("/librarys", bearer(carol)).status); // jiffy never applies deletes
@@ -330,11 +353,13 @@ void AuthApiTest::testFailedLoginsAreThrottled()
 void AuthApiTest::testPasswordCanBeChanged()
 {
     start();
-    HttpResult r = jiffyd_.post("/usr/password", R"({"email":"admin","password":"initpass","new_password":"n3w-secret"})");
+    HttpResult r =
+        jiffyd_.post("/usr/password", R"({"email":"admin","password":"initpass","new_password":"n3w-secret"})");
     CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 200, r.status);
     CPPUNIT_ASSERT(login("admin", "initpass").empty());
     CPPUNIT_ASSERT(!login("admin", "n3w-secret").empty());
-    CPPUNIT_ASSERT_EQUAL(400, jiffyd_.post("/usr/password", R"({"email":"admin","password":"n3w-secret","new_password":"x"})").status);
+    CPPUNIT_ASSERT_EQUAL(
+        400, jiffyd_.post("/usr/password", R"({"email":"admin","password":"n3w-secret","new_password":"x"})").status);
     jiffyd_.stop();
     start();
     CPPUNIT_ASSERT(!contains(jiffyd_.log(), "default password"));
@@ -345,7 +370,8 @@ void AuthApiTest::testForgedTokensAre401()
     start();
     std::string token = login("admin", "initpass");
     const int64_t now = static_cast<int64_t>(std::time(nullptr));
-    std::string payload = jiffy::test::base64url("{\"uid\":1,\"Groups\":\"Super\",\"exp\":" + std::to_string(now + 600) + "}");
+    std::string payload =
+        jiffy::test::base64url("{\"uid\":1,\"Groups\":\"Super\",\"exp\":" + std::to_string(now + 600) + "}");
     const std::vector<std::string> forged = {
         jiffy::test::base64url("{\"alg\":\"none\",\"typ\":\"JWT\"}") + "." + payload + ".",
         jiffy::test::base64url("{\"alg\":\"HS256\",\"typ\":\"JWT\"}") + "." + payload + ".c2lnbmF0dXJl",
@@ -402,7 +428,8 @@ void AuthApiTest::testDestructiveResetNeedsConfirmation()
 void AuthApiTest::testRegistrationCanBeClosed()
 {
     start("\"open_registration\": false");
-    HttpResult r = jiffyd_.post("/usr", R"({"email":"mallory@evil.io","password":"123456","groups":"Super","active":true})");
+    HttpResult r =
+        jiffyd_.post("/usr", R"({"email":"mallory@evil.io","password":"123456","groups":"Super","active":true})");
     CPPUNIT_ASSERT_EQUAL(401, r.status);
     std::string admin = login("admin", "initpass");
     createUser(admin, "ok@example.com", "Super");

@@ -73,7 +73,8 @@ protected:
     std::string login(const std::string& email, const std::string& password);
     std::map<std::string, std::string> bearer(const std::string& token) const;
     /// Creates a user through the API as admin; returns its id.
-    int64_t createUser(const std::string& admin, const std::string& email, const std::string& groups, bool active = true);
+    int64_t createUser(const std::string& admin, const std::string& email, const std::string& groups,
+                       bool active = true);
 
     jiffy::test::TempDir dir_;
     std::string database_;

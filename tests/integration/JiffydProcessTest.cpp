@@ -20,10 +20,14 @@ std::string configWith(uint16_t port, const std::string& dbFile, const std::stri
 {
     return "{\n  \"external_address\": \"127.0.0.1:" + std::to_string(port) +
            "\",\n  \"internal_address\": \"127.0.0.1:1\",\n  \"database\": {\"db_dialect\": \"sqlite\", \"name\": \"" +
-           dbFile + "\"},\n  \"logging\": {\"colorMsgTypes\": false},\n  \"auth\": {\"enabled\": false}" + (extra.empty() ? "" : ",\n  " + extra) + "\n}\n";
+           dbFile + "\"},\n  \"logging\": {\"colorMsgTypes\": false},\n  \"auth\": {\"enabled\": false}" +
+           (extra.empty() ? "" : ",\n  " + extra) + "\n}\n";
 }
 
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+bool contains(const std::string& s, const std::string& part)
+{
+    return s.find(part) != std::string::npos;
+}
 
 } // namespace
 
@@ -109,9 +113,9 @@ public:
     {
         uint16_t port = jiffy::test::freePort();
         std::string cfg = dir_.file("c.config.json");
-        jiffy::test::writeFile(cfg, configWith(port, dir_.file("c.db"),
-                                               "\"routes\": [{\"plugin\": \"" +
-                                                   jiffy::test::testPluginFile("routes", "chello") + "\"}]"));
+        jiffy::test::writeFile(
+            cfg, configWith(port, dir_.file("c.db"),
+                            "\"routes\": [{\"plugin\": \"" + jiffy::test::testPluginFile("routes", "chello") + "\"}]"));
         ChildProcess p(jiffy::test::jiffydBinary(), {"--config", cfg}, dir_.file("c.log"));
         CPPUNIT_ASSERT_MESSAGE(p.log(), jiffy::test::waitForHttp("127.0.0.1", port, "/healthz", 200, 15000));
         auto r = jiffy::test::http("GET", "127.0.0.1", port, "/chello");
@@ -183,18 +187,18 @@ public:
     void testCheckConfigAcceptsTheSample()
     {
         std::string out;
-        CPPUNIT_ASSERT_EQUAL(0, runToEnd({"--check-config", "--config",
-                                          jiffy::test::sourceDir() + "/config/all-in-one.config.json"},
-                                         out));
+        CPPUNIT_ASSERT_EQUAL(
+            0,
+            runToEnd({"--check-config", "--config", jiffy::test::sourceDir() + "/config/all-in-one.config.json"}, out));
         CPPUNIT_ASSERT_MESSAGE(out, contains(out, "configuration OK"));
     }
 
     void testListPluginsShowsAbiVersions()
     {
         std::string out;
-        CPPUNIT_ASSERT_EQUAL(0, runToEnd({"--list-plugins", "--config",
-                                          jiffy::test::sourceDir() + "/config/all-in-one.config.json"},
-                                         out));
+        CPPUNIT_ASSERT_EQUAL(
+            0,
+            runToEnd({"--list-plugins", "--config", jiffy::test::sourceDir() + "/config/all-in-one.config.json"}, out));
         CPPUNIT_ASSERT_MESSAGE(out, contains(out, "standalone     kvs     1.0.0     1.0"));
         CPPUNIT_ASSERT_MESSAGE(out, contains(out, "sqlite         db      1.0.0     1.0"));
         CPPUNIT_ASSERT_MESSAGE(out, contains(out, "hello          routes  1.0.0     1.0"));
@@ -208,8 +212,9 @@ public:
         CPPUNIT_ASSERT_EQUAL(0, std::system(gen.c_str()));
         uint16_t port = jiffy::test::freePort();
         std::string cfg = dir_.file("tls.config.json");
-        jiffy::test::writeFile(cfg, configWith(port, dir_.file("tls.db"),
-                                               "\"env\": \"prod\", \"cert_file\": \"" + cert + "\", \"key_file\": \"" + key + "\""));
+        jiffy::test::writeFile(
+            cfg, configWith(port, dir_.file("tls.db"),
+                            "\"env\": \"prod\", \"cert_file\": \"" + cert + "\", \"key_file\": \"" + key + "\""));
         ChildProcess p(jiffy::test::jiffydBinary(), {"--config", cfg}, dir_.file("tls.log"));
         std::string url = "https://127.0.0.1:" + std::to_string(port) + "/healthz";
         std::string curl = "curl -sk --max-time 5 -o " + dir_.file("tls.out") + " " + url;
@@ -220,7 +225,8 @@ public:
         }
         CPPUNIT_ASSERT_MESSAGE(p.log(), up);
         CPPUNIT_ASSERT_EQUAL(std::string("{\"status\":\"ok\"}"), jiffy::test::readFile(dir_.file("tls.out")));
-        CPPUNIT_ASSERT_EQUAL(0, jiffy::test::http("GET", "127.0.0.1", port, "/healthz", "", {}, 2000).status); // no plain HTTP
+        CPPUNIT_ASSERT_EQUAL(
+            0, jiffy::test::http("GET", "127.0.0.1", port, "/healthz", "", {}, 2000).status); // no plain HTTP
         std::string old = "curl -sk --max-time 5 --tls-max 1.1 " + url + " >/dev/null 2>&1";
         CPPUNIT_ASSERT(std::system(old.c_str()) != 0); // TLS 1.1 refused
         CPPUNIT_ASSERT_MESSAGE(p.log(), contains(p.log(), "listening on https://"));

@@ -12,7 +12,10 @@
 
 namespace {
 
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+bool contains(const std::string& s, const std::string& part)
+{
+    return s.find(part) != std::string::npos;
+}
 
 } // namespace
 
@@ -32,11 +35,20 @@ class KvsSwitchTest : public CppUnit::TestFixture {
         auto on = [&](const std::string& name) { return active == name ? "true" : "false"; };
         return "{\n \"database\": {\"db_dialect\": \"sqlite\", \"name\": \"" + dir_.file("k.db") +
                "\"},\n \"auth\": {\"enabled\": false},\n \"group_leader_kvs\": {\n"
-               "  \"local_standalone\": {\"active\": " + on("local_standalone") + ", \"internal_address\": \"127.0.0.1:4444\"},\n"
-               "  \"redis\": {\"active\": " + on("redis") + ", \"max_idle\": 80, \"max_active\": 12000, "
-               "\"redis_protocol\": \"tcp\", \"redis_address\": \"" + redis + "\"},\n"
-               "  \"memcached\": {\"active\": " + on("memcached") + ", \"memcached_addresses\": [\"" + memcached + "\"]},\n"
-               "  \"sluggo\": {\"active\": " + on("sluggo") + ", \"sluggo_address\": \"" + sluggo + "\"}\n }\n}\n";
+               "  \"local_standalone\": {\"active\": " +
+               on("local_standalone") +
+               ", \"internal_address\": \"127.0.0.1:4444\"},\n"
+               "  \"redis\": {\"active\": " +
+               on("redis") +
+               ", \"max_idle\": 80, \"max_active\": 12000, "
+               "\"redis_protocol\": \"tcp\", \"redis_address\": \"" +
+               redis +
+               "\"},\n"
+               "  \"memcached\": {\"active\": " +
+               on("memcached") + ", \"memcached_addresses\": [\"" + memcached +
+               "\"]},\n"
+               "  \"sluggo\": {\"active\": " +
+               on("sluggo") + ", \"sluggo_address\": \"" + sluggo + "\"}\n }\n}\n";
     }
 
 public:

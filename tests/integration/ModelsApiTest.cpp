@@ -13,7 +13,10 @@ namespace {
 const std::string kV1 = "tests/data/models/library_v1.json";
 const std::string kFeatures = "tests/data/models/features.json";
 
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+bool contains(const std::string& s, const std::string& part)
+{
+    return s.find(part) != std::string::npos;
+}
 
 /// The integer after "\"id\":" in a JSON object.
 int64_t idOf(const std::string& json)
@@ -48,9 +51,15 @@ std::string encode(const std::string& s)
 
 } // namespace
 
-void ModelsApiTest::setUp() { database_ = freshDatabase(); }
+void ModelsApiTest::setUp()
+{
+    database_ = freshDatabase();
+}
 
-void ModelsApiTest::tearDown() { stop(); }
+void ModelsApiTest::tearDown()
+{
+    stop();
+}
 
 std::string ModelsApiTest::config(const std::vector<std::string>& models, const std::string& extra) const
 {
@@ -149,7 +158,8 @@ void ModelsApiTest::testCommandsPageAndOrder()
     CPPUNIT_ASSERT(!contains(r.body, "echo") && !contains(r.body, "alpha"));
     CPPUNIT_ASSERT_EQUAL(size_t(2), countOf(get("/librarys/$limit=2").body, "\"id\""));
     CPPUNIT_ASSERT_EQUAL(size_t(1), countOf(get("/librarys/$offset=4").body, "\"id\""));
-    CPPUNIT_ASSERT(get("/librarys/$orderby=name$asc").body.find("alpha") < get("/librarys/$orderby=name$asc").body.find("bravo"));
+    CPPUNIT_ASSERT(get("/librarys/$orderby=name$asc").body.find("alpha") <
+                   get("/librarys/$orderby=name$asc").body.find("bravo"));
     CPPUNIT_ASSERT_EQUAL(400, get("/librarys/$orderby=nosuch").status);
     CPPUNIT_ASSERT_EQUAL(400, get("/librarys/$limit=-2").status);
 }
@@ -161,7 +171,8 @@ void ModelsApiTest::testEveryFilterOperator()
     create("/library", R"({"name":"Eastside","city":"Edmonton"})");
     std::string l = std::to_string(lib);
     for (int copies : {1, 3, 5, 7})
-        create("/book", "{\"title\":\"T" + std::to_string(copies) + "\",\"hardcover\":" + (copies > 4 ? "true" : "false") +
+        create("/book", "{\"title\":\"T" + std::to_string(copies) +
+                            "\",\"hardcover\":" + (copies > 4 ? "true" : "false") +
                             ",\"copies\":" + std::to_string(copies) + ",\"library_id\":" + l + "}");
     auto n = [&](const std::string& path) { return countOf(get(path).body, "\"id\""); };
     CPPUNIT_ASSERT_EQUAL(size_t(1), n("/librarys/name(EQ%20'Central')"));
@@ -187,8 +198,8 @@ void ModelsApiTest::testFilterFollowedByCommands()
     start({kV1});
     int64_t lib = create("/library", R"({"name":"L","city":"C"})");
     for (int i = 0; i < 6; ++i)
-        create("/book", "{\"title\":\"B\",\"hardcover\":true,\"copies\":" + std::to_string(i) + ",\"library_id\":" +
-                            std::to_string(lib) + "}");
+        create("/book", "{\"title\":\"B\",\"hardcover\":true,\"copies\":" + std::to_string(i) +
+                            ",\"library_id\":" + std::to_string(lib) + "}");
     CPPUNIT_ASSERT_EQUAL(std::string("4"), get("/books/copies(GE%202)/$count").body);
     HttpResult r = get("/books/copies(GE%202)/$orderby=copies$desc$limit=2");
     CPPUNIT_ASSERT_EQUAL(size_t(2), countOf(r.body, "\"id\""));
@@ -231,7 +242,8 @@ void ModelsApiTest::testBelongsToAndHasOneRelations()
 {
     start({kV1});
     int64_t lib = create("/library", R"({"name":"A","city":"X"})");
-    int64_t book = create("/book", R"({"title":"one","hardcover":true,"copies":1,"library_id":)" + std::to_string(lib) + "}");
+    int64_t book =
+        create("/book", R"({"title":"one","hardcover":true,"copies":1,"library_id":)" + std::to_string(lib) + "}");
     HttpResult r = get("/book/" + std::to_string(book) + "/tolibrary");
     CPPUNIT_ASSERT_EQUAL(200, r.status);
     CPPUNIT_ASSERT_EQUAL(lib, idOf(r.body));
@@ -254,8 +266,8 @@ void ModelsApiTest::testBelongsToAndHasOneRelations()
 void ModelsApiTest::testMissingEntityIs404()
 {
     start({kV1});
-    for (const auto& r : {get("/library/424242"), put("/library/424242", R"({"name":"a","city":"b"})"),
-                          del("/library/424242")}) {
+    for (const auto& r :
+         {get("/library/424242"), put("/library/424242", R"({"name":"a","city":"b"})"), del("/library/424242")}) {
         CPPUNIT_ASSERT_EQUAL(404, r.status);
         CPPUNIT_ASSERT_EQUAL(std::string("{\"error\":\"library 424242 not found\"}"), r.body);
     }
@@ -334,19 +346,22 @@ void ModelsApiTest::testOptionalNullFieldsAreOmitted()
 {
     start({kV1});
     int64_t lib = create("/library", R"({"name":"A","city":"X"})");
-    HttpResult r = post("/book", R"({"hardcover":false,"copies":2,"author":null,"library_id":)" + std::to_string(lib) + "}");
+    HttpResult r =
+        post("/book", R"({"hardcover":false,"copies":2,"author":null,"library_id":)" + std::to_string(lib) + "}");
     CPPUNIT_ASSERT_EQUAL(201, r.status);
     CPPUNIT_ASSERT(!contains(r.body, "author"));
     CPPUNIT_ASSERT(contains(r.body, "\"title\":\"unknown title\""));
-    HttpResult w = post("/book", R"({"hardcover":false,"copies":2,"author":"Me","library_id":)" + std::to_string(lib) + "}");
+    HttpResult w =
+        post("/book", R"({"hardcover":false,"copies":2,"author":"Me","library_id":)" + std::to_string(lib) + "}");
     CPPUNIT_ASSERT(contains(w.body, "\"author\":\"Me\""));
 }
 
 void ModelsApiTest::testInjectionAttemptsAreHarmless()
 {
     start({kV1});
-    const std::vector<std::string> evil = {"x'); DROP TABLE library; --", "100% _sure_", "a;b;c", "O'Brien",
-                                           "Zürich \xf0\x9f\x93\x9a", "\\", "' OR '1'='1", std::string(3000, 'w')};
+    const std::vector<std::string> evil = {
+        "x'); DROP TABLE library; --", "100% _sure_", "a;b;c",       "O'Brien",
+        "Zürich \xf0\x9f\x93\x9a",     "\\",          "' OR '1'='1", std::string(3000, 'w')};
     for (const auto& v : evil) {
         std::string body = "{\"name\":" + std::string("\"");
         for (char c : v) body += (c == '\\' || c == '"') ? std::string("\\") + c : std::string(1, c);

@@ -45,7 +45,8 @@ private:
         jiffy::test::writeFile(dir_.file("q.sql"), sql + ";\n");
         std::string out = dir_.file("q.out");
         std::string cmd = "psql -X -q -t -A -v ON_ERROR_STOP=1 -h 127.0.0.1 -p " + std::to_string(server().port()) +
-                          " -U postgres -d " + db + " -f " + dir_.file("q.sql") + " -o " + out + " 2>" + dir_.file("q.err");
+                          " -U postgres -d " + db + " -f " + dir_.file("q.sql") + " -o " + out + " 2>" +
+                          dir_.file("q.err");
         int rc = std::system(cmd.c_str());
         CPPUNIT_ASSERT_EQUAL_MESSAGE(cmd + "\n" + jiffy::test::readFile(dir_.file("q.err")), 0, rc);
         return jiffy::test::readFile(out);

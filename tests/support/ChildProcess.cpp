@@ -73,7 +73,10 @@ int ChildProcess::wait(int timeoutMs)
     return status_;
 }
 
-bool ChildProcess::running() { return wait(0) == -1; }
+bool ChildProcess::running()
+{
+    return wait(0) == -1;
+}
 
 std::string ChildProcess::log() const
 {

@@ -31,8 +31,10 @@ public:
     std::string log() const { return proc_ ? proc_->log() : std::string(); }
 
     HttpResult get(const std::string& path, const std::map<std::string, std::string>& headers = {});
-    HttpResult post(const std::string& path, const std::string& body, const std::map<std::string, std::string>& headers = {});
-    HttpResult put(const std::string& path, const std::string& body, const std::map<std::string, std::string>& headers = {});
+    HttpResult post(const std::string& path, const std::string& body,
+                    const std::map<std::string, std::string>& headers = {});
+    HttpResult put(const std::string& path, const std::string& body,
+                   const std::map<std::string, std::string>& headers = {});
     HttpResult del(const std::string& path, const std::map<std::string, std::string>& headers = {});
 
 private:

@@ -108,8 +108,9 @@ void TcpServer::thaw()
 
 RedisServer::RedisServer()
     : TcpServer("redis-server", [](uint16_t port, const std::string& dir) {
-          return std::vector<std::string>{"--port", std::to_string(port), "--bind", "127.0.0.1", "--save", "",
-                                          "--appendonly", "no", "--dir", dir, "--protected-mode", "yes"};
+          return std::vector<std::string>{
+              "--port", std::to_string(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir",
+              dir,      "--protected-mode",   "yes"};
       })
 {
 }
@@ -141,9 +142,9 @@ void runAsPostgres(const std::string& cmd)
 
 PostgresServer::PostgresServer()
     : TcpServer(std::string(kPgBin) + "/postgres", [](uint16_t port, const std::string& dir) {
-          return std::vector<std::string>{"-D", dir + "/data", "-p", std::to_string(port), "-k", dir, "-c",
-                                          "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c",
-                                          "max_connections=200"};
+          return std::vector<std::string>{"-D", dir + "/data", "-p", std::to_string(port),
+                                          "-k", dir,           "-c", "listen_addresses=127.0.0.1",
+                                          "-c", "fsync=off",   "-c", "max_connections=200"};
       })
 {
     if (::geteuid() == 0) {

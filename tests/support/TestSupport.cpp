@@ -34,8 +34,14 @@ std::string testPluginFile(const std::string& kind, const std::string& name)
     return std::string(JIFFY_TEST_TESTPLUGIN_DIR) + "/libjiffy-" + kind + "-" + name + ".so";
 }
 
-std::string jiffydBinary() { return JIFFY_TEST_JIFFYD; }
-std::string sourceDir() { return JIFFY_TEST_SOURCE_DIR; }
+std::string jiffydBinary()
+{
+    return JIFFY_TEST_JIFFYD;
+}
+std::string sourceDir()
+{
+    return JIFFY_TEST_SOURCE_DIR;
+}
 
 TempDir::TempDir() : path_(Poco::TemporaryFile::tempName())
 {
@@ -120,8 +126,8 @@ std::unique_ptr<jiffy_host> PluginHarness::context(const host::PluginLibrary& li
     Poco::JSON::Object::Ptr raw = Poco::JSON::Parser().parse(configJson).extract<Poco::JSON::Object::Ptr>();
     std::vector<host::ConfigIssue> issues;
     std::vector<std::string> warnings;
-    Poco::JSON::Object::Ptr cfg = host::applyOptions(lib, raw, "test", cfg_, {"active", "plugin", "db_dialect"}, issues,
-                                                     warnings);
+    Poco::JSON::Object::Ptr cfg =
+        host::applyOptions(lib, raw, "test", cfg_, {"active", "plugin", "db_dialect"}, issues, warnings);
     if (!issues.empty()) throw std::invalid_argument(issues.front().text());
     std::ostringstream os;
     Poco::JSON::Stringifier::condense(cfg, os);

@@ -27,7 +27,10 @@ static jiffy_status c_create(const jiffy_host_api* api, jiffy_host* host, const 
     return JIFFY_OK;
 }
 
-static void c_destroy(void* st) { free(st); }
+static void c_destroy(void* st)
+{
+    free(st);
+}
 
 static jiffy_status c_routes(void* st, const jiffy_route_sink* sink, jiffy_error* err)
 {
@@ -59,9 +62,19 @@ static jiffy_status c_handle(void* st, uint32_t id, const jiffy_request* req, ji
 
 static const jiffy_routes_vtable c_table = {sizeof(jiffy_routes_vtable), c_routes, c_handle, NULL};
 
-static const jiffy_plugin_descriptor c_descriptor = {
-    sizeof(jiffy_plugin_descriptor), JIFFY_ABI_MAJOR, JIFFY_ABI_MINOR, JIFFY_KIND_ROUTES, "chello", "1.0.0",
-    "plain C test plugin", 0, NULL, 0, c_create, c_destroy, &c_table};
+static const jiffy_plugin_descriptor c_descriptor = {sizeof(jiffy_plugin_descriptor),
+                                                     JIFFY_ABI_MAJOR,
+                                                     JIFFY_ABI_MINOR,
+                                                     JIFFY_KIND_ROUTES,
+                                                     "chello",
+                                                     "1.0.0",
+                                                     "plain C test plugin",
+                                                     0,
+                                                     NULL,
+                                                     0,
+                                                     c_create,
+                                                     c_destroy,
+                                                     &c_table};
 
 JIFFY_EXPORT const jiffy_plugin_descriptor* jiffy_plugin_query(uint32_t major, uint32_t min_minor, uint32_t max_minor)
 {

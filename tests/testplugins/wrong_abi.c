@@ -1,8 +1,19 @@
 /* A plugin built for a future ABI major: the host must refuse it politely. */
 #include <jiffy/abi.h>
 
-static const jiffy_plugin_descriptor d = {sizeof(jiffy_plugin_descriptor), JIFFY_ABI_MAJOR + 1, 3, JIFFY_KIND_KVS,
-                                          "wrongabi", "9.9.9", NULL, 0, NULL, 0, NULL, NULL, NULL};
+static const jiffy_plugin_descriptor d = {sizeof(jiffy_plugin_descriptor),
+                                          JIFFY_ABI_MAJOR + 1,
+                                          3,
+                                          JIFFY_KIND_KVS,
+                                          "wrongabi",
+                                          "9.9.9",
+                                          NULL,
+                                          0,
+                                          NULL,
+                                          0,
+                                          NULL,
+                                          NULL,
+                                          NULL};
 
 JIFFY_EXPORT const jiffy_plugin_descriptor* jiffy_plugin_query(uint32_t major, uint32_t lo, uint32_t hi)
 {

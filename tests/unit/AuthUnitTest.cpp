@@ -26,8 +26,10 @@ namespace {
 /// default pepper), quoted in jiffy's getting-started guide.
 const char* kJiffyAdminHash = "$2a$14$slyclyuMN6EzcpSxgXX4EuaVMDIAP.MUQWxwByaEYM8ZPnMYlg3oq";
 
-
-int64_t now() { return static_cast<int64_t>(std::time(nullptr)); }
+int64_t now()
+{
+    return static_cast<int64_t>(std::time(nullptr));
+}
 
 } // namespace
 
@@ -55,9 +57,9 @@ class AuthUnitTest : public CppUnit::TestFixture {
         std::string bits = method.substr(2) == "512" && method[0] == 'E' ? "521" : method.substr(2);
         std::string prefix = method[0] == 'E' ? "ecdsa" + bits : "rsa" + bits;
         Config c = ConfigLoader().loadText(
-            "{\"jwt_sign_method\": \"" + method + "\", \"" + prefix + "_priv_key_file\": \"" + prefix + ".priv.pem\", \"" +
-                prefix + "_pub_key_file\": \"" + prefix + ".pub.pem\", \"jwt_lifetime\": 5, \"auth\": {\"bcrypt_cost\": 10" +
-                extra + "}}",
+            "{\"jwt_sign_method\": \"" + method + "\", \"" + prefix + "_priv_key_file\": \"" + prefix +
+                ".priv.pem\", \"" + prefix + "_pub_key_file\": \"" + prefix +
+                ".pub.pem\", \"jwt_lifetime\": 5, \"auth\": {\"bcrypt_cost\": 10" + extra + "}}",
             "t", dir_.path());
         JwtService::generateMissingKeys(c);
         return c;
@@ -115,7 +117,7 @@ public:
         CPPUNIT_ASSERT(h.verify(hash, "s3cret!"));
         CPPUNIT_ASSERT(!h.verify(hash, "s3cret?"));
         CPPUNIT_ASSERT(!h.needsUpgrade(hash));
-        CPPUNIT_ASSERT(h.needsUpgrade(kJiffyAdminHash)); // bcrypt → argon2id on next login
+        CPPUNIT_ASSERT(h.needsUpgrade(kJiffyAdminHash));                // bcrypt → argon2id on next login
         CPPUNIT_ASSERT(h.verify(kJiffyAdminHash, "initpass") == false); // other pepper
     }
 
@@ -158,7 +160,8 @@ public:
         good.addAlgorithm("ES384");
         CPPUNIT_ASSERT(jwt.verify(token(good, "ES384", now() + 60)));
 
-        std::string payload = jiffy::test::base64url("{\"uid\":7,\"Groups\":\"Super\",\"exp\":" + std::to_string(now() + 60) + "}");
+        std::string payload =
+            jiffy::test::base64url("{\"uid\":7,\"Groups\":\"Super\",\"exp\":" + std::to_string(now() + 60) + "}");
         std::string noneToken = jiffy::test::base64url("{\"alg\":\"none\",\"typ\":\"JWT\"}") + "." + payload + ".";
         Poco::JWT::Signer hmac(jiffy::test::readFile(dir_.file("ecdsa384.pub.pem")));
         Poco::SharedPtr<Poco::Crypto::ECKey> other = new Poco::Crypto::ECKey("secp384r1");
@@ -200,11 +203,12 @@ public:
             JwtService jwt(c);
             CPPUNIT_FAIL("started without keys");
         } catch (const Poco::Exception& e) {
-            CPPUNIT_ASSERT_MESSAGE(e.displayText(), e.message().find("ecdsa256_priv_key_file: jwt_sign_method ES256 needs") == 0);
+            CPPUNIT_ASSERT_MESSAGE(e.displayText(),
+                                   e.message().find("ecdsa256_priv_key_file: jwt_sign_method ES256 needs") == 0);
         }
         Config d = ConfigLoader().loadText(
-            R"({"jwt_sign_method": "ES256", "ecdsa256_priv_key_file": "nope.pem", "ecdsa256_pub_key_file": "nope.pub"})", "t",
-            dir_.path());
+            R"({"jwt_sign_method": "ES256", "ecdsa256_priv_key_file": "nope.pem", "ecdsa256_pub_key_file": "nope.pub"})",
+            "t", dir_.path());
         try {
             JwtService jwt(d);
             CPPUNIT_FAIL("started with missing key files");
@@ -216,14 +220,16 @@ public:
     void testWrongCurveIsRefused()
     {
         config("ES256"); // writes ecdsa256.*.pem on P-256
-        Config c = ConfigLoader().loadText(R"({"jwt_sign_method": "ES384", "ecdsa384_priv_key_file": "ecdsa256.priv.pem",
+        Config c =
+            ConfigLoader().loadText(R"({"jwt_sign_method": "ES384", "ecdsa384_priv_key_file": "ecdsa256.priv.pem",
                                                "ecdsa384_pub_key_file": "ecdsa256.pub.pem"})",
-                                           "t", dir_.path());
+                                    "t", dir_.path());
         try {
             JwtService jwt(c);
             CPPUNIT_FAIL("accepted a P-256 key for ES384");
         } catch (const Poco::Exception& e) {
-            CPPUNIT_ASSERT_MESSAGE(e.displayText(), e.message().find("needs a key on curve secp384r1") != std::string::npos);
+            CPPUNIT_ASSERT_MESSAGE(e.displayText(),
+                                   e.message().find("needs a key on curve secp384r1") != std::string::npos);
         }
     }
 

@@ -166,7 +166,8 @@ public:
     void testTwoActiveKvsAreRefused()
     {
         std::string m = issuesOf(R"({"group_leader_kvs": {"redis": {"active": true}, "sluggo": {"active": true}}})");
-        CPPUNIT_ASSERT(m.find("only one group_leader_kvs subsystem may be set as active; found 2") != std::string::npos);
+        CPPUNIT_ASSERT(m.find("only one group_leader_kvs subsystem may be set as active; found 2") !=
+                       std::string::npos);
     }
 
     void testUnknownKvsNeedsPlugin()
@@ -254,8 +255,8 @@ public:
 
     void testUnknownKeyOnlyWarns()
     {
-        Config c = ConfigLoader().loadText(R"({"external_adress": "127.0.0.1:1234", "database": {"db_dialect": "sqlite"}})",
-                                           "t", "/tmp");
+        Config c = ConfigLoader().loadText(
+            R"({"external_adress": "127.0.0.1:1234", "database": {"db_dialect": "sqlite"}})", "t", "/tmp");
         CPPUNIT_ASSERT_EQUAL(size_t(1), c.warnings.size());
         CPPUNIT_ASSERT_EQUAL(std::string("external_adress: unknown key, ignored"), c.warnings[0]);
         CPPUNIT_ASSERT_EQUAL(uint16_t(8080), c.externalAddress.port);
@@ -296,8 +297,9 @@ public:
             registry.check(warnings);
             CPPUNIT_FAIL("accepted bad plugin options");
         } catch (const ConfigError& e) {
-            CPPUNIT_ASSERT(e.message().find("group_leader_kvs.local_standalone.internal_address: expected \"host:port\", "
-                                            "got \"4444\"") != std::string::npos);
+            CPPUNIT_ASSERT(
+                e.message().find("group_leader_kvs.local_standalone.internal_address: expected \"host:port\", "
+                                 "got \"4444\"") != std::string::npos);
             CPPUNIT_ASSERT(e.message().find("group_leader_kvs.local_standalone.max_keys: expected an integer") !=
                            std::string::npos);
         }

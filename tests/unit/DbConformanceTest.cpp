@@ -8,8 +8,8 @@
 #include <set>
 #include <thread>
 
-using jiffy::ValuesView;
 using jiffy::Value;
+using jiffy::ValuesView;
 using jiffy::host::CallError;
 using jiffy::host::PluginCallError;
 
@@ -86,11 +86,11 @@ void DbConformanceTest::testTypesRoundTrip()
                        d.type_bool + ", bl " + d.type_blob);
     const std::string unicode = "Zürich \xe2\x82\xac \xf0\x9f\x93\x9a 'quoted' \"double\"";
     const std::string blob("\x00\x01\xff\x00zz", 6);
-    db_->execute("INSERT INTO " + t + " (i, f, s, b, bl) VALUES (" + ph(1) + ", " + ph(2) + ", " + ph(3) + ", " + ph(4) +
-                     ", " + ph(5) + ")",
+    db_->execute("INSERT INTO " + t + " (i, f, s, b, bl) VALUES (" + ph(1) + ", " + ph(2) + ", " + ph(3) + ", " +
+                     ph(4) + ", " + ph(5) + ")",
                  {int64_t(9223372036854775807LL), 3.25, unicode, true, jiffy::Blob{blob}});
-    db_->execute("INSERT INTO " + t + " (i, f, s, b, bl) VALUES (" + ph(1) + ", " + ph(2) + ", " + ph(3) + ", " + ph(4) +
-                     ", " + ph(5) + ")",
+    db_->execute("INSERT INTO " + t + " (i, f, s, b, bl) VALUES (" + ph(1) + ", " + ph(2) + ", " + ph(3) + ", " +
+                     ph(4) + ", " + ph(5) + ")",
                  {int64_t(-9223372036854775807LL - 1), -0.5, "", false, jiffy::Blob{""}});
     std::vector<Row> rows;
     db_->execute("SELECT i, f, s, b, bl FROM " + t + " ORDER BY id", {},
@@ -134,7 +134,8 @@ void DbConformanceTest::testNullsRoundTrip()
 void DbConformanceTest::testExpressionsKeepTheirType()
 {
     std::vector<Row> rows;
-    db_->execute("SELECT count(*) AS n, 1 + 1 AS two, 'x' AS s", {}, [&](const ValuesView& v) { rows.push_back(capture(v)); });
+    db_->execute("SELECT count(*) AS n, 1 + 1 AS two, 'x' AS s", {},
+                 [&](const ValuesView& v) { rows.push_back(capture(v)); });
     CPPUNIT_ASSERT_EQUAL(size_t(1), rows.size());
     CPPUNIT_ASSERT_EQUAL(int{JIFFY_TYPE_INT}, static_cast<int>(rows[0].types[0]));
     CPPUNIT_ASSERT_EQUAL(int64_t(1), rows[0].ints[0]);
@@ -174,7 +175,8 @@ void DbConformanceTest::testAffectedRowsAreCounted()
     const auto& d = db_->dialect();
     std::string t = table("aff");
     createTable(t, std::string("s ") + d.type_text);
-    for (int i = 0; i < 4; ++i) db_->execute("INSERT INTO " + t + " (s) VALUES (" + ph(1) + ")", {i % 2 ? "odd" : "even"});
+    for (int i = 0; i < 4; ++i)
+        db_->execute("INSERT INTO " + t + " (s) VALUES (" + ph(1) + ")", {i % 2 ? "odd" : "even"});
     auto r = db_->execute("UPDATE " + t + " SET s = " + ph(1) + " WHERE s = " + ph(2), {"x", "odd"});
     CPPUNIT_ASSERT_EQUAL(int64_t(2), r.rowsAffected);
     r = db_->execute("DELETE FROM " + t, {});
@@ -203,7 +205,8 @@ void DbConformanceTest::testEmptyResultAnnouncesColumns()
     };
     std::string sql = "SELECT id, s FROM " + t;
     CallError err;
-    CPPUNIT_ASSERT_EQUAL(int{JIFFY_OK}, static_cast<int>(db_->execute(nullptr, sql, nullptr, 0, &sink, nullptr, err.get())));
+    CPPUNIT_ASSERT_EQUAL(int{JIFFY_OK},
+                         static_cast<int>(db_->execute(nullptr, sql, nullptr, 0, &sink, nullptr, err.get())));
     CPPUNIT_ASSERT_EQUAL(size_t(2), ctx.columns);
     CPPUNIT_ASSERT_EQUAL(size_t(0), ctx.rows);
 }
@@ -283,8 +286,9 @@ void DbConformanceTest::testForeignKeyViolationIsConflict()
     std::string parent = table("parent"), child = table("child");
     createTable(parent, std::string("s ") + d.type_text);
     createTable(child, std::string("parent_id ") + d.type_int + " REFERENCES " + parent + "(id)");
-    CPPUNIT_ASSERT_EQUAL(int{JIFFY_CONFLICT}, static_cast<int>(statusOf(
-                                             "INSERT INTO " + child + " (parent_id) VALUES (" + ph(1) + ")", {424242})));
+    CPPUNIT_ASSERT_EQUAL(
+        int{JIFFY_CONFLICT},
+        static_cast<int>(statusOf("INSERT INTO " + child + " (parent_id) VALUES (" + ph(1) + ")", {424242})));
 }
 
 void DbConformanceTest::testSyntaxErrorIsInvalid()
@@ -333,4 +337,7 @@ void DbConformanceTest::testConcurrentInsertsAllLand()
     CPPUNIT_ASSERT_EQUAL(int64_t(400), n);
 }
 
-void DbConformanceTest::testHealthIsOk() { db_->health(); }
+void DbConformanceTest::testHealthIsOk()
+{
+    db_->health();
+}

@@ -41,10 +41,7 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("e"), expandEnv("${EMPTY:-e}", env));
         CPPUNIT_ASSERT_EQUAL(std::string("alpha"), expandEnv("${A:-zzz}", env));
     }
-    void testEscapedDollarBraceStaysLiteral()
-    {
-        CPPUNIT_ASSERT_EQUAL(std::string("${A}"), expandEnv("$${A}", env));
-    }
+    void testEscapedDollarBraceStaysLiteral() { CPPUNIT_ASSERT_EQUAL(std::string("${A}"), expandEnv("$${A}", env)); }
     void testUnsetWithoutDefaultFails()
     {
         CPPUNIT_ASSERT_THROW_MESSAGE("unset variable accepted", expandEnv("${NOPE}", env), std::invalid_argument);

@@ -394,8 +394,7 @@ public:
             hex("ff 81 03 01 01 01 54 01 ff 82 00 01 02 01 03 4b 65 79 01 0c 00 01 01 52 01 ff 84 00 00 00");
         std::string t66 = hex("ff 83 02 01 01 01 4c 01 ff 84 00 01 ff 84 00 00");
         std::string value = hex("ff 82 01 01 6b 01");
-        for (int i = 0; i < 200; ++i)
-            value += hex("01");
+        for (int i = 0; i < 200; ++i) value += hex("01");
         value += hex("00 00");
         std::string stream =
             uintBytes(t65.size()) + t65 + uintBytes(t66.size()) + t66 + uintBytes(value.size()) + value;
@@ -428,8 +427,7 @@ public:
             std::string input;
             if (round % 2 == 0) {
                 input.resize(rng() % 80);
-                for (char& c : input)
-                    c = static_cast<char>(rng() & 0xff);
+                for (char& c : input) c = static_cast<char>(rng() & 0xff);
             } else {
                 input = base;
                 for (unsigned flips = 1 + rng() % 4; flips > 0; --flips)

@@ -17,7 +17,10 @@ using jiffy::host::PluginCallError;
 
 namespace {
 
-void sleepMs(int ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }
+void sleepMs(int ms)
+{
+    std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+}
 
 } // namespace
 
@@ -28,9 +31,15 @@ void KvsConformanceTest::setUp()
     store_ = makeStore();
 }
 
-void KvsConformanceTest::tearDown() { store_.reset(); }
+void KvsConformanceTest::tearDown()
+{
+    store_.reset();
+}
 
-std::string KvsConformanceTest::key(const std::string& suffix) const { return prefix_ + suffix; }
+std::string KvsConformanceTest::key(const std::string& suffix) const
+{
+    return prefix_ + suffix;
+}
 
 jiffy_status KvsConformanceTest::statusOfGet(const std::string& k)
 {
@@ -66,14 +75,16 @@ void KvsConformanceTest::testRemove()
     CPPUNIT_ASSERT(!store_->get(key("r")));
 }
 
-void KvsConformanceTest::testRemoveOfMissingKeyIsNotFound() { CPPUNIT_ASSERT(!store_->remove(key("never"))); }
+void KvsConformanceTest::testRemoveOfMissingKeyIsNotFound()
+{
+    CPPUNIT_ASSERT(!store_->remove(key("never")));
+}
 
 void KvsConformanceTest::testTtlExpires()
 {
     if (!supportsTtl()) {
         jiffy::host::CallError err;
-        CPPUNIT_ASSERT_EQUAL(int{JIFFY_UNSUPPORTED},
-                             static_cast<int>(store_->set(key("ttl"), "v", 1000, err.get())));
+        CPPUNIT_ASSERT_EQUAL(int{JIFFY_UNSUPPORTED}, static_cast<int>(store_->set(key("ttl"), "v", 1000, err.get())));
         return;
     }
     store_->set(key("ttl"), "soon gone", 1000);
@@ -251,7 +262,10 @@ void KvsConformanceTest::testBinaryKeyWorks()
     CPPUNIT_ASSERT(!store_->get(key(std::string("sp_ace\n\x01\xff", 9))));
 }
 
-void KvsConformanceTest::testHealthIsOk() { store_->health(); }
+void KvsConformanceTest::testHealthIsOk()
+{
+    store_->health();
+}
 
 void KvsConformanceTest::testServerDownIsUnavailableWithoutHanging()
 {
@@ -274,8 +288,7 @@ void KvsConformanceTest::testServerDownIsUnavailableWithoutHanging()
     // A liveness bound, not a performance one: each call must give up on its
     // own within the plugin's timeout (configured at a few seconds at most).
     auto elapsed = std::chrono::steady_clock::now() - started;
-    CPPUNIT_ASSERT_MESSAGE("calls against a dead server hung",
-                           elapsed < std::chrono::seconds(30));
+    CPPUNIT_ASSERT_MESSAGE("calls against a dead server hung", elapsed < std::chrono::seconds(30));
     srv->start();
 }
 

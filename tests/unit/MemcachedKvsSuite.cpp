@@ -35,8 +35,7 @@ std::string configFor(const std::vector<std::string>& addresses, const std::stri
 {
     std::string list;
     for (const auto& a : addresses) list += (list.empty() ? "\"" : ", \"") + a + "\"";
-    return R"({"memcached_addresses": [)" + list + R"(], "connect_timeout_ms": 1000, "timeout_ms": 1000)" + extra +
-           "}";
+    return R"({"memcached_addresses": [)" + list + R"(], "connect_timeout_ms": 1000, "timeout_ms": 1000)" + extra + "}";
 }
 
 /// Status of an incr, for tests that check exact codes.

@@ -22,7 +22,10 @@ std::string problemsOf(const std::string& json)
     return "";
 }
 
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+bool contains(const std::string& s, const std::string& part)
+{
+    return s.find(part) != std::string::npos;
+}
 
 std::string entity(const std::string& props, const std::string& extra = "")
 {
@@ -126,18 +129,18 @@ public:
         RouteTable t(r.model, {true, true}, false);
         std::set<std::string> names;
         for (const auto& route : t.routes()) names.insert(route.method + " " + route.pattern + " " + route.name);
-        for (const char* expected :
-             {"GET /librarys library.GET_SET", "GET /librarys/${cmd} library.GET_SET_CMD", "POST /library library.CREATE",
-              "GET /library/{id:int} library.GET_ID", "PUT /library/{id:int} library.UPDATE",
-              "DELETE /library/{id:int} library.DELETE", "GET /librarys/name({expr}) library.STATICFLTR_ByName",
-              "GET /librarys/city({expr})/${cmd} library.STATICFLTR_CMD_ByCity",
-              "GET /library/{library_id:int}/tobooks library.REL_tobooks",
-              "GET /library/{library_id:int}/tobooks/${cmd} library.REL_CMD_tobooks",
-              "GET /library/{library_id:int}/tobooks/{book_id:int} library.REL_tobooks_id",
-              "GET /book/{book_id:int}/tolibrary book.REL_tolibrary",
-              "GET /book/{book_id:int}/tolibrary/{library_id:int} book.REL_tolibrary_id",
-              "GET /books/library_id({expr}) book.STATICFLTR_ByLibraryID",
-              "GET /books/hardcover({expr}) book.STATICFLTR_ByHardcover"})
+        for (const char* expected : {"GET /librarys library.GET_SET", "GET /librarys/${cmd} library.GET_SET_CMD",
+                                     "POST /library library.CREATE", "GET /library/{id:int} library.GET_ID",
+                                     "PUT /library/{id:int} library.UPDATE", "DELETE /library/{id:int} library.DELETE",
+                                     "GET /librarys/name({expr}) library.STATICFLTR_ByName",
+                                     "GET /librarys/city({expr})/${cmd} library.STATICFLTR_CMD_ByCity",
+                                     "GET /library/{library_id:int}/tobooks library.REL_tobooks",
+                                     "GET /library/{library_id:int}/tobooks/${cmd} library.REL_CMD_tobooks",
+                                     "GET /library/{library_id:int}/tobooks/{book_id:int} library.REL_tobooks_id",
+                                     "GET /book/{book_id:int}/tolibrary book.REL_tolibrary",
+                                     "GET /book/{book_id:int}/tolibrary/{library_id:int} book.REL_tolibrary_id",
+                                     "GET /books/library_id({expr}) book.STATICFLTR_ByLibraryID",
+                                     "GET /books/hardcover({expr}) book.STATICFLTR_ByHardcover"})
             CPPUNIT_ASSERT_MESSAGE(expected, names.count(expected));
         RouteTable onlyBooks(r.model, {false, true}, false);
         for (const auto& route : onlyBooks.routes()) CPPUNIT_ASSERT(route.name.rfind("book.", 0) == 0);
@@ -157,10 +160,7 @@ public:
         CPPUNIT_ASSERT(contains(problemsOf("{\"entities\": [}"), "m.json: not valid JSON"));
     }
 
-    void testMissingEntitiesIsRefused()
-    {
-        CPPUNIT_ASSERT(contains(problemsOf("{}"), "m.json: entities: required"));
-    }
+    void testMissingEntitiesIsRefused() { CPPUNIT_ASSERT(contains(problemsOf("{}"), "m.json: entities: required")); }
 
     void testUnknownTypeNamesItsPath()
     {
@@ -190,7 +190,8 @@ public:
     void testBadDefaultIsRefused()
     {
         std::string m = problemsOf(entity(R"("Age": {"type": "uint8", "default": "300"})"));
-        CPPUNIT_ASSERT_MESSAGE(m, contains(m, "entities[0].properties.Age.default: \"300\" is not a valid uint8 value"));
+        CPPUNIT_ASSERT_MESSAGE(m,
+                               contains(m, "entities[0].properties.Age.default: \"300\" is not a valid uint8 value"));
     }
 
     void testUnknownOperatorIsRefused()
@@ -201,8 +202,8 @@ public:
 
     void testRelationToUnknownEntityIsRefused()
     {
-        std::string m = problemsOf(
-            entity("", R"(, "relations": [{"relName": "ToX", "properties": {"relType": "hasMany", "toEntity": "X"}}])"));
+        std::string m = problemsOf(entity(
+            "", R"(, "relations": [{"relName": "ToX", "properties": {"relType": "hasMany", "toEntity": "X"}}])"));
         CPPUNIT_ASSERT_MESSAGE(m, contains(m, "entities[0].relations[0]: toEntity \"X\" is not an entity"));
     }
 
@@ -257,7 +258,8 @@ public:
             loadModelFiles({"/nonexistent/model.json"});
             CPPUNIT_FAIL("missing file accepted");
         } catch (const ModelError& e) {
-            CPPUNIT_ASSERT_EQUAL(std::string("/nonexistent/model.json: cannot read the model file"), std::string(e.what()));
+            CPPUNIT_ASSERT_EQUAL(std::string("/nonexistent/model.json: cannot read the model file"),
+                                 std::string(e.what()));
         }
     }
 };

@@ -26,8 +26,14 @@ const Model& model()
     return m;
 }
 
-const Entity& book() { return model().entities[0]; }
-const Property& prop(size_t i) { return book().properties[i]; }
+const Entity& book()
+{
+    return model().entities[0];
+}
+const Property& prop(size_t i)
+{
+    return book().properties[i];
+}
 
 bool rejectsFilter(const std::string& text, size_t property)
 {
@@ -132,9 +138,9 @@ public:
         struct Case {
             const char* text;
             size_t prop;
-        } cases[] = {{"EQ Central", 0},   {"LT 'a'", 0},      {"EQ 'open", 0},    {"EQ", 0},        {"", 0},
-                     {"BETWEEN 'a'", 0},  {"GT 256", 3},      {"GT -1", 3},       {"GT 3x", 3},     {"LIKE 3", 3},
-                     {"EQ yes", 2},       {"GT true", 2},     {"GE nan", 4},      {"GE 1e999", 4},  {"EQ 'x'", 1 + 0 * 99}};
+        } cases[] = {{"EQ Central", 0},  {"LT 'a'", 0},  {"EQ 'open", 0}, {"EQ", 0},       {"", 0},
+                     {"BETWEEN 'a'", 0}, {"GT 256", 3},  {"GT -1", 3},    {"GT 3x", 3},    {"LIKE 3", 3},
+                     {"EQ yes", 2},      {"GT true", 2}, {"GE nan", 4},   {"GE 1e999", 4}, {"EQ 'x'", 1 + 0 * 99}};
         for (const auto& c : cases)
             if (std::string(c.text) != "EQ 'x'") CPPUNIT_ASSERT_MESSAGE(c.text, rejectsFilter(c.text, c.prop));
         CPPUNIT_ASSERT(!rejectsFilter("EQ 'x'", 1));
@@ -142,7 +148,8 @@ public:
 
     void testBodyDecodes()
     {
-        auto v = decodeBody(book(), R"({"TITLE": "Dune", "hardcover": true, "copies": 3, "id": 99, "href": "x", "extra": [1]})");
+        auto v = decodeBody(
+            book(), R"({"TITLE": "Dune", "hardcover": true, "copies": 3, "id": 99, "href": "x", "extra": [1]})");
         CPPUNIT_ASSERT_EQUAL(std::string("Dune"), v[0].s);
         CPPUNIT_ASSERT(v[1].isNull); // optional author absent
         CPPUNIT_ASSERT(v[2].b);

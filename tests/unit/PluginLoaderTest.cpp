@@ -8,8 +8,8 @@
 #include <cppunit/extensions/HelperMacros.h>
 
 using jiffy::host::PluginLibrary;
-using jiffy::host::PluginLoadError;
 using jiffy::host::PluginLoader;
+using jiffy::host::PluginLoadError;
 using jiffy::test::pluginFile;
 using jiffy::test::testPluginFile;
 
@@ -122,7 +122,8 @@ public:
             CPPUNIT_FAIL("create() failure not reported");
         } catch (const PluginLoadError& e) {
             CPPUNIT_ASSERT_MESSAGE(e.message(), contains(e.message(), "kvs plugin createfails"));
-            CPPUNIT_ASSERT_MESSAGE(e.message(), contains(e.message(), "failed to start: cannot reach the backend at 127.0.0.1:1"));
+            CPPUNIT_ASSERT_MESSAGE(e.message(),
+                                   contains(e.message(), "failed to start: cannot reach the backend at 127.0.0.1:1"));
         }
     }
 

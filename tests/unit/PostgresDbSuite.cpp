@@ -171,9 +171,9 @@ public:
         // TEXT is left for the server to infer, like a quoted literal.
         std::string t = table("typed");
         createTable(t, "ts TIMESTAMPTZ, u UUID, n NUMERIC(10,2), j JSONB, d DATE");
-        db_->execute("INSERT INTO " + t + " (ts, u, n, j, d) VALUES ($1, $2, $3, $4, $5)",
-                     {"2024-02-29 13:14:15+00", "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", "12.34", "{\"a\": 1}",
-                      "2024-02-29"});
+        db_->execute(
+            "INSERT INTO " + t + " (ts, u, n, j, d) VALUES ($1, $2, $3, $4, $5)",
+            {"2024-02-29 13:14:15+00", "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", "12.34", "{\"a\": 1}", "2024-02-29"});
         CPPUNIT_ASSERT_EQUAL(int64_t(1), intOf(*db_, "SELECT count(*) FROM " + t + " WHERE u = $1 AND n = $2",
                                                {"a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", "12.34"}));
         CPPUNIT_ASSERT_EQUAL(int{JIFFY_INVALID},
@@ -236,13 +236,20 @@ public:
         std::vector<Cell> utc, india;
         try {
             db_->execute("SET LOCAL TIME ZONE 'UTC'", {}, {}, conn);
-            db_->execute("SELECT ts, plain, d FROM " + t, {}, [&](const ValuesView& v) {
-                for (size_t c = 0; c < v.size(); ++c) utc.push_back(Cell{v[c].type, 0, 0, std::string(v.getText(c))});
-            }, conn);
+            db_->execute(
+                "SELECT ts, plain, d FROM " + t, {},
+                [&](const ValuesView& v) {
+                    for (size_t c = 0; c < v.size(); ++c)
+                        utc.push_back(Cell{v[c].type, 0, 0, std::string(v.getText(c))});
+                },
+                conn);
             db_->execute("SET LOCAL TIME ZONE INTERVAL '+05:30' HOUR TO MINUTE", {}, {}, conn);
-            db_->execute("SELECT ts FROM " + t, {}, [&](const ValuesView& v) {
-                india.push_back(Cell{v[0].type, 0, 0, std::string(v.getText(0))});
-            }, conn);
+            db_->execute(
+                "SELECT ts FROM " + t, {},
+                [&](const ValuesView& v) {
+                    india.push_back(Cell{v[0].type, 0, 0, std::string(v.getText(0))});
+                },
+                conn);
         } catch (...) {
             db_->rollback(conn, err.get());
             throw;
@@ -410,8 +417,8 @@ public:
     {
         auto db = make("\"pool_size\": 1");
         int64_t pid = intOf(*db, "SELECT pg_backend_pid()");
-        CPPUNIT_ASSERT_EQUAL(int64_t(1), intOf(*db_, "SELECT count(*) FROM (SELECT pg_terminate_backend($1::int)) AS x",
-                                               {pid}));
+        CPPUNIT_ASSERT_EQUAL(int64_t(1),
+                             intOf(*db_, "SELECT count(*) FROM (SELECT pg_terminate_backend($1::int)) AS x", {pid}));
         // pg_terminate_backend only signals: wait until the backend is gone.
         for (int i = 0; i < 100 && intOf(*db_, "SELECT count(*) FROM pg_stat_activity WHERE pid = $1", {pid}) > 0; ++i)
             std::this_thread::sleep_for(std::chrono::milliseconds(50));

@@ -24,8 +24,9 @@ class PasswordRedisServer : public jiffy::test::TcpServer {
 public:
     explicit PasswordRedisServer(const std::string& password)
         : TcpServer("redis-server", [password](uint16_t port, const std::string& dir) {
-              return std::vector<std::string>{"--port", std::to_string(port), "--bind", "127.0.0.1", "--save", "",
-                                              "--appendonly", "no", "--dir", dir, "--requirepass", password};
+              return std::vector<std::string>{
+                  "--port", std::to_string(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir",
+                  dir,      "--requirepass",      password};
           })
     {
     }
@@ -70,7 +71,10 @@ jiffy_status trySet(jiffy::host::KvsInstance& s, const std::string& k, std::stri
     return st;
 }
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+bool contains(const std::string& text, const std::string& part)
+{
+    return text.find(part) != std::string::npos;
+}
 
 } // namespace
 
@@ -196,8 +200,7 @@ public:
         // INCRBY is not repeated (it may have run): one UNAVAILABLE, then fine.
         jiffy::host::CallError err;
         int64_t n = 0;
-        CPPUNIT_ASSERT_EQUAL(int{JIFFY_UNAVAILABLE},
-                             static_cast<int>(store_->incr(key("kill-n"), 1, &n, err.get())));
+        CPPUNIT_ASSERT_EQUAL(int{JIFFY_UNAVAILABLE}, static_cast<int>(store_->incr(key("kill-n"), 1, &n, err.get())));
         CPPUNIT_ASSERT_EQUAL(int64_t(1), store_->incr(key("kill-n")));
     }
 

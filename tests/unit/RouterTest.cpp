@@ -6,8 +6,8 @@
 
 #include <stdexcept>
 
-using jiffy::host::RouteTarget;
 using jiffy::host::Router;
+using jiffy::host::RouteTarget;
 
 namespace {
 

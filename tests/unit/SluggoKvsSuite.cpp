@@ -141,8 +141,7 @@ public:
                     }
                 }
             });
-        for (auto& th : threads)
-            th.join();
+        for (auto& th : threads) th.join();
         CPPUNIT_ASSERT_EQUAL(0, errors.load());
         CPPUNIT_ASSERT_EQUAL(std::string("200"), store_->get(key("shared")).value_or("<none>"));
     }

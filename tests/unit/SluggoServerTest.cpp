@@ -158,8 +158,7 @@ public:
         std::mt19937 rng(7);
         for (int i = 0; i < 20; ++i) {
             std::string junk(1 + rng() % 200, '\0');
-            for (char& c : junk)
-                c = static_cast<char>(rng() & 0xff);
+            for (char& c : junk) c = static_cast<char>(rng() & 0xff);
             CPPUNIT_ASSERT_EQUAL(std::string("false"), go(s, i % 2 ? "/set" : "/get", junk).data);
         }
         std::string truncated = article("k", "AU", "value");
@@ -289,8 +288,7 @@ public:
         jiffy::test::ChildProcess p(jiffy::test::sluggoBinary(), {"-a", "127.0.0.1:" + std::to_string(port)},
                                     dir.file("log"));
         CPPUNIT_ASSERT(jiffy::test::waitForPort("127.0.0.1", port, 10000));
-        for (int i = 0; i < 20; ++i)
-            jiffy::test::goExchange(port, "/isalive", nullptr);
+        for (int i = 0; i < 20; ++i) jiffy::test::goExchange(port, "/isalive", nullptr);
         p.signal(SIGTERM);
         CPPUNIT_ASSERT_EQUAL(0, p.wait(10000));
         // No line per request at the default level: "listening", "shutting down", "stopped".

@@ -32,14 +32,12 @@ std::vector<std::string> expand(const std::vector<std::string>& in, const std::s
 } // namespace
 
 SluggoTestServer::SluggoTestServer(std::vector<std::string> extraArgs)
-    : TcpServer(sluggoBinary(), nullptr)
-    , extra_(std::make_shared<std::vector<std::string>>(std::move(extraArgs)))
+    : TcpServer(sluggoBinary(), nullptr), extra_(std::make_shared<std::vector<std::string>>(std::move(extraArgs)))
 {
     std::shared_ptr<std::vector<std::string>> extra = extra_;
     args_ = [extra](uint16_t port, const std::string& dir) {
         std::vector<std::string> a{"-a", "127.0.0.1:" + std::to_string(port)};
-        for (std::string& x : expand(*extra, dir))
-            a.push_back(x);
+        for (std::string& x : expand(*extra, dir)) a.push_back(x);
         return a;
     };
 }

@@ -19,8 +19,9 @@ public:
             harness_.db(jiffy::test::pluginFile("db", "sqlite"), R"({"name": "/nonexistent/dir/x.db"})");
             CPPUNIT_FAIL("opened a database in a missing directory");
         } catch (const jiffy::host::PluginLoadError& e) {
-            CPPUNIT_ASSERT_MESSAGE(e.message(), e.message().find("cannot open SQLite database \"/nonexistent/dir/x.db\"") !=
-                                                    std::string::npos);
+            CPPUNIT_ASSERT_MESSAGE(e.message(),
+                                   e.message().find("cannot open SQLite database \"/nonexistent/dir/x.db\"") !=
+                                       std::string::npos);
         }
     }
 

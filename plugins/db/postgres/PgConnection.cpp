@@ -49,7 +49,10 @@ std::string ConnectionSettings::where() const
            "\", database \"" + database + "\")";
 }
 
-void PgConnection::ResultDeleter::operator()(pg_result* r) const { PQclear(r); }
+void PgConnection::ResultDeleter::operator()(pg_result* r) const
+{
+    PQclear(r);
+}
 
 PgConnection::PgConnection(std::shared_ptr<const ConnectionSettings> settings) : settings_(std::move(settings))
 {
@@ -62,7 +65,10 @@ PgConnection::PgConnection(std::shared_ptr<const ConnectionSettings> settings) :
     }
 }
 
-PgConnection::~PgConnection() { PQfinish(conn_); }
+PgConnection::~PgConnection()
+{
+    PQfinish(conn_);
+}
 
 void PgConnection::onNotice(void* self, const pg_result* notice)
 {
@@ -188,9 +194,10 @@ PgConnection::Result PgConnection::collect(std::string_view sql)
         while (PQisBusy(conn_)) {
             if (!waitSocket(POLLIN, deadline)) {
                 broken_ = true; // the answer may still come: this connection cannot be reused
-                jiffy::fail(JIFFY_TIMEOUT, describe("", "no answer from " + settings_->where() + " within " +
-                                                            std::to_string(settings_->statementTimeoutMs + kGraceMs) +
-                                                            " ms; connection dropped",
+                jiffy::fail(JIFFY_TIMEOUT, describe("",
+                                                    "no answer from " + settings_->where() + " within " +
+                                                        std::to_string(settings_->statementTimeoutMs + kGraceMs) +
+                                                        " ms; connection dropped",
                                                     sql));
             }
             if (!PQconsumeInput(conn_)) lost(PQerrorMessage(conn_), sql);
@@ -218,7 +225,10 @@ PgConnection::Result PgConnection::simple(std::string_view sql)
     return r;
 }
 
-void PgConnection::run(std::string_view sql) { simple(sql); }
+void PgConnection::run(std::string_view sql)
+{
+    simple(sql);
+}
 
 [[noreturn]] void PgConnection::raise(const pg_result* r, std::string_view sql)
 {
@@ -284,8 +294,9 @@ const PgConnection::Cached& PgConnection::prepared(const std::string& key, std::
     // The server catches too few parameters; too many it would accept when they are typed.
     const size_t highest = highestParameter(sql);
     if (static_cast<size_t>(params_.count()) > highest)
-        jiffy::fail(JIFFY_INVALID, describe("", "statement takes " + std::to_string(highest) + " parameters, got " +
-                                                    std::to_string(params_.count()),
+        jiffy::fail(JIFFY_INVALID, describe("",
+                                            "statement takes " + std::to_string(highest) + " parameters, got " +
+                                                std::to_string(params_.count()),
                                             sql));
     if (cache_.size() >= settings_->statementCache && !lru_.empty()) {
         std::string victim = lru_.back();
@@ -368,8 +379,10 @@ void PgConnection::deliver(pg_result* r, jiffy::RowWriter& rows, jiffy::ExecResu
     }
     // "INSERT 0 3", "UPDATE 2", "SELECT 5" carry a count; DDL has none.
     const char* count = PQcmdTuples(r);
-    if (count && *count) result.rowsAffected = std::strtoll(count, nullptr, 10);
-    else result.rowsAffected = PQresultStatus(r) == PGRES_TUPLES_OK ? nrows : 0;
+    if (count && *count)
+        result.rowsAffected = std::strtoll(count, nullptr, 10);
+    else
+        result.rowsAffected = PQresultStatus(r) == PGRES_TUPLES_OK ? nrows : 0;
     result.lastInsertId = 0; // PostgreSQL has no rowid: use RETURNING
 }
 
@@ -386,8 +399,8 @@ void PgConnection::commit()
         auto why = aborted_.value_or(std::make_pair(jiffy_status{JIFFY_INVALID}, std::string("a statement failed")));
         aborted_.reset();
         run("ROLLBACK");
-        jiffy::fail(why.first, "postgres: transaction rolled back because a statement in it failed: " +
-                                   withoutPrefix(why.second));
+        jiffy::fail(why.first,
+                    "postgres: transaction rolled back because a statement in it failed: " + withoutPrefix(why.second));
     }
     Result r = simple("COMMIT");
     // COMMIT of a transaction the server already aborted answers "ROLLBACK".

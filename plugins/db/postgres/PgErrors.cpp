@@ -8,12 +8,12 @@ jiffy_status statusForSqlState(std::string_view s)
     // Exact codes first, where the class alone would say something else.
     // unique, foreign key, restrict, exclusion
     if (s == "23505" || s == "23503" || s == "23001" || s == "23P01") return JIFFY_CONFLICT;
-    if (s == "08P01") return JIFFY_INVALID;  // protocol violation: e.g. wrong number of bound parameters
-    if (s == "57014") return JIFFY_TIMEOUT;  // statement_timeout (or a cancel request)
-    if (s == "55P03") return JIFFY_TIMEOUT;  // lock_timeout
+    if (s == "08P01") return JIFFY_INVALID; // protocol violation: e.g. wrong number of bound parameters
+    if (s == "57014") return JIFFY_TIMEOUT; // statement_timeout (or a cancel request)
+    if (s == "55P03") return JIFFY_TIMEOUT; // lock_timeout
     if (s == "57P01" || s == "57P02" || s == "57P03") return JIFFY_UNAVAILABLE; // shutdown, crash, starting up
     std::string_view cls = s.substr(0, 2);
-    if (cls == "40") return JIFFY_CONFLICT;                  // serialization failure, deadlock: retry the transaction
+    if (cls == "40") return JIFFY_CONFLICT;                   // serialization failure, deadlock: retry the transaction
     if (cls == "08" || cls == "53") return JIFFY_UNAVAILABLE; // connection exceptions, insufficient resources
     if (cls == "54") return JIFFY_TOO_LARGE;                  // program limit exceeded
     if (cls == "22" || cls == "23" || cls == "42" || cls == "25" || cls == "0A" || cls == "P0" || cls == "2B" ||

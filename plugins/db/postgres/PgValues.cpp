@@ -115,9 +115,15 @@ bool identChar(unsigned char c)
            c >= 0x80;
 }
 
-bool identStart(unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80; }
+bool identStart(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80;
+}
 
-bool digit(char c) { return c >= '0' && c <= '9'; }
+bool digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
 
 } // namespace
 
@@ -137,7 +143,8 @@ void ParamEncoder::encode(const jiffy::ValuesView& params)
         const jiffy_value& v = params[i];
         char buf[32];
         switch (v.type) {
-        case JIFFY_TYPE_NULL: break; // unknown type, NULL pointer
+        case JIFFY_TYPE_NULL:
+            break; // unknown type, NULL pointer
         case JIFFY_TYPE_INT: {
             types_[i] = oid::kInt8;
             signature_[i] = 'i';
@@ -198,15 +205,22 @@ CellKind cellKindFor(Oid type)
     case oid::kInt2:
     case oid::kInt4:
     case oid::kInt8:
-    case oid::kOid: return CellKind::Int;
+    case oid::kOid:
+        return CellKind::Int;
     case oid::kFloat4:
-    case oid::kFloat8: return CellKind::Double;
-    case oid::kNumeric: return CellKind::Numeric;
-    case oid::kBool: return CellKind::Bool;
-    case oid::kBytea: return CellKind::Bytes;
+    case oid::kFloat8:
+        return CellKind::Double;
+    case oid::kNumeric:
+        return CellKind::Numeric;
+    case oid::kBool:
+        return CellKind::Bool;
+    case oid::kBytea:
+        return CellKind::Bytes;
     case oid::kTimestamp:
-    case oid::kTimestampTz: return CellKind::Timestamp;
-    default: return CellKind::Text;
+    case oid::kTimestampTz:
+        return CellKind::Timestamp;
+    default:
+        return CellKind::Text;
     }
 }
 
@@ -219,12 +233,18 @@ jiffy::Value convertCell(CellKind kind, const char* s, size_t n, std::string& sc
         if (r.ec == std::errc() && r.ptr == s + n) return jiffy::Value(v);
         return jiffy::Value(std::string_view(s, n));
     }
-    case CellKind::Double: return doubleCell(s, n);
-    case CellKind::Numeric: return numericCell(s, n);
-    case CellKind::Bool: return jiffy::Value(n > 0 && s[0] == 't');
-    case CellKind::Bytes: return bytesCell(s, n, scratch);
-    case CellKind::Timestamp: return timestampCell(s, n, scratch);
-    case CellKind::Text: break;
+    case CellKind::Double:
+        return doubleCell(s, n);
+    case CellKind::Numeric:
+        return numericCell(s, n);
+    case CellKind::Bool:
+        return jiffy::Value(n > 0 && s[0] == 't');
+    case CellKind::Bytes:
+        return bytesCell(s, n, scratch);
+    case CellKind::Timestamp:
+        return timestampCell(s, n, scratch);
+    case CellKind::Text:
+        break;
     }
     return jiffy::Value(std::string_view(s, n));
 }
@@ -245,8 +265,10 @@ size_t highestParameter(std::string_view s)
                     i += 2;
                 } else if (s[i] == '\'') {
                     ++i;
-                    if (i < n && s[i] == '\'') ++i; // doubled quote: still inside
-                    else break;
+                    if (i < n && s[i] == '\'')
+                        ++i; // doubled quote: still inside
+                    else
+                        break;
                 } else {
                     ++i;
                 }

@@ -70,7 +70,8 @@ public:
         if (s->sslmode != "disable" && s->sslmode != "allow" && s->sslmode != "prefer" && s->sslmode != "require" &&
             s->sslmode != "verify-ca" && s->sslmode != "verify-full")
             jiffy::fail(JIFFY_INVALID, "sslmode: expected disable, allow, prefer, require, verify-ca or verify-full, "
-                                       "got \"" + s->sslmode + "\"");
+                                       "got \"" +
+                                           s->sslmode + "\"");
         s->sslrootcert = host.configString("sslrootcert").value_or("");
         s->connectTimeoutMs = static_cast<int>(boundedInt(host, "connect_timeout_ms", 5000, 100, 600000));
         s->statementTimeoutMs = static_cast<int>(boundedInt(host, "statement_timeout_ms", 30000, 0, 86400000));

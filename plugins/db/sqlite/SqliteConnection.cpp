@@ -33,11 +33,15 @@ jiffy_status statusFor(int rc)
         break;
     }
     switch (rc & 0xff) {
-    case SQLITE_CONSTRAINT: return JIFFY_CONFLICT;
-    case SQLITE_ERROR: return JIFFY_INVALID;
+    case SQLITE_CONSTRAINT:
+        return JIFFY_CONFLICT;
+    case SQLITE_ERROR:
+        return JIFFY_INVALID;
     case SQLITE_BUSY:
-    case SQLITE_LOCKED: return JIFFY_UNAVAILABLE;
-    default: return JIFFY_INTERNAL;
+    case SQLITE_LOCKED:
+        return JIFFY_UNAVAILABLE;
+    default:
+        return JIFFY_INTERNAL;
     }
 }
 
@@ -54,8 +58,7 @@ bool onlySpace(const char* p)
 
 SqliteConnection::SqliteConnection(const ConnectionSettings& s)
 try : session_(new Poco::Data::SQLite::SessionImpl(s.file, static_cast<size_t>(s.busyTimeoutMs / 1000 + 1))),
-      cacheLimit_(s.statementCache ? s.statementCache : 1)
-{
+    cacheLimit_(s.statementCache ? s.statementCache : 1) {
     db_ = Poco::Data::SQLite::Utility::dbHandle(session_);
     sqlite3_extended_result_codes(db_, 1);
     sqlite3_busy_timeout(db_, s.busyTimeoutMs);
@@ -95,7 +98,8 @@ sqlite3_stmt* SqliteConnection::prepare(std::string_view sql)
     std::string rest(tail, sql.data() + sql.size() - tail);
     if (!onlySpace(rest.c_str())) {
         sqlite3_finalize(stmt);
-        jiffy::fail(JIFFY_INVALID, "sqlite: one statement per call, found more after: " + std::string(sql.substr(0, 80)));
+        jiffy::fail(JIFFY_INVALID,
+                    "sqlite: one statement per call, found more after: " + std::string(sql.substr(0, 80)));
     }
     if (cache_.size() >= cacheLimit_) {
         auto victim = cache_.find(lru_.back());
@@ -137,15 +141,24 @@ void SqliteConnection::execute(std::string_view sql, const jiffy::ValuesView& pa
         int pos = static_cast<int>(i + 1);
         int rc = SQLITE_OK;
         switch (v.type) {
-        case JIFFY_TYPE_NULL: rc = sqlite3_bind_null(stmt, pos); break;
+        case JIFFY_TYPE_NULL:
+            rc = sqlite3_bind_null(stmt, pos);
+            break;
         case JIFFY_TYPE_INT:
-        case JIFFY_TYPE_BOOL: rc = sqlite3_bind_int64(stmt, pos, v.i); break;
-        case JIFFY_TYPE_DOUBLE: rc = sqlite3_bind_double(stmt, pos, v.d); break;
+        case JIFFY_TYPE_BOOL:
+            rc = sqlite3_bind_int64(stmt, pos, v.i);
+            break;
+        case JIFFY_TYPE_DOUBLE:
+            rc = sqlite3_bind_double(stmt, pos, v.d);
+            break;
         case JIFFY_TYPE_TEXT:
             rc = sqlite3_bind_text64(stmt, pos, v.data ? v.data : "", v.size, SQLITE_TRANSIENT, SQLITE_UTF8);
             break;
-        case JIFFY_TYPE_BLOB: rc = sqlite3_bind_blob64(stmt, pos, v.data ? v.data : "", v.size, SQLITE_TRANSIENT); break;
-        default: jiffy::fail(JIFFY_INVALID, "sqlite: parameter " + std::to_string(pos) + " has unknown type");
+        case JIFFY_TYPE_BLOB:
+            rc = sqlite3_bind_blob64(stmt, pos, v.data ? v.data : "", v.size, SQLITE_TRANSIENT);
+            break;
+        default:
+            jiffy::fail(JIFFY_INVALID, "sqlite: parameter " + std::to_string(pos) + " has unknown type");
         }
         if (rc != SQLITE_OK) raise(rc, sql);
     }
@@ -166,7 +179,8 @@ void SqliteConnection::execute(std::string_view sql, const jiffy::ValuesView& pa
             for (int c = 0; c < cols; ++c) {
                 names.emplace_back(sqlite3_column_name(stmt, c));
                 const char* decl = sqlite3_column_decltype(stmt, c);
-                boolColumn[static_cast<size_t>(c)] = decl && (strcasecmp(decl, "BOOLEAN") == 0 || strcasecmp(decl, "BOOL") == 0);
+                boolColumn[static_cast<size_t>(c)] =
+                    decl && (strcasecmp(decl, "BOOLEAN") == 0 || strcasecmp(decl, "BOOL") == 0);
             }
             rows.columns(names);
             announced = true;
@@ -176,10 +190,13 @@ void SqliteConnection::execute(std::string_view sql, const jiffy::ValuesView& pa
             jiffy::Value& out = values[static_cast<size_t>(c)];
             switch (sqlite3_column_type(stmt, c)) {
             case SQLITE_INTEGER:
-                out = boolColumn[static_cast<size_t>(c)] ? jiffy::Value(sqlite3_column_int64(stmt, c) != 0)
-                                                         : jiffy::Value(static_cast<long long>(sqlite3_column_int64(stmt, c)));
+                out = boolColumn[static_cast<size_t>(c)]
+                          ? jiffy::Value(sqlite3_column_int64(stmt, c) != 0)
+                          : jiffy::Value(static_cast<long long>(sqlite3_column_int64(stmt, c)));
                 break;
-            case SQLITE_FLOAT: out = jiffy::Value(sqlite3_column_double(stmt, c)); break;
+            case SQLITE_FLOAT:
+                out = jiffy::Value(sqlite3_column_double(stmt, c));
+                break;
             case SQLITE_TEXT:
                 out = jiffy::Value(std::string_view(reinterpret_cast<const char*>(sqlite3_column_text(stmt, c)),
                                                     static_cast<size_t>(sqlite3_column_bytes(stmt, c))));
@@ -190,7 +207,8 @@ void SqliteConnection::execute(std::string_view sql, const jiffy::ValuesView& pa
                 out = jiffy::Value(jiffy::Blob{std::string_view(p ? static_cast<const char*>(p) : "", n)});
                 break;
             }
-            default: break;
+            default:
+                break;
             }
         }
         rows.row(values);

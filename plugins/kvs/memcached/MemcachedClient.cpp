@@ -10,23 +10,28 @@ void setBehavior(memcached_st* m, memcached_behavior_t b, uint64_t value, const 
 {
     memcached_return_t rc = memcached_behavior_set(m, b, value);
     if (rc != MEMCACHED_SUCCESS)
-        jiffy::fail(JIFFY_INTERNAL, std::string("libmemcached refused behavior ") + name + ": " +
-                                        memcached_strerror(m, rc));
+        jiffy::fail(JIFFY_INTERNAL,
+                    std::string("libmemcached refused behavior ") + name + ": " + memcached_strerror(m, rc));
 }
 
 jiffy_status statusFor(memcached_return_t rc)
 {
     switch (rc) {
-    case MEMCACHED_TIMEOUT: return JIFFY_TIMEOUT;
+    case MEMCACHED_TIMEOUT:
+        return JIFFY_TIMEOUT;
     case MEMCACHED_E2BIG:
-    case MEMCACHED_MEMORY_ALLOCATION_FAILURE: return JIFFY_TOO_LARGE; // item over -I, or server out of memory
+    case MEMCACHED_MEMORY_ALLOCATION_FAILURE:
+        return JIFFY_TOO_LARGE; // item over -I, or server out of memory
     case MEMCACHED_BAD_KEY_PROVIDED:
     case MEMCACHED_KEY_TOO_BIG:
     case MEMCACHED_INVALID_ARGUMENTS:
     case MEMCACHED_AUTH_PROBLEM:
-    case MEMCACHED_AUTH_FAILURE: return JIFFY_INVALID;
-    case MEMCACHED_NOT_SUPPORTED: return JIFFY_UNSUPPORTED;
-    default: return JIFFY_UNAVAILABLE; // refused, reset, server marked down, server error
+    case MEMCACHED_AUTH_FAILURE:
+        return JIFFY_INVALID;
+    case MEMCACHED_NOT_SUPPORTED:
+        return JIFFY_UNSUPPORTED;
+    default:
+        return JIFFY_UNAVAILABLE; // refused, reset, server marked down, server error
     }
 }
 
@@ -68,14 +73,12 @@ memcached_st* makeMaster(const MemcachedConfig& cfg)
     setBehavior(m.get(), MEMCACHED_BEHAVIOR_TCP_NODELAY, 1, "TCP_NODELAY");
     setBehavior(m.get(), MEMCACHED_BEHAVIOR_CONNECT_TIMEOUT, static_cast<uint64_t>(cfg.connectTimeout.count()),
                 "CONNECT_TIMEOUT");
-    setBehavior(m.get(), MEMCACHED_BEHAVIOR_POLL_TIMEOUT, static_cast<uint64_t>(cfg.timeout.count()),
-                "POLL_TIMEOUT");
+    setBehavior(m.get(), MEMCACHED_BEHAVIOR_POLL_TIMEOUT, static_cast<uint64_t>(cfg.timeout.count()), "POLL_TIMEOUT");
     setBehavior(m.get(), MEMCACHED_BEHAVIOR_RCV_TIMEOUT, static_cast<uint64_t>(cfg.timeout.count()) * 1000,
                 "RCV_TIMEOUT");
     setBehavior(m.get(), MEMCACHED_BEHAVIOR_SND_TIMEOUT, static_cast<uint64_t>(cfg.timeout.count()) * 1000,
                 "SND_TIMEOUT");
-    setBehavior(m.get(), MEMCACHED_BEHAVIOR_RETRY_TIMEOUT, static_cast<uint64_t>(cfg.retryTimeoutS),
-                "RETRY_TIMEOUT");
+    setBehavior(m.get(), MEMCACHED_BEHAVIOR_RETRY_TIMEOUT, static_cast<uint64_t>(cfg.retryTimeoutS), "RETRY_TIMEOUT");
     // Never eject a dead server from the continuum: its keys would move to
     // another server, where a second leader could take the lease. A key whose
     // server is down is unavailable instead.
@@ -83,8 +86,8 @@ memcached_st* makeMaster(const MemcachedConfig& cfg)
     for (const ServerAddress& a : cfg.servers) {
         memcached_return_t rc = memcached_server_add(m.get(), a.host.c_str(), a.port);
         if (rc != MEMCACHED_SUCCESS)
-            jiffy::fail(JIFFY_INVALID, "memcached_addresses: cannot use \"" + a.text + "\": " +
-                                           memcached_strerror(m.get(), rc));
+            jiffy::fail(JIFFY_INVALID,
+                        "memcached_addresses: cannot use \"" + a.text + "\": " + memcached_strerror(m.get(), rc));
     }
     return m.release();
 }
@@ -155,14 +158,17 @@ bool MemcachedClient::add(std::string_view key, std::string_view value, time_t e
 
 CasStore MemcachedClient::cas(std::string_view key, std::string_view value, time_t expiry, uint64_t casId)
 {
-    memcached_return_t rc =
-        memcached_cas(m_, key.data(), key.size(), value.data(), value.size(), expiry, 0, casId);
+    memcached_return_t rc = memcached_cas(m_, key.data(), key.size(), value.data(), value.size(), expiry, 0, casId);
     switch (rc) {
-    case MEMCACHED_SUCCESS: return CasStore::Stored;
+    case MEMCACHED_SUCCESS:
+        return CasStore::Stored;
     case MEMCACHED_DATA_EXISTS:
-    case MEMCACHED_NOTSTORED: return CasStore::Changed;
-    case MEMCACHED_NOTFOUND: return CasStore::Gone;
-    default: fail(rc, "cas");
+    case MEMCACHED_NOTSTORED:
+        return CasStore::Changed;
+    case MEMCACHED_NOTFOUND:
+        return CasStore::Gone;
+    default:
+        fail(rc, "cas");
     }
 }
 
@@ -177,8 +183,7 @@ bool MemcachedClient::remove(std::string_view key)
 std::optional<uint64_t> MemcachedClient::increment(std::string_view key, uint64_t delta)
 {
     uint64_t value = 0;
-    memcached_return_t rc =
-        memcached_increment_with_initial(m_, key.data(), key.size(), delta, delta, 0, &value);
+    memcached_return_t rc = memcached_increment_with_initial(m_, key.data(), key.size(), delta, delta, 0, &value);
     if (rc == MEMCACHED_SUCCESS) return value;
     // libmemcached reports the server's "non-numeric value" as an unknown
     // read failure, the same code as a reply that broke off. Either way the

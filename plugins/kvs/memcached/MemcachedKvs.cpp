@@ -194,15 +194,14 @@ private:
             }
             jitter(attempt);
         }
-        fail(JIFFY_UNAVAILABLE, "incr gave up: the key kept changing under " +
-                                    std::to_string(kIncrAttempts) + " read-modify-write attempts");
+        fail(JIFFY_UNAVAILABLE, "incr gave up: the key kept changing under " + std::to_string(kIncrAttempts) +
+                                    " read-modify-write attempts");
     }
 
     /// Runs `f` on a pooled handle; a handle left unhealthy is dropped.
     /// Errors are prefixed with the server that holds `key` (every server
     /// when `key` is empty).
-    template <class F>
-    auto run(std::string_view key, F&& f) -> decltype(f(std::declval<MemcachedClient&>()))
+    template <class F> auto run(std::string_view key, F&& f) -> decltype(f(std::declval<MemcachedClient&>()))
     {
         std::string where = cfg_.describe();
         try {

@@ -19,7 +19,10 @@ Poco::Timespan timespan(std::chrono::milliseconds ms)
     return Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(ms.count()) * 1000);
 }
 
-bool contains(const std::string& text, const char* what) { return text.find(what) != std::string::npos; }
+bool contains(const std::string& text, const char* what)
+{
+    return text.find(what) != std::string::npos;
+}
 
 } // namespace
 
@@ -97,7 +100,10 @@ RedisConnection::RedisConnection(const RedisConfig& cfg) : cfg_(cfg)
     }
 }
 
-RedisConnection::~RedisConnection() { close(); }
+RedisConnection::~RedisConnection()
+{
+    close();
+}
 
 void RedisConnection::close() noexcept
 {
@@ -114,8 +120,8 @@ void RedisConnection::close() noexcept
 void RedisConnection::handshake()
 {
     if (!cfg_.password.empty()) {
-        Poco::Redis::Array auth = cfg_.username.empty() ? command({"AUTH", cfg_.password})
-                                                        : command({"AUTH", cfg_.username, cfg_.password});
+        Poco::Redis::Array auth =
+            cfg_.username.empty() ? command({"AUTH", cfg_.password}) : command({"AUTH", cfg_.username, cfg_.password});
         expectOk(call(auth), "AUTH");
     }
     if (cfg_.db != 0) expectOk(call(command({"SELECT", std::to_string(cfg_.db)})), "SELECT");
@@ -135,8 +141,7 @@ void RedisConnection::expectOk(const Reply& reply, const char* what)
     if (simpleString(reply) != "OK") fail(JIFFY_INTERNAL, std::string(what) + ": unexpected reply");
 }
 
-template <class F>
-auto RedisConnection::exchange(F&& f) -> decltype(f())
+template <class F> auto RedisConnection::exchange(F&& f) -> decltype(f())
 {
     if (!healthy_) fail(JIFFY_UNAVAILABLE, "connection already failed");
     healthy_ = false; // stays false if anything below throws

@@ -43,8 +43,7 @@ private:
     /// AUTH and SELECT as configured.
     void handshake();
     void close() noexcept;
-    template <class F>
-    auto exchange(F&& f) -> decltype(f());
+    template <class F> auto exchange(F&& f) -> decltype(f());
     void expectOk(const Reply& reply, const char* what);
 
     const RedisConfig& cfg_;

@@ -146,10 +146,14 @@ public:
             return integer(r);
         });
         switch (code) {
-        case 0: return jiffy::CasResult::NotFound;
-        case 1: return jiffy::CasResult::Swapped;
-        case 2: return jiffy::CasResult::Conflict;
-        default: fail(JIFFY_INTERNAL, label_ + "compare-and-set script returned " + std::to_string(code));
+        case 0:
+            return jiffy::CasResult::NotFound;
+        case 1:
+            return jiffy::CasResult::Swapped;
+        case 2:
+            return jiffy::CasResult::Conflict;
+        default:
+            fail(JIFFY_INTERNAL, label_ + "compare-and-set script returned " + std::to_string(code));
         }
     }
 
@@ -231,8 +235,8 @@ private:
             const auto now = Clock::now();
             if (now < retryAt_) {
                 auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(retryAt_ - now);
-                fail(JIFFY_UNAVAILABLE, "not reachable (" + lastError_ + "); next attempt in " +
-                                            std::to_string(wait.count() + 1) + " ms");
+                fail(JIFFY_UNAVAILABLE,
+                     "not reachable (" + lastError_ + "); next attempt in " + std::to_string(wait.count() + 1) + " ms");
             }
             // While one caller probes a server known to be down, the others
             // fail fast instead of all waiting out the connect timeout.

@@ -134,8 +134,7 @@ private:
     void sweep()
     {
         auto now = Clock::now();
-        for (auto it = map_.begin(); it != map_.end();)
-            it = it->second.expires <= now ? map_.erase(it) : std::next(it);
+        for (auto it = map_.begin(); it != map_.end();) it = it->second.expires <= now ? map_.erase(it) : std::next(it);
     }
 
     std::mutex mutex_;

@@ -52,11 +52,13 @@ Scalar convert(const Entity& e, const Property& p, const Var& v)
     case Kind::Int: {
         if (!v.isNumeric() || v.type() == typeid(bool) || v.isString())
             throw BadRequest(field + ": expected an integer (" + p.type + "), got " + describe(v));
-        if (!v.isInteger()) throw BadRequest(field + ": expected an integer (" + p.type + "), got " + v.convert<std::string>());
+        if (!v.isInteger())
+            throw BadRequest(field + ": expected an integer (" + p.type + "), got " + v.convert<std::string>());
         if (!v.isSigned() && v.convert<uint64_t>() > static_cast<uint64_t>(p.max))
             throw BadRequest(field + ": " + v.convert<std::string>() + " is out of range for " + p.type);
         int64_t x = v.isSigned() ? v.convert<int64_t>() : static_cast<int64_t>(v.convert<uint64_t>());
-        if (x < p.min || x > p.max) throw BadRequest(field + ": " + std::to_string(x) + " is out of range for " + p.type);
+        if (x < p.min || x > p.max)
+            throw BadRequest(field + ": " + std::to_string(x) + " is out of range for " + p.type);
         s.i = x;
         return s;
     }

@@ -28,8 +28,8 @@ EntityService::EntityService(const jiffy::Host& host, const Entity& entity, cons
     selectById_ = selectAll_ + " WHERE " + Sql::quote("id") + " = " + sql_.ph(1);
     insert_ = n ? "INSERT INTO " + t + " (" + insertCols + ") VALUES (" + insertVals + ") RETURNING " + columns_
                 : "INSERT INTO " + t + " DEFAULT VALUES RETURNING " + columns_;
-    update_ = n ? "UPDATE " + t + " SET " + sets + " WHERE " + Sql::quote("id") + " = " + sql_.ph(n + 1) + " RETURNING " +
-                      columns_
+    update_ = n ? "UPDATE " + t + " SET " + sets + " WHERE " + Sql::quote("id") + " = " + sql_.ph(n + 1) +
+                      " RETURNING " + columns_
                 : selectById_;
     delete_ = "DELETE FROM " + t + " WHERE " + Sql::quote("id") + " = " + sql_.ph(1);
     count_ = "SELECT count(*) FROM " + t;
@@ -44,7 +44,8 @@ Kind EntityService::columnKind(const std::string& column) const
 
 Reply EntityService::notFound(int64_t id) const
 {
-    return {404, "application/json", "{\"error\":" + JsonWriter::quote(e_.table + " " + std::to_string(id) + " not found") + "}"};
+    return {404, "application/json",
+            "{\"error\":" + JsonWriter::quote(e_.table + " " + std::to_string(id) + " not found") + "}"};
 }
 
 std::string EntityService::where(const std::vector<Condition>& conds, std::vector<jiffy::Value>& params) const
@@ -72,10 +73,18 @@ void EntityService::rowJson(const jiffy::ValuesView& row, std::string_view base,
         if (p.noDb) {
             w.key(p.column);
             switch (p.kind) {
-            case Kind::String: w.string(""); break;
-            case Kind::Bool: w.boolean(false); break;
-            case Kind::Int: w.integer(0); break;
-            case Kind::Float: w.number(0); break;
+            case Kind::String:
+                w.string("");
+                break;
+            case Kind::Bool:
+                w.boolean(false);
+                break;
+            case Kind::Int:
+                w.integer(0);
+                break;
+            case Kind::Float:
+                w.number(0);
+                break;
             }
             continue;
         }
@@ -84,10 +93,18 @@ void EntityService::rowJson(const jiffy::ValuesView& row, std::string_view base,
         if (null && !p.required) continue; // Go's omitempty on a nil pointer
         w.key(p.column);
         switch (p.kind) {
-        case Kind::String: w.string(null ? std::string_view() : std::string_view(v.data ? v.data : "", v.size)); break;
-        case Kind::Bool: w.boolean(!null && v.i != 0); break;
-        case Kind::Int: w.integer(null ? 0 : (v.type == JIFFY_TYPE_DOUBLE ? static_cast<int64_t>(v.d) : v.i)); break;
-        case Kind::Float: w.number(null ? 0 : (v.type == JIFFY_TYPE_INT ? static_cast<double>(v.i) : v.d)); break;
+        case Kind::String:
+            w.string(null ? std::string_view() : std::string_view(v.data ? v.data : "", v.size));
+            break;
+        case Kind::Bool:
+            w.boolean(!null && v.i != 0);
+            break;
+        case Kind::Int:
+            w.integer(null ? 0 : (v.type == JIFFY_TYPE_DOUBLE ? static_cast<int64_t>(v.d) : v.i));
+            break;
+        case Kind::Float:
+            w.number(null ? 0 : (v.type == JIFFY_TYPE_INT ? static_cast<double>(v.i) : v.d));
+            break;
         }
     }
     w.endObject();
@@ -161,8 +178,10 @@ Reply EntityService::writeReply(const std::string& sql, std::vector<Scalar> valu
         std::string msg = err.what();
         size_t cut = msg.find(" (in: ");
         if (cut != std::string::npos) msg.erase(cut);
-        if (err.status() == JIFFY_CONFLICT) return {409, "application/json", "{\"error\":" + JsonWriter::quote(e_.table + ": " + msg) + "}"};
-        if (err.status() == JIFFY_INVALID) return {400, "application/json", "{\"error\":" + JsonWriter::quote(e_.table + ": " + msg) + "}"};
+        if (err.status() == JIFFY_CONFLICT)
+            return {409, "application/json", "{\"error\":" + JsonWriter::quote(e_.table + ": " + msg) + "}"};
+        if (err.status() == JIFFY_INVALID)
+            return {400, "application/json", "{\"error\":" + JsonWriter::quote(e_.table + ": " + msg) + "}"};
         throw;
     }
     if (n == 0) return notFound(id.value_or(0));
@@ -187,7 +206,9 @@ Reply EntityService::remove(int64_t id) const
     } catch (const jiffy::Error& err) {
         if (err.status() != JIFFY_CONFLICT) throw;
         return {409, "application/json",
-                "{\"error\":" + JsonWriter::quote(e_.table + " " + std::to_string(id) + " is still referenced: " + err.what()) + "}"};
+                "{\"error\":" +
+                    JsonWriter::quote(e_.table + " " + std::to_string(id) + " is still referenced: " + err.what()) +
+                    "}"};
     }
     if (r.rowsAffected == 0) return notFound(id);
     return {202, "application/json", ""};

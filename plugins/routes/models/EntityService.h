@@ -74,11 +74,11 @@ private:
     jiffy::Host host_; // a copy: two pointers, valid for the life of the instance
     const Entity& e_;
     const Sql& sql_;
-    std::vector<size_t> stored_;  ///< indexes of properties with a column
-    std::string columns_;         ///< "\"id\", \"name\", ..."
-    std::string selectAll_;       ///< SELECT <columns> FROM "t"
+    std::vector<size_t> stored_; ///< indexes of properties with a column
+    std::string columns_;        ///< "\"id\", \"name\", ..."
+    std::string selectAll_;      ///< SELECT <columns> FROM "t"
     std::string selectById_, insert_, update_, delete_, count_;
-    std::string hrefPrefix_;      ///< "/library/"
+    std::string hrefPrefix_; ///< "/library/"
 };
 
 } // namespace jiffy::models

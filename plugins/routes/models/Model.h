@@ -27,29 +27,29 @@ struct Scalar {
 enum class Op { Eq, Ne, Lt, Le, Gt, Ge, Like };
 
 struct Property {
-    std::string name;      ///< as written in the model ("LibraryID")
-    std::string goName;    ///< Go field name ("LibraryID"): route names use it
-    std::string column;    ///< snake_case: JSON key and column ("library_id")
-    std::string type;      ///< jiffy type ("uint64")
+    std::string name;   ///< as written in the model ("LibraryID")
+    std::string goName; ///< Go field name ("LibraryID"): route names use it
+    std::string column; ///< snake_case: JSON key and column ("library_id")
+    std::string type;   ///< jiffy type ("uint64")
     Kind kind = Kind::String;
     int64_t min = 0, max = 0; ///< range for Kind::Int
     bool required = false;
     bool unique = false;
     bool noDb = false;
-    std::string index;     ///< "", "unique", "nonUnique"
-    std::vector<Op> ops;   ///< selectable operators usable for this kind
+    std::string index;   ///< "", "unique", "nonUnique"
+    std::vector<Op> ops; ///< selectable operators usable for this kind
     std::optional<Scalar> defaultValue;
-    std::string dbType;    ///< override of the column type
-    std::string refEntity, refField;  ///< foreign key, as written
-    std::string refTable, refColumn;  ///< resolved foreign key
-    std::string path;      ///< "file: entities[0].properties.Name" for messages
+    std::string dbType;              ///< override of the column type
+    std::string refEntity, refField; ///< foreign key, as written
+    std::string refTable, refColumn; ///< resolved foreign key
+    std::string path;                ///< "file: entities[0].properties.Name" for messages
 };
 
 enum class RelType { HasMany, HasOne, BelongsTo };
 
 struct Relation {
-    std::string name;       ///< relName ("ToBooks")
-    std::string route;      ///< lower-case relName ("tobooks")
+    std::string name;  ///< relName ("ToBooks")
+    std::string route; ///< lower-case relName ("tobooks")
     RelType type = RelType::HasMany;
     std::string toEntity;
     size_t to = 0;          ///< index of the target entity
@@ -59,14 +59,14 @@ struct Relation {
 };
 
 struct CompositeIndex {
-    std::string name;                 ///< idx_<table>_<c1>_<c2>
+    std::string name; ///< idx_<table>_<c1>_<c2>
     std::vector<std::string> columns;
 };
 
 struct Entity {
-    std::string typeName;   ///< "Library"
-    std::string table;      ///< "library" (also the singular route segment)
-    std::string plural;     ///< "librarys" (jiffy: name + "s")
+    std::string typeName; ///< "Library"
+    std::string table;    ///< "library" (also the singular route segment)
+    std::string plural;   ///< "librarys" (jiffy: name + "s")
     std::optional<int64_t> idStart;
     std::vector<Property> properties;
     std::vector<CompositeIndex> compositeIndexes;

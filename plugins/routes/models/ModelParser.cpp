@@ -30,22 +30,39 @@ constexpr int64_t kI64Max = std::numeric_limits<int64_t>::max();
 constexpr int64_t kI64Min = std::numeric_limits<int64_t>::min();
 
 const TypeInfo kTypes[] = {
-    {"string", Kind::String, 0, 0},     {"bool", Kind::Bool, 0, 0},
-    {"int", Kind::Int, kI64Min, kI64Max}, {"int8", Kind::Int, -128, 127},
-    {"int16", Kind::Int, -32768, 32767}, {"int32", Kind::Int, -2147483648LL, 2147483647LL},
-    {"rune", Kind::Int, -2147483648LL, 2147483647LL}, {"int64", Kind::Int, kI64Min, kI64Max},
-    {"uint", Kind::Int, 0, kI64Max},    {"uint8", Kind::Int, 0, 255},
-    {"byte", Kind::Int, 0, 255},        {"uint16", Kind::Int, 0, 65535},
-    {"uint32", Kind::Int, 0, 4294967295LL}, {"uint64", Kind::Int, 0, kI64Max},
-    {"float32", Kind::Float, 0, 0},     {"float64", Kind::Float, 0, 0},
+    {"string", Kind::String, 0, 0},
+    {"bool", Kind::Bool, 0, 0},
+    {"int", Kind::Int, kI64Min, kI64Max},
+    {"int8", Kind::Int, -128, 127},
+    {"int16", Kind::Int, -32768, 32767},
+    {"int32", Kind::Int, -2147483648LL, 2147483647LL},
+    {"rune", Kind::Int, -2147483648LL, 2147483647LL},
+    {"int64", Kind::Int, kI64Min, kI64Max},
+    {"uint", Kind::Int, 0, kI64Max},
+    {"uint8", Kind::Int, 0, 255},
+    {"byte", Kind::Int, 0, 255},
+    {"uint16", Kind::Int, 0, 65535},
+    {"uint32", Kind::Int, 0, 4294967295LL},
+    {"uint64", Kind::Int, 0, kI64Max},
+    {"float32", Kind::Float, 0, 0},
+    {"float64", Kind::Float, 0, 0},
 };
 
 /// Table names that the host's auth layer or the migration bookkeeping own.
 const std::set<std::string> kReservedTables = {"usr", "usrgroup", "auth", "groupauth", "jiffy_model_columns"};
 
-bool isObject(const Var& v) { return v.type() == typeid(Object::Ptr); }
-bool isArray(const Var& v) { return v.type() == typeid(Array::Ptr); }
-bool isBool(const Var& v) { return v.type() == typeid(bool); }
+bool isObject(const Var& v)
+{
+    return v.type() == typeid(Object::Ptr);
+}
+bool isArray(const Var& v)
+{
+    return v.type() == typeid(Array::Ptr);
+}
+bool isBool(const Var& v)
+{
+    return v.type() == typeid(bool);
+}
 
 std::string describe(const Var& v)
 {
@@ -64,8 +81,14 @@ public:
         : file_(std::move(file)), problems_(problems), warnings_(warnings)
     {
     }
-    void problem(const std::string& path, const std::string& what) { problems_.push_back(file_ + ": " + path + ": " + what); }
-    void warning(const std::string& path, const std::string& what) { warnings_.push_back(file_ + ": " + path + ": " + what); }
+    void problem(const std::string& path, const std::string& what)
+    {
+        problems_.push_back(file_ + ": " + path + ": " + what);
+    }
+    void warning(const std::string& path, const std::string& what)
+    {
+        warnings_.push_back(file_ + ": " + path + ": " + what);
+    }
     const std::string& file() const { return file_; }
 
     std::string str(const Object::Ptr& o, const std::string& key, const std::string& path)
@@ -112,9 +135,12 @@ std::optional<Scalar> parseDefault(const Var& v, const Property& p, Walker& w)
             s.s = text;
             return s;
         case Kind::Bool:
-            if (isBool(v)) s.b = v.extract<bool>();
-            else if (text == "true" || text == "false") s.b = text == "true";
-            else throw std::invalid_argument("not a boolean");
+            if (isBool(v))
+                s.b = v.extract<bool>();
+            else if (text == "true" || text == "false")
+                s.b = text == "true";
+            else
+                throw std::invalid_argument("not a boolean");
             return s;
         case Kind::Int: {
             if (text.empty()) return std::nullopt; // jiffy writes "" for "no default"
@@ -149,8 +175,9 @@ std::vector<Op> parseSelectable(const std::string& text, Property& p, Walker& w,
         item.erase(item.find_last_not_of(" \t") + 1);
         std::string u = lowerCase(item);
         if (u.empty()) continue;
-        static const std::pair<const char*, Op> names[] = {{"eq", Op::Eq}, {"ne", Op::Ne}, {"lt", Op::Lt}, {"le", Op::Le},
-                                                            {"gt", Op::Gt}, {"ge", Op::Ge}, {"like", Op::Like}};
+        static const std::pair<const char*, Op> names[] = {{"eq", Op::Eq},    {"ne", Op::Ne}, {"lt", Op::Lt},
+                                                           {"le", Op::Le},    {"gt", Op::Gt}, {"ge", Op::Ge},
+                                                           {"like", Op::Like}};
         auto it = std::find_if(std::begin(names), std::end(names), [&](const auto& n) { return u == n.first; });
         if (it == std::end(names)) {
             w.problem(path + ".selectable", "unknown operator \"" + item + "\" (use eq, ne, lt, le, gt, ge, like)");
@@ -199,7 +226,7 @@ Property parseProperty(const std::string& name, const Var& v, const std::string&
     auto t = std::find_if(std::begin(kTypes), std::end(kTypes), [&](const TypeInfo& ti) { return p.type == ti.name; });
     if (t == std::end(kTypes)) {
         w.problem(path + ".type", p.type.empty() ? std::string("required: string, bool, int..int64, uint..uint64, "
-                                                              "float32 or float64")
+                                                               "float32 or float64")
                                                  : "unknown type \"" + p.type + "\"");
         return p;
     }
@@ -216,7 +243,8 @@ Property parseProperty(const std::string& name, const Var& v, const std::string&
     p.ops = parseSelectable(w.str(o, "selectable", path), p, w, path);
     p.dbType = w.str(o, "db_type", path);
     if (!p.dbType.empty() && !validDbType(p.dbType))
-        w.problem(path + ".db_type", "\"" + p.dbType + "\" is not a column type (letters, digits, spaces, parentheses)");
+        w.problem(path + ".db_type",
+                  "\"" + p.dbType + "\" is not a column type (letters, digits, spaces, parentheses)");
     p.refEntity = w.str(o, "ref_entity", path);
     p.refField = w.str(o, "ref_field", path);
     if (p.refEntity.empty() != p.refField.empty())
@@ -224,8 +252,9 @@ Property parseProperty(const std::string& name, const Var& v, const std::string&
     p.defaultValue = parseDefault(o->get("default"), p, w);
     if (p.noDb && (p.unique || !p.index.empty() || !p.refEntity.empty()))
         w.problem(path, "a no_db property is never stored: it cannot be unique, indexed or a foreign key");
-    w.unknownKeys(o, {"type", "format", "required", "unique", "index", "selectable", "default", "no_db", "db_type",
-                      "ref_entity", "ref_field"},
+    w.unknownKeys(o,
+                  {"type", "format", "required", "unique", "index", "selectable", "default", "no_db", "db_type",
+                   "ref_entity", "ref_field"},
                   path);
     return p;
 }
@@ -255,7 +284,8 @@ void parseCompositeIndexes(const Var& v, Entity& e, const std::string& path, Wal
             ci.columns.push_back(c);
             ci.name += "_" + c;
         }
-        if (ci.columns.size() < 2) w.problem(ip + ".index", "a composite index names two or more properties, got \"" + spec + "\"");
+        if (ci.columns.size() < 2)
+            w.problem(ip + ".index", "a composite index names two or more properties, got \"" + spec + "\"");
         e.compositeIndexes.push_back(ci);
     }
 }
@@ -277,7 +307,8 @@ void parseRelations(const Var& v, Entity& e, const std::string& path, Walker& w)
         r.name = w.str(o, "relName", rp);
         r.route = lowerCase(r.name);
         r.path = w.file() + ": " + rp;
-        if (!isModelIdentifier(r.name)) w.problem(rp + ".relName", "expected a name of letters and digits, got \"" + r.name + "\"");
+        if (!isModelIdentifier(r.name))
+            w.problem(rp + ".relName", "expected a name of letters and digits, got \"" + r.name + "\"");
         Var props = o->get("properties");
         if (!isObject(props)) {
             w.problem(rp + ".properties", "expected an object with relType and toEntity, got " + describe(props));
@@ -285,10 +316,14 @@ void parseRelations(const Var& v, Entity& e, const std::string& path, Walker& w)
         }
         Object::Ptr po = props.extract<Object::Ptr>();
         std::string type = w.str(po, "relType", rp + ".properties");
-        if (type == "hasMany") r.type = RelType::HasMany;
-        else if (type == "hasOne") r.type = RelType::HasOne;
-        else if (type == "belongsTo") r.type = RelType::BelongsTo;
-        else w.problem(rp + ".properties.relType", "expected hasMany, hasOne or belongsTo, got \"" + type + "\"");
+        if (type == "hasMany")
+            r.type = RelType::HasMany;
+        else if (type == "hasOne")
+            r.type = RelType::HasOne;
+        else if (type == "belongsTo")
+            r.type = RelType::BelongsTo;
+        else
+            w.problem(rp + ".properties.relType", "expected hasMany, hasOne or belongsTo, got \"" + type + "\"");
         r.toEntity = w.str(po, "toEntity", rp + ".properties");
         // Kept as written until every entity is known (see resolveRelation).
         r.fromColumn = w.str(po, "refKey", rp + ".properties");
@@ -313,7 +348,8 @@ Entity parseEntity(const Var& v, const std::string& path, Walker& w)
     }
     e.table = lowerCase(e.typeName);
     e.plural = e.table + "s";
-    if (kReservedTables.count(e.table)) w.problem(path + ".typeName", "\"" + e.typeName + "\" is reserved by the auth layer");
+    if (kReservedTables.count(e.table))
+        w.problem(path + ".typeName", "\"" + e.typeName + "\" is reserved by the auth layer");
     Var idp = o->get("id_properties");
     if (isObject(idp)) {
         Var start = idp.extract<Object::Ptr>()->get("start");
@@ -469,7 +505,8 @@ ParseResult parseModels(const std::vector<std::pair<std::string, std::string>>& 
             Entity e = parseEntity(arr->get(i), "entities[" + std::to_string(i) + "]", w);
             if (e.typeName.empty()) continue;
             if (out.model.entityByName(e.typeName) >= 0)
-                w.problem("entities[" + std::to_string(i) + "].typeName", "entity \"" + e.typeName + "\" is defined twice");
+                w.problem("entities[" + std::to_string(i) + "].typeName",
+                          "entity \"" + e.typeName + "\" is defined twice");
             out.model.entities.push_back(std::move(e));
         }
     }

@@ -72,7 +72,8 @@ std::vector<bool> activations(const jiffy::Host& host, const Model& model)
         if (idx >= 0) on[static_cast<size_t>(idx)] = active.type() == typeid(bool) && active.extract<bool>();
     }
     for (size_t i = 0; i < on.size(); ++i)
-        if (!on[i]) host.info("entity " + model.entities[i].typeName + " is not active in service_activations: not served");
+        if (!on[i])
+            host.info("entity " + model.entities[i].typeName + " is not active in service_activations: not served");
     return on;
 }
 
@@ -113,7 +114,10 @@ public:
     std::string openapi() override { return openapi_; }
 
 private:
-    static Reply badRequest(const std::string& msg) { return {400, "application/json", "{\"error\":" + JsonWriter::quote(msg) + "}"}; }
+    static Reply badRequest(const std::string& msg)
+    {
+        return {400, "application/json", "{\"error\":" + JsonWriter::quote(msg) + "}"};
+    }
 
     void migrate(bool apply)
     {
@@ -146,17 +150,23 @@ private:
         const Entity& e = svc.entity();
         std::string_view base = req.baseUrl();
         switch (a.action) {
-        case Action::List: return svc.list({}, commands(req, e), base);
-        case Action::Create: return svc.create(req.body(), base);
-        case Action::Get: return svc.get(idParam(req, "id", e.table), base);
-        case Action::Update: return svc.update(idParam(req, "id", e.table), req.body(), base);
-        case Action::Delete: return svc.remove(idParam(req, "id", e.table));
+        case Action::List:
+            return svc.list({}, commands(req, e), base);
+        case Action::Create:
+            return svc.create(req.body(), base);
+        case Action::Get:
+            return svc.get(idParam(req, "id", e.table), base);
+        case Action::Update:
+            return svc.update(idParam(req, "id", e.table), req.body(), base);
+        case Action::Delete:
+            return svc.remove(idParam(req, "id", e.table));
         case Action::Filter: {
             const Property& p = e.properties[a.index];
             Filter f = parseFilter(req.param("expr").value_or(""), p);
             return svc.list({{p.column, f.op, f.value}}, commands(req, e), base);
         }
-        case Action::Relation: return relation(a, req, base);
+        case Action::Relation:
+            return relation(a, req, base);
         }
         return badRequest("unknown route");
     }
@@ -174,7 +184,8 @@ private:
         if (key->isNull) {
             // A null key relates to nothing: an empty list, or 404 for a single object.
             if (r.type == RelType::HasMany && !req.param(a.toParam))
-                return commands(req, to.entity()).count ? Reply{200, "application/text", "0"} : Reply{200, "application/json", "[]"};
+                return commands(req, to.entity()).count ? Reply{200, "application/text", "0"}
+                                                        : Reply{200, "application/json", "[]"};
             return {404, "application/json", "{\"error\":" + JsonWriter::quote(missing) + "}"};
         }
         key->kind = to.columnKind(r.toColumn);

@@ -5,8 +5,14 @@
 namespace jiffy::models {
 namespace {
 
-bool upper(char c) { return std::isupper(static_cast<unsigned char>(c)) != 0; }
-bool lowerOrDigit(char c) { return std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)); }
+bool upper(char c)
+{
+    return std::isupper(static_cast<unsigned char>(c)) != 0;
+}
+bool lowerOrDigit(char c)
+{
+    return std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c));
+}
 
 } // namespace
 
@@ -17,7 +23,8 @@ std::string snakeCase(const std::string& name)
         char c = name[i];
         if (upper(c) && i > 0) {
             bool afterLower = lowerOrDigit(name[i - 1]);
-            bool endsAcronym = upper(name[i - 1]) && i + 1 < name.size() && std::islower(static_cast<unsigned char>(name[i + 1]));
+            bool endsAcronym =
+                upper(name[i - 1]) && i + 1 < name.size() && std::islower(static_cast<unsigned char>(name[i + 1]));
             if (afterLower || endsAcronym) out += '_';
         }
         out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

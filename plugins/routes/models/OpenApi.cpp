@@ -11,7 +11,10 @@ namespace {
 using Poco::JSON::Array;
 using Poco::JSON::Object;
 
-Object::Ptr obj() { return new Object(true); }
+Object::Ptr obj()
+{
+    return new Object(true);
+}
 
 Object::Ptr typeSchema(const std::string& type, const std::string& format = "")
 {
@@ -24,15 +27,18 @@ Object::Ptr typeSchema(const std::string& type, const std::string& format = "")
 Object::Ptr propertySchema(const Property& p)
 {
     switch (p.kind) {
-    case Kind::String: return typeSchema("string");
-    case Kind::Bool: return typeSchema("boolean");
+    case Kind::String:
+        return typeSchema("string");
+    case Kind::Bool:
+        return typeSchema("boolean");
     case Kind::Int: {
         Object::Ptr s = typeSchema("integer", "int64");
         s->set("minimum", p.min);
         s->set("maximum", p.max);
         return s;
     }
-    case Kind::Float: return typeSchema("number", "double");
+    case Kind::Float:
+        return typeSchema("number", "double");
     }
     return typeSchema("string");
 }
@@ -95,7 +101,8 @@ Array::Ptr parameters(const std::string& pattern)
         p->set("required", true);
         p->set("schema", isInt ? typeSchema("integer", "int64") : typeSchema("string"));
         if (name == "cmd")
-            p->set("description", "commands after '$': count, limit=n, offset=n, orderby=field, asc, desc (joined by '$')");
+            p->set("description",
+                   "commands after '$': count, limit=n, offset=n, orderby=field, asc, desc (joined by '$')");
         if (name == "expr") p->set("description", "OP value, e.g. EQ 'text', GT 3, EQ true");
         params->add(p);
     }

@@ -62,7 +62,8 @@ Scalar parseValue(std::string_view raw, bool quoted, const Property& p)
         return s;
     case Kind::Bool: {
         std::string u = lowerCase(std::string(raw));
-        if (u != "true" && u != "false") throw QueryError(p.column + ": expected true or false, got \"" + std::string(raw) + "\"");
+        if (u != "true" && u != "false")
+            throw QueryError(p.column + ": expected true or false, got \"" + std::string(raw) + "\"");
         s.b = u == "true";
         return s;
     }
@@ -109,9 +110,12 @@ Commands parseCommands(std::string_view text, const Entity& e)
         std::string key = lowerCase(std::string(tok.substr(0, eq)));
         std::string_view val = eq == std::string_view::npos ? std::string_view() : tok.substr(eq + 1);
         bool hasValue = eq != std::string_view::npos;
-        if (key == "count" && !hasValue) c.count = true;
-        else if (key == "asc" && !hasValue) c.desc = false;
-        else if (key == "desc" && !hasValue) c.desc = true;
+        if (key == "count" && !hasValue)
+            c.count = true;
+        else if (key == "asc" && !hasValue)
+            c.desc = false;
+        else if (key == "desc" && !hasValue)
+            c.desc = true;
         else if ((key == "limit" || key == "offset") && hasValue) {
             auto v = parseInteger(val, 0, std::numeric_limits<int64_t>::max());
             if (!v) throw QueryError("$" + key + " takes a non-negative integer, got \"" + std::string(val) + "\"");
@@ -145,7 +149,8 @@ Filter parseFilter(std::string_view text, const Property& p)
                          " (selectable: " + opList(p) + ")");
     std::string_view rest = trim(t.substr(opEnd));
     bool quoted = rest.size() >= 2 && rest.front() == '\'' && rest.back() == '\'';
-    if (quoted) rest = rest.substr(1, rest.size() - 2);
+    if (quoted)
+        rest = rest.substr(1, rest.size() - 2);
     else if (!rest.empty() && (rest.front() == '\'' || rest.back() == '\''))
         throw QueryError("unbalanced quote in filter \"" + p.column + "(" + std::string(text) + ")\"");
     if (opEnd == t.size() || (!quoted && rest.empty()))

@@ -16,9 +16,9 @@ enum class Action { List, Create, Get, Update, Delete, Filter, Relation };
 struct RouteAction {
     Action action = Action::List;
     size_t entity = 0;
-    size_t index = 0;       ///< property (Filter) or relation (Relation) index
-    std::string fromParam;  ///< Relation: "library_id"
-    std::string toParam;    ///< Relation: "book_id"
+    size_t index = 0;      ///< property (Filter) or relation (Relation) index
+    std::string fromParam; ///< Relation: "library_id"
+    std::string toParam;   ///< Relation: "book_id"
 };
 
 class RouteTable {

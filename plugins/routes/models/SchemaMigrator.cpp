@@ -28,7 +28,8 @@ std::vector<size_t> SchemaMigrator::creationOrder(const Model& model)
     std::function<void(size_t)> visit = [&](size_t i) {
         if (state[i] == 2) return;
         if (state[i] == 1)
-            throw ModelError({model.entities[i].path + ": foreign keys form a cycle through " + model.entities[i].typeName});
+            throw ModelError(
+                {model.entities[i].path + ": foreign keys form a cycle through " + model.entities[i].typeName});
         state[i] = 1;
         for (const Property& p : model.entities[i].properties) {
             if (p.refTable.empty()) continue;
@@ -63,11 +64,13 @@ std::vector<std::string> SchemaMigrator::existingColumns(jiffy::Transaction& txn
     std::string q;
     if (sql_.isPostgres())
         q = "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND "
-            "table_name = " + sql_.ph(1) + " ORDER BY ordinal_position";
+            "table_name = " +
+            sql_.ph(1) + " ORDER BY ordinal_position";
     else if (sql_.isSqlite())
         q = "SELECT name FROM pragma_table_info(" + sql_.ph(1) + ")";
     else
-        jiffy::fail(JIFFY_UNSUPPORTED, "the models plugin cannot inspect tables of dialect \"" + sql_.dialect().name + "\"");
+        jiffy::fail(JIFFY_UNSUPPORTED,
+                    "the models plugin cannot inspect tables of dialect \"" + sql_.dialect().name + "\"");
     txn.execute(q, {table}, [&](const jiffy::ValuesView& r) { cols.emplace_back(r.getText(0)); });
     return cols;
 }
@@ -118,13 +121,15 @@ void SchemaMigrator::alterTable(jiffy::Transaction& txn, const Entity& e, const 
                 problems_.push_back(p.path + ": column " + e.table + "." + p.column + " was created as \"" + m->second +
                                     "\" and the model now says \"" + sig +
                                     "\"; Jiffy C++ does not change existing columns (data could be lost): alter the "
-                                    "column by hand, then delete its row from " + kMetaTable);
+                                    "column by hand, then delete its row from " +
+                                    kMetaTable);
             }
             continue;
         }
         if (p.required && !p.defaultValue) {
-            problems_.push_back(p.path + ": new required field " + p.name + " has no default, so the existing rows of " +
-                                e.table + " would have no value; give it a \"default\" or make it not required");
+            problems_.push_back(p.path + ": new required field " + p.name +
+                                " has no default, so the existing rows of " + e.table +
+                                " would have no value; give it a \"default\" or make it not required");
             continue;
         }
         txn.execute("ALTER TABLE " + Sql::quote(e.table) + " ADD COLUMN " + sql_.columnDefinition(p, true), {});
@@ -155,8 +160,8 @@ void SchemaMigrator::createIndexes(jiffy::Transaction& txn, const Entity& e)
     for (const Property& p : e.properties) {
         if (p.noDb || p.index.empty()) continue;
         std::string kind = p.index == "unique" ? "CREATE UNIQUE INDEX IF NOT EXISTS " : "CREATE INDEX IF NOT EXISTS ";
-        txn.execute(kind + Sql::quote("idx_" + e.table + "_" + p.column) + " ON " + t + " (" + Sql::quote(p.column) + ")",
-                    {});
+        txn.execute(
+            kind + Sql::quote("idx_" + e.table + "_" + p.column) + " ON " + t + " (" + Sql::quote(p.column) + ")", {});
     }
     for (const CompositeIndex& ci : e.compositeIndexes) {
         std::string cols;

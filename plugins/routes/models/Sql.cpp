@@ -8,10 +8,14 @@ std::string Sql::columnType(const Property& p) const
 {
     if (!p.dbType.empty()) return p.dbType;
     switch (p.kind) {
-    case Kind::String: return d_.typeText;
-    case Kind::Bool: return d_.typeBool;
-    case Kind::Int: return d_.typeInt;
-    case Kind::Float: return d_.typeDouble;
+    case Kind::String:
+        return d_.typeText;
+    case Kind::Bool:
+        return d_.typeBool;
+    case Kind::Int:
+        return d_.typeInt;
+    case Kind::Float:
+        return d_.typeDouble;
     }
     return d_.typeText;
 }
@@ -24,8 +28,10 @@ std::string Sql::literal(const Scalar& s)
         for (char c : s.s) out += c == '\'' ? std::string("''") : std::string(1, c);
         return out + "'";
     }
-    case Kind::Bool: return s.b ? "TRUE" : "FALSE";
-    case Kind::Int: return std::to_string(s.i);
+    case Kind::Bool:
+        return s.b ? "TRUE" : "FALSE";
+    case Kind::Int:
+        return std::to_string(s.i);
     case Kind::Float: {
         char buf[40];
         std::snprintf(buf, sizeof buf, "%.17g", s.d);
@@ -59,10 +65,14 @@ jiffy::Value Sql::bind(const Scalar& s)
 {
     if (s.isNull) return jiffy::Value();
     switch (s.kind) {
-    case Kind::String: return jiffy::Value(std::string_view(s.s));
-    case Kind::Bool: return jiffy::Value(s.b);
-    case Kind::Int: return jiffy::Value(static_cast<long long>(s.i));
-    case Kind::Float: return jiffy::Value(s.d);
+    case Kind::String:
+        return jiffy::Value(std::string_view(s.s));
+    case Kind::Bool:
+        return jiffy::Value(s.b);
+    case Kind::Int:
+        return jiffy::Value(static_cast<long long>(s.i));
+    case Kind::Float:
+        return jiffy::Value(s.d);
     }
     return jiffy::Value();
 }

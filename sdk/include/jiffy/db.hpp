@@ -76,8 +76,7 @@ public:
 
 namespace detail {
 
-template <class T>
-struct DbThunks {
+template <class T> struct DbThunks {
     static DbConnection* conn(jiffy_db_conn* c) { return reinterpret_cast<DbConnection*>(c); }
 
     static jiffy_status dialect(void* st, jiffy_db_dialect* out, jiffy_error* err) noexcept
@@ -90,9 +89,8 @@ struct DbThunks {
             out->struct_size = want;
         });
     }
-    static jiffy_status execute(void* st, jiffy_db_conn* c, const char* sql, size_t sqlLen,
-                                const jiffy_value* params, size_t n, const jiffy_row_sink* rows,
-                                jiffy_exec_info* info, jiffy_error* err) noexcept
+    static jiffy_status execute(void* st, jiffy_db_conn* c, const char* sql, size_t sqlLen, const jiffy_value* params,
+                                size_t n, const jiffy_row_sink* rows, jiffy_exec_info* info, jiffy_error* err) noexcept
     {
         return guard(err, [&] {
             RowWriter w(rows);
@@ -126,18 +124,18 @@ struct DbThunks {
 
 template <class T>
 const jiffy_db_vtable DbThunks<T>::table = {sizeof(jiffy_db_vtable), &DbThunks<T>::dialect, &DbThunks<T>::execute,
-                                            &DbThunks<T>::begin,      &DbThunks<T>::commit,  &DbThunks<T>::rollback,
+                                            &DbThunks<T>::begin,     &DbThunks<T>::commit,  &DbThunks<T>::rollback,
                                             &DbThunks<T>::health};
 
 } // namespace detail
 } // namespace jiffy
 
 /// Exports DB plugin class `Class` (derived from jiffy::Database) under `name`.
-#define JIFFY_DB_PLUGIN(Class, name, version, capabilities, options)                                   \
-    static const jiffy_plugin_descriptor jiffy_plugin_descriptor_ = jiffy::makeDescriptor<Class>(        \
-        JIFFY_KIND_DB,                                                                                 \
-        jiffy::PluginInfo{name, version, capabilities, options, sizeof(options) / sizeof((options)[0])}, \
-        &jiffy::detail::DbThunks<Class>::table);                                                       \
+#define JIFFY_DB_PLUGIN(Class, name, version, capabilities, options)                                                   \
+    static const jiffy_plugin_descriptor jiffy_plugin_descriptor_ = jiffy::makeDescriptor<Class>(                      \
+        JIFFY_KIND_DB,                                                                                                 \
+        jiffy::PluginInfo{name, version, capabilities, options, sizeof(options) / sizeof((options)[0])},               \
+        &jiffy::detail::DbThunks<Class>::table);                                                                       \
     JIFFY_EXPORT_DESCRIPTOR(jiffy_plugin_descriptor_)
 
 #endif // JIFFY_DB_HPP

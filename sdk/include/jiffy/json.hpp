@@ -42,8 +42,6 @@ private:
     bool needComma_ = false;
 };
 
-
-
 namespace detail {
 
 inline const char kHex[] = "0123456789abcdef";
@@ -85,11 +83,21 @@ inline void appendEscaped(std::string& out, std::string_view s)
             continue;
         }
         switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
+        case '"':
+            out += "\\\"";
+            break;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
         default:
             if (c < 0x20 || c == '<' || c == '>' || c == '&') {
                 out += "\\u00";
@@ -212,7 +220,6 @@ inline std::string JsonWriter::quote(std::string_view s)
     detail::appendEscaped(out, s);
     return out;
 }
-
 
 } // namespace jiffy
 

@@ -55,8 +55,7 @@ public:
 
 namespace detail {
 
-template <class T>
-struct KvsThunks {
+template <class T> struct KvsThunks {
     static std::chrono::milliseconds ttl(int64_t ms) { return std::chrono::milliseconds(ms > 0 ? ms : 0); }
 
     static jiffy_status get(void* st, const char* k, size_t kn, const jiffy_sink* out, jiffy_error* err) noexcept
@@ -145,8 +144,8 @@ struct KvsThunks {
 };
 
 template <class T>
-const jiffy_kvs_vtable KvsThunks<T>::table = {sizeof(jiffy_kvs_vtable), &KvsThunks<T>::get, &KvsThunks<T>::set,
-                                              &KvsThunks<T>::add,       &KvsThunks<T>::cas, &KvsThunks<T>::remove,
+const jiffy_kvs_vtable KvsThunks<T>::table = {sizeof(jiffy_kvs_vtable), &KvsThunks<T>::get,   &KvsThunks<T>::set,
+                                              &KvsThunks<T>::add,       &KvsThunks<T>::cas,   &KvsThunks<T>::remove,
                                               &KvsThunks<T>::incr,      &KvsThunks<T>::health};
 
 } // namespace detail
@@ -154,11 +153,11 @@ const jiffy_kvs_vtable KvsThunks<T>::table = {sizeof(jiffy_kvs_vtable), &KvsThun
 
 /// Exports KVS plugin class `Class` (derived from jiffy::KvsStore) under
 /// `name`. `options` is a static array of jiffy_option (see jiffy::option).
-#define JIFFY_KVS_PLUGIN(Class, name, version, capabilities, options)                                  \
-    static const jiffy_plugin_descriptor jiffy_plugin_descriptor_ = jiffy::makeDescriptor<Class>(        \
-        JIFFY_KIND_KVS,                                                                                \
-        jiffy::PluginInfo{name, version, capabilities, options, sizeof(options) / sizeof((options)[0])}, \
-        &jiffy::detail::KvsThunks<Class>::table);                                                      \
+#define JIFFY_KVS_PLUGIN(Class, name, version, capabilities, options)                                                  \
+    static const jiffy_plugin_descriptor jiffy_plugin_descriptor_ = jiffy::makeDescriptor<Class>(                      \
+        JIFFY_KIND_KVS,                                                                                                \
+        jiffy::PluginInfo{name, version, capabilities, options, sizeof(options) / sizeof((options)[0])},               \
+        &jiffy::detail::KvsThunks<Class>::table);                                                                      \
     JIFFY_EXPORT_DESCRIPTOR(jiffy_plugin_descriptor_)
 
 #endif // JIFFY_KVS_HPP

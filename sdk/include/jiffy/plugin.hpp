@@ -28,8 +28,7 @@ namespace jiffy {
 /// status by guard() at the boundary.
 class Error : public std::runtime_error {
 public:
-    Error(jiffy_status status, const std::string& message)
-        : std::runtime_error(message), status_(status) {}
+    Error(jiffy_status status, const std::string& message) : std::runtime_error(message), status_(status) {}
     /// The status this error maps to.
     jiffy_status status() const noexcept { return status_; }
 
@@ -46,8 +45,7 @@ private:
 /// Runs `f` and converts any exception into a status written to `err`:
 /// jiffy::Error keeps its status, std::bad_alloc and other exceptions become
 /// JIFFY_INTERNAL. This is the one exception→status adapter of the plugin side.
-template <class F>
-jiffy_status guard(jiffy_error* err, F&& f) noexcept
+template <class F> jiffy_status guard(jiffy_error* err, F&& f) noexcept
 {
     try {
         f();
@@ -120,10 +118,18 @@ struct Value {
     Value(unsigned long x) : v(make(JIFFY_TYPE_INT)) { v.i = static_cast<int64_t>(x); }
     Value(unsigned long long x) : v(make(JIFFY_TYPE_INT)) { v.i = static_cast<int64_t>(x); }
     Value(double x) : v(make(JIFFY_TYPE_DOUBLE)) { v.d = x; }
-    Value(std::string_view s) : v(make(JIFFY_TYPE_TEXT)) { v.data = s.data(); v.size = s.size(); }
+    Value(std::string_view s) : v(make(JIFFY_TYPE_TEXT))
+    {
+        v.data = s.data();
+        v.size = s.size();
+    }
     Value(const char* s) : Value(std::string_view(s)) {}
     Value(const std::string& s) : Value(std::string_view(s)) {}
-    Value(Blob b) : v(make(JIFFY_TYPE_BLOB)) { v.data = b.bytes.data(); v.size = b.bytes.size(); }
+    Value(Blob b) : v(make(JIFFY_TYPE_BLOB))
+    {
+        v.data = b.bytes.data();
+        v.size = b.bytes.size();
+    }
     explicit Value(const jiffy_value& raw) : v(make(raw.type))
     {
         v.i = raw.i;
@@ -169,8 +175,7 @@ private:
 };
 
 /// Makes a jiffy_option entry for an options table.
-constexpr jiffy_option option(const char* name, int32_t type, bool required, const char* defaultJson,
-                              const char* help)
+constexpr jiffy_option option(const char* name, int32_t type, bool required, const char* defaultJson, const char* help)
 {
     return jiffy_option{sizeof(jiffy_option), name, type, required ? 1 : 0, defaultJson, help};
 }
@@ -401,8 +406,7 @@ private:
 
     static std::string str(const char* s) { return s ? std::string(s) : std::string(); }
 
-    template <class Fn>
-    static void require(Fn fn, const char* what)
+    template <class Fn> static void require(Fn fn, const char* what)
     {
         if (!fn) fail(JIFFY_UNSUPPORTED, std::string("the host does not offer ") + what);
     }
@@ -498,8 +502,7 @@ inline void Transaction::rollback()
 namespace detail {
 
 /// An instance as the thunks see it: the host wrapper plus the author's object.
-template <class T>
-struct Instance {
+template <class T> struct Instance {
     Host host;
     T impl;
     // impl gets the stored host, so a plugin may keep a reference to it.
@@ -515,8 +518,7 @@ jiffy_status create(const jiffy_host_api* api, jiffy_host* host, const char* con
     });
 }
 
-template <class T>
-void destroy(void* state) noexcept
+template <class T> void destroy(void* state) noexcept
 {
     try {
         delete static_cast<Instance<T>*>(state);
@@ -525,14 +527,12 @@ void destroy(void* state) noexcept
     }
 }
 
-template <class T>
-T& impl(void* state)
+template <class T> T& impl(void* state)
 {
     return static_cast<Instance<T>*>(state)->impl;
 }
 
-template <class T>
-const Host& host(void* state)
+template <class T> const Host& host(void* state)
 {
     return static_cast<Instance<T>*>(state)->host;
 }
@@ -554,8 +554,7 @@ struct PluginInfo {
 };
 
 /// Builds the descriptor of plugin class T of kind `kind` with function table `vtable`.
-template <class T>
-jiffy_plugin_descriptor makeDescriptor(int32_t kind, const PluginInfo& info, const void* vtable)
+template <class T> jiffy_plugin_descriptor makeDescriptor(int32_t kind, const PluginInfo& info, const void* vtable)
 {
     jiffy_plugin_descriptor d{};
     d.struct_size = sizeof d;
@@ -578,14 +577,14 @@ jiffy_plugin_descriptor makeDescriptor(int32_t kind, const PluginInfo& info, con
 
 /// Defines the exported entry symbol returning `descriptorExpr` (a
 /// `const jiffy_plugin_descriptor&` with static storage).
-#define JIFFY_EXPORT_DESCRIPTOR(descriptorExpr)                                                        \
-    JIFFY_EXTERN_C JIFFY_EXPORT const jiffy_plugin_descriptor* jiffy_plugin_query(                     \
-        uint32_t host_abi_major, uint32_t host_min_minor, uint32_t host_max_minor)                     \
-    {                                                                                                  \
-        (void)host_abi_major;                                                                          \
-        (void)host_min_minor;                                                                          \
-        (void)host_max_minor;                                                                          \
-        return &(descriptorExpr);                                                                      \
+#define JIFFY_EXPORT_DESCRIPTOR(descriptorExpr)                                                                        \
+    JIFFY_EXTERN_C JIFFY_EXPORT const jiffy_plugin_descriptor* jiffy_plugin_query(                                     \
+        uint32_t host_abi_major, uint32_t host_min_minor, uint32_t host_max_minor)                                     \
+    {                                                                                                                  \
+        (void)host_abi_major;                                                                                          \
+        (void)host_min_minor;                                                                                          \
+        (void)host_max_minor;                                                                                          \
+        return &(descriptorExpr);                                                                                      \
     }
 
 #endif // JIFFY_PLUGIN_HPP

@@ -46,15 +46,9 @@ public:
     std::string_view remoteAddr() const { return part(JIFFY_REQ_REMOTE_ADDR); }
     std::string_view requestId() const { return part(JIFFY_REQ_REQUEST_ID); }
     /// Path parameter `{name}`, or nullopt.
-    std::optional<std::string_view> param(std::string_view name) const
-    {
-        return lookup(api_->request_param, name);
-    }
+    std::optional<std::string_view> param(std::string_view name) const { return lookup(api_->request_param, name); }
     /// Header value, or nullopt.
-    std::optional<std::string_view> header(std::string_view name) const
-    {
-        return lookup(api_->request_header, name);
-    }
+    std::optional<std::string_view> header(std::string_view name) const { return lookup(api_->request_header, name); }
 
 private:
     using LookupFn = jiffy_status (*)(const jiffy_request*, const char*, size_t, const char**, size_t*);
@@ -126,8 +120,7 @@ public:
 
 namespace detail {
 
-template <class T>
-struct RoutesThunks {
+template <class T> struct RoutesThunks {
     static jiffy_status routes(void* st, const jiffy_route_sink* sink, jiffy_error* err) noexcept
     {
         return guard(err, [&] {
@@ -173,11 +166,11 @@ const jiffy_routes_vtable RoutesThunks<T>::table = {sizeof(jiffy_routes_vtable),
 } // namespace jiffy
 
 /// Exports route plugin class `Class` (derived from jiffy::RouteHandler) under `name`.
-#define JIFFY_ROUTES_PLUGIN(Class, name, version, capabilities, options)                               \
-    static const jiffy_plugin_descriptor jiffy_plugin_descriptor_ = jiffy::makeDescriptor<Class>(        \
-        JIFFY_KIND_ROUTES,                                                                             \
-        jiffy::PluginInfo{name, version, capabilities, options, sizeof(options) / sizeof((options)[0])}, \
-        &jiffy::detail::RoutesThunks<Class>::table);                                                   \
+#define JIFFY_ROUTES_PLUGIN(Class, name, version, capabilities, options)                                               \
+    static const jiffy_plugin_descriptor jiffy_plugin_descriptor_ = jiffy::makeDescriptor<Class>(                      \
+        JIFFY_KIND_ROUTES,                                                                                             \
+        jiffy::PluginInfo{name, version, capabilities, options, sizeof(options) / sizeof((options)[0])},               \
+        &jiffy::detail::RoutesThunks<Class>::table);                                                                   \
     JIFFY_EXPORT_DESCRIPTOR(jiffy_plugin_descriptor_)
 
 #endif // JIFFY_ROUTES_HPP

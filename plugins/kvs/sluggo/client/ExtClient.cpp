@@ -14,8 +14,7 @@ using Clock = std::chrono::steady_clock;
 } // namespace
 
 ExtClient::ExtClient(const WsConnector& connector, size_t connections)
-    : connector_(connector)
-    , pool_([this] { return open(); }, connections, connector.config().timeout)
+    : connector_(connector), pool_([this] { return open(); }, connections, connector.config().timeout)
 {
 }
 

@@ -13,10 +13,7 @@ namespace jiffy::sluggo {
 
 class GoClient {
 public:
-    explicit GoClient(const WsConnector& connector)
-        : connector_(connector)
-    {
-    }
+    explicit GoClient(const WsConnector& connector) : connector_(connector) {}
 
     /// The stored value, or nullopt when the key is absent. Presence is the
     /// reply's Key matching ours (a miss returns the zero Article), so an

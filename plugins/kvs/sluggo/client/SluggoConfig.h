@@ -22,5 +22,4 @@ struct ClientConfig {
 /// (JIFFY_INVALID) naming the key and the bad value.
 ClientConfig readConfig(const jiffy::Host& host);
 
-
 } // namespace jiffy::sluggo

@@ -6,11 +6,8 @@
 namespace jiffy::sluggo {
 
 SluggoKvs::SluggoKvs(const jiffy::Host& host, std::string_view)
-    : host_(host)
-    , config_(readConfig(host))
-    , connector_(config_)
-    , go_(connector_)
-    , ext_(connector_, config_.connections)
+    : host_(host), config_(readConfig(host)), connector_(config_), go_(connector_),
+      ext_(connector_, config_.connections)
 {
     // Learn the mode now so that the weaker guarantees of a plain sluggo
     // are logged at start; a server not up yet is asked again on first use.

@@ -19,11 +19,7 @@ namespace jiffy::sluggo {
 
 class HandshakeRefused : public std::runtime_error {
 public:
-    HandshakeRefused(int status, const std::string& what)
-        : std::runtime_error(what)
-        , status_(status)
-    {
-    }
+    HandshakeRefused(int status, const std::string& what) : std::runtime_error(what), status_(status) {}
     int status() const { return status_; }
 
 private:
@@ -32,10 +28,7 @@ private:
 
 class WsConnector {
 public:
-    explicit WsConnector(const ClientConfig& config)
-        : config_(config)
-    {
-    }
+    explicit WsConnector(const ClientConfig& config) : config_(config) {}
 
     /// A connected WebSocket on `path` with send/receive timeouts set.
     std::unique_ptr<Poco::Net::WebSocket> open(std::string_view path) const;

@@ -15,15 +15,24 @@ constexpr int kMaxDepth = 32;
 std::string idName(int64_t id)
 {
     switch (id) {
-    case kBoolId: return "bool";
-    case kIntId: return "int";
-    case kUintId: return "uint";
-    case kFloatId: return "float";
-    case kBytesId: return "[]byte";
-    case kStringId: return "string";
-    case kComplexId: return "complex";
-    case kInterfaceId: return "interface";
-    default: return "type " + std::to_string(id);
+    case kBoolId:
+        return "bool";
+    case kIntId:
+        return "int";
+    case kUintId:
+        return "uint";
+    case kFloatId:
+        return "float";
+    case kBytesId:
+        return "[]byte";
+    case kStringId:
+        return "string";
+    case kComplexId:
+        return "complex";
+    case kInterfaceId:
+        return "interface";
+    default:
+        return "type " + std::to_string(id);
     }
 }
 
@@ -36,9 +45,13 @@ void skipValue(const TypeTable& types, int64_t id, Reader& r, int depth)
     case kBoolId:
     case kIntId:
     case kUintId:
-    case kFloatId: (void)r.readUint(); return;
+    case kFloatId:
+        (void)r.readUint();
+        return;
     case kBytesId:
-    case kStringId: (void)r.readBytes(); return;
+    case kStringId:
+        (void)r.readBytes();
+        return;
     case kComplexId:
         (void)r.readUint();
         (void)r.readUint();
@@ -48,7 +61,8 @@ void skipValue(const TypeTable& types, int64_t id, Reader& r, int depth)
         // type definitions inline; nothing jiffy or sluggo sends has one.
         if (!r.readBytes().empty()) throw GobError("non-nil interface values are not supported");
         return;
-    default: break;
+    default:
+        break;
     }
     const WireType* t = types.find(id);
     if (!t) throw GobError("value of undefined " + idName(id));
@@ -56,8 +70,7 @@ void skipValue(const TypeTable& types, int64_t id, Reader& r, int depth)
     case WireType::Shape::Array:
     case WireType::Shape::Slice: {
         size_t n = r.readCount();
-        for (size_t i = 0; i < n; ++i)
-            skipValue(types, t->elem, r, depth + 1);
+        for (size_t i = 0; i < n; ++i) skipValue(types, t->elem, r, depth + 1);
         return;
     }
     case WireType::Shape::Map: {
@@ -71,7 +84,9 @@ void skipValue(const TypeTable& types, int64_t id, Reader& r, int depth)
     case WireType::Shape::Struct:
         forEachField(r, t->fields.size(), [&](size_t f) { skipValue(types, t->fields[f].typeId, r, depth + 1); });
         return;
-    case WireType::Shape::Opaque: (void)r.readBytes(); return;
+    case WireType::Shape::Opaque:
+        (void)r.readBytes();
+        return;
     }
 }
 
@@ -99,11 +114,19 @@ void readField(Kind kind, Reader& r, FieldValue& v)
 {
     v.present = true;
     switch (kind) {
-    case Kind::Bool: v.b = r.readUint() != 0; break; // Go reads any non-zero as true
-    case Kind::Int: v.i = r.readInt(); break;
-    case Kind::Uint: v.u = r.readUint(); break;
+    case Kind::Bool:
+        v.b = r.readUint() != 0;
+        break; // Go reads any non-zero as true
+    case Kind::Int:
+        v.i = r.readInt();
+        break;
+    case Kind::Uint:
+        v.u = r.readUint();
+        break;
     case Kind::String:
-    case Kind::Bytes: v.s = std::string(r.readBytes()); break;
+    case Kind::Bytes:
+        v.s = std::string(r.readBytes());
+        break;
     }
 }
 

@@ -9,11 +9,16 @@ namespace jiffy::gob {
 int64_t builtinId(Kind kind)
 {
     switch (kind) {
-    case Kind::Bool: return kBoolId;
-    case Kind::Int: return kIntId;
-    case Kind::Uint: return kUintId;
-    case Kind::String: return kStringId;
-    case Kind::Bytes: return kBytesId;
+    case Kind::Bool:
+        return kBoolId;
+    case Kind::Int:
+        return kIntId;
+    case Kind::Uint:
+        return kUintId;
+    case Kind::String:
+        return kStringId;
+    case Kind::Bytes:
+        return kBytesId;
     }
     return 0;
 }
@@ -65,9 +70,7 @@ std::string typeDefinition(const StructDef& def, int64_t typeId)
     return m;
 }
 
-StructEncoder::StructEncoder(const StructDef& def, int64_t typeId)
-    : def_(def)
-    , typeId_(typeId)
+StructEncoder::StructEncoder(const StructDef& def, int64_t typeId) : def_(def), typeId_(typeId)
 {
     if (def.fields.empty()) throw std::logic_error("gob: type " + def.name + " has no exported fields");
     if (typeId <= kFirstUserId) throw std::logic_error("gob: type id must be above 64");

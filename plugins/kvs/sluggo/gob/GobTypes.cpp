@@ -57,17 +57,23 @@ void parseVariant(Reader& r, size_t variant, WireType& t)
     forEachField(r, counts[variant], [&](size_t f) {
         if (f == 0) return parseCommon(r, t);
         switch (t.shape) {
-        case WireType::Shape::Array: (f == 1 ? t.elem : t.length) = r.readInt(); break;
-        case WireType::Shape::Slice: t.elem = r.readInt(); break;
-        case WireType::Shape::Map: (f == 1 ? t.key : t.elem) = r.readInt(); break;
+        case WireType::Shape::Array:
+            (f == 1 ? t.elem : t.length) = r.readInt();
+            break;
+        case WireType::Shape::Slice:
+            t.elem = r.readInt();
+            break;
+        case WireType::Shape::Map:
+            (f == 1 ? t.key : t.elem) = r.readInt();
+            break;
         case WireType::Shape::Struct: {
             size_t n = r.readCount();
             t.fields.reserve(n);
-            for (size_t i = 0; i < n; ++i)
-                t.fields.push_back(parseField(r));
+            for (size_t i = 0; i < n; ++i) t.fields.push_back(parseField(r));
             break;
         }
-        case WireType::Shape::Opaque: break; // unreachable: count 1 allows field 0 only
+        case WireType::Shape::Opaque:
+            break; // unreachable: count 1 allows field 0 only
         }
     });
 }

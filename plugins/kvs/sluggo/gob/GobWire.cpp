@@ -10,8 +10,7 @@ void appendUint(std::string& out, uint64_t v)
     }
     unsigned char be[8];
     int n = 0;
-    for (uint64_t x = v; x != 0; x >>= 8)
-        be[7 - n++] = static_cast<unsigned char>(x & 0xff);
+    for (uint64_t x = v; x != 0; x >>= 8) be[7 - n++] = static_cast<unsigned char>(x & 0xff);
     // The count byte is -n as a two's complement int8: 0xFF for 1 byte, 0xF8 for 8.
     out.push_back(static_cast<char>(256 - n));
     out.append(reinterpret_cast<const char*>(be + 8 - n), static_cast<size_t>(n));
@@ -42,8 +41,7 @@ uint64_t Reader::readUint()
                        " is over 8");
     std::string_view be = take(n);
     uint64_t v = 0;
-    for (char c : be)
-        v = (v << 8) | static_cast<unsigned char>(c);
+    for (char c : be) v = (v << 8) | static_cast<unsigned char>(c);
     return v;
 }
 

@@ -49,10 +49,7 @@ void appendBytes(std::string& out, std::string_view bytes);
 /// prefix can neither over-read nor make the caller allocate.
 class Reader {
 public:
-    explicit Reader(std::string_view data)
-        : data_(data)
-    {
-    }
+    explicit Reader(std::string_view data) : data_(data) {}
 
     uint64_t readUint();
     int64_t readInt();

@@ -18,11 +18,7 @@ namespace jiffy::sluggo {
 /// exceptions so callers can tell "peer is gone" from "peer misbehaved").
 class WsProtocolError : public std::runtime_error {
 public:
-    WsProtocolError(const std::string& what, bool tooLarge = false)
-        : std::runtime_error(what)
-        , tooLarge_(tooLarge)
-    {
-    }
+    WsProtocolError(const std::string& what, bool tooLarge = false) : std::runtime_error(what), tooLarge_(tooLarge) {}
     bool tooLarge() const { return tooLarge_; }
 
 private:

@@ -31,12 +31,18 @@ ExtReply reply(std::string_view status, std::string message = {})
 std::string_view statusOf(Outcome o)
 {
     switch (o) {
-    case Outcome::Ok: return ext::kOk;
-    case Outcome::NotFound: return ext::kNotFound;
-    case Outcome::Conflict: return ext::kConflict;
-    case Outcome::Full: return ext::kFull;
-    case Outcome::Invalid: return ext::kInvalid;
-    case Outcome::Closed: return ext::kUnavailable;
+    case Outcome::Ok:
+        return ext::kOk;
+    case Outcome::NotFound:
+        return ext::kNotFound;
+    case Outcome::Conflict:
+        return ext::kConflict;
+    case Outcome::Full:
+        return ext::kFull;
+    case Outcome::Invalid:
+        return ext::kInvalid;
+    case Outcome::Closed:
+        return ext::kUnavailable;
     }
     return ext::kError;
 }

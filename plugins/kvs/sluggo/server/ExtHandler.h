@@ -14,10 +14,7 @@ namespace jiffy::sluggo::server {
 
 class ExtHandler : public Poco::Net::HTTPRequestHandler {
 public:
-    explicit ExtHandler(ServerContext& ctx)
-        : ctx_(ctx)
-    {
-    }
+    explicit ExtHandler(ServerContext& ctx) : ctx_(ctx) {}
     void handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override;
 
     /// The reply to one request (public for unit tests of the semantics).

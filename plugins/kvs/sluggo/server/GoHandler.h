@@ -18,11 +18,7 @@ enum class GoPath { Set, Get, Delete, Flush, IsAlive };
 
 class GoHandler : public Poco::Net::HTTPRequestHandler {
 public:
-    GoHandler(ServerContext& ctx, GoPath path)
-        : ctx_(ctx)
-        , path_(path)
-    {
-    }
+    GoHandler(ServerContext& ctx, GoPath path) : ctx_(ctx), path_(path) {}
     void handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override;
 
 private:

@@ -12,10 +12,7 @@ namespace jiffy::sluggo::server {
 
 class HandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
 public:
-    explicit HandlerFactory(ServerContext& ctx)
-        : ctx_(ctx)
-    {
-    }
+    explicit HandlerFactory(ServerContext& ctx) : ctx_(ctx) {}
     Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest& request) override;
 
 private:

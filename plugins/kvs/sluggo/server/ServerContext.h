@@ -28,12 +28,7 @@ struct ServerSettings {
 };
 
 struct ServerContext {
-    ServerContext(const ServerSettings& s, Poco::Logger& l)
-        : settings(s)
-        , store(s.limits)
-        , log(l)
-    {
-    }
+    ServerContext(const ServerSettings& s, Poco::Logger& l) : settings(s), store(s.limits), log(l) {}
 
     ServerSettings settings;
     Store store;
@@ -67,11 +62,7 @@ struct ServerContext {
 /// wait for the ones in flight before taking the final snapshot.
 class ActiveHandler {
 public:
-    explicit ActiveHandler(ServerContext& ctx)
-        : ctx_(ctx)
-    {
-        ++ctx_.activeHandlers;
-    }
+    explicit ActiveHandler(ServerContext& ctx) : ctx_(ctx) { ++ctx_.activeHandlers; }
     ~ActiveHandler() { --ctx_.activeHandlers; }
     ActiveHandler(const ActiveHandler&) = delete;
     ActiveHandler& operator=(const ActiveHandler&) = delete;

@@ -25,8 +25,7 @@ uint64_t fnv1a(const char* data, size_t n)
 
 void putLe(std::string& out, uint64_t v, int bytes)
 {
-    for (int i = 0; i < bytes; ++i)
-        out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+    for (int i = 0; i < bytes; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
 }
 
 void putString(std::string& out, const std::string& s, int lenBytes)
@@ -39,16 +38,12 @@ void putString(std::string& out, const std::string& s, int lenBytes)
 /// what is left before anything is copied.
 class Cursor {
 public:
-    explicit Cursor(std::string_view d)
-        : d_(d)
-    {
-    }
+    explicit Cursor(std::string_view d) : d_(d) {}
     uint64_t le(int bytes)
     {
         need(static_cast<size_t>(bytes));
         uint64_t v = 0;
-        for (int i = 0; i < bytes; ++i)
-            v |= uint64_t(static_cast<unsigned char>(d_[pos_ + i])) << (8 * i);
+        for (int i = 0; i < bytes; ++i) v |= uint64_t(static_cast<unsigned char>(d_[pos_ + i])) << (8 * i);
         pos_ += static_cast<size_t>(bytes);
         return v;
     }

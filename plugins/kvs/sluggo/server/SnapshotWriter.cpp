@@ -6,11 +6,7 @@ namespace jiffy::sluggo::server {
 
 SnapshotWriter::SnapshotWriter(Store& store, std::string path, std::chrono::milliseconds interval, size_t maxFileBytes,
                                Poco::Logger& log)
-    : store_(store)
-    , path_(std::move(path))
-    , interval_(interval)
-    , maxFileBytes_(maxFileBytes)
-    , log_(log)
+    : store_(store), path_(std::move(path)), interval_(interval), maxFileBytes_(maxFileBytes), log_(log)
 {
 }
 

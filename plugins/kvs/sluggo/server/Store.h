@@ -45,10 +45,7 @@ struct SnapshotRecord {
 
 class Store {
 public:
-    explicit Store(StoreLimits limits)
-        : limits_(limits)
-    {
-    }
+    explicit Store(StoreLimits limits) : limits_(limits) {}
 
     /// sluggo's command loop for one Article: "AU" stores it whole (and
     /// clears any expiry), "G" returns the stored Article or the zero

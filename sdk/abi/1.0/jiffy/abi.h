@@ -98,8 +98,8 @@ enum {
  * to fit. On success its content is unspecified.
  */
 typedef struct jiffy_error {
-    uint32_t struct_size;  /**< sizeof(jiffy_error) as compiled by the caller */
-    jiffy_status status;   /**< same value the call returned */
+    uint32_t struct_size;                  /**< sizeof(jiffy_error) as compiled by the caller */
+    jiffy_status status;                   /**< same value the call returned */
     char message[JIFFY_ERROR_MESSAGE_MAX]; /**< human-readable, names what and where */
 } jiffy_error;
 
@@ -115,8 +115,7 @@ static inline void jiffy_error_init(jiffy_error* err)
  * truncated to the caller's capacity. Returns `status` so a callee can write
  * `return jiffy_error_set(err, JIFFY_INVALID, m, n);`.
  */
-static inline jiffy_status jiffy_error_set(jiffy_error* err, jiffy_status status,
-                                           const char* msg, size_t len)
+static inline jiffy_status jiffy_error_set(jiffy_error* err, jiffy_status status, const char* msg, size_t len)
 {
     size_t cap;
     if (err == NULL) return status;
@@ -135,16 +134,26 @@ static inline jiffy_status jiffy_error_set(jiffy_error* err, jiffy_status status
 static inline const char* jiffy_status_name(jiffy_status s)
 {
     switch (s) {
-    case JIFFY_OK: return "ok";
-    case JIFFY_NOT_FOUND: return "not found";
-    case JIFFY_CONFLICT: return "conflict";
-    case JIFFY_INVALID: return "invalid";
-    case JIFFY_UNAVAILABLE: return "unavailable";
-    case JIFFY_TIMEOUT: return "timeout";
-    case JIFFY_UNSUPPORTED: return "unsupported";
-    case JIFFY_INTERNAL: return "internal error";
-    case JIFFY_TOO_LARGE: return "too large";
-    default: return "unknown status";
+    case JIFFY_OK:
+        return "ok";
+    case JIFFY_NOT_FOUND:
+        return "not found";
+    case JIFFY_CONFLICT:
+        return "conflict";
+    case JIFFY_INVALID:
+        return "invalid";
+    case JIFFY_UNAVAILABLE:
+        return "unavailable";
+    case JIFFY_TIMEOUT:
+        return "timeout";
+    case JIFFY_UNSUPPORTED:
+        return "unsupported";
+    case JIFFY_INTERNAL:
+        return "internal error";
+    case JIFFY_TOO_LARGE:
+        return "too large";
+    default:
+        return "unknown status";
     }
 }
 
@@ -222,8 +231,8 @@ enum {
 
 /** Dialect feature bits. */
 enum {
-    JIFFY_DB_RETURNING = 1u << 0,       /**< INSERT ... RETURNING works */
-    JIFFY_DB_ADD_COLUMN = 1u << 1,      /**< ALTER TABLE ... ADD COLUMN works */
+    JIFFY_DB_RETURNING = 1u << 0,        /**< INSERT ... RETURNING works */
+    JIFFY_DB_ADD_COLUMN = 1u << 1,       /**< ALTER TABLE ... ADD COLUMN works */
     JIFFY_DB_TRANSACTIONAL_DDL = 1u << 2 /**< DDL can be rolled back */
 };
 
@@ -233,17 +242,17 @@ enum {
  */
 typedef struct jiffy_db_dialect {
     uint32_t struct_size;
-    const char* name;          /**< "sqlite", "postgres", ... */
-    int32_t placeholder;       /**< JIFFY_PLACEHOLDER_* */
-    uint32_t flags;            /**< JIFFY_DB_* */
-    const char* type_int;      /**< 64-bit integer, e.g. "INTEGER" / "BIGINT" */
-    const char* type_double;   /**< e.g. "REAL" / "DOUBLE PRECISION" */
-    const char* type_text;     /**< unbounded text, e.g. "TEXT" */
-    const char* type_bool;     /**< e.g. "INTEGER" / "BOOLEAN" */
-    const char* type_blob;     /**< e.g. "BLOB" / "BYTEA" */
-    const char* type_timestamp;/**< e.g. "TEXT" / "TIMESTAMPTZ" */
-    const char* primary_key;   /**< an auto-increment 64-bit primary key column type,
-                                    e.g. "INTEGER PRIMARY KEY AUTOINCREMENT" / "BIGSERIAL PRIMARY KEY" */
+    const char* name;           /**< "sqlite", "postgres", ... */
+    int32_t placeholder;        /**< JIFFY_PLACEHOLDER_* */
+    uint32_t flags;             /**< JIFFY_DB_* */
+    const char* type_int;       /**< 64-bit integer, e.g. "INTEGER" / "BIGINT" */
+    const char* type_double;    /**< e.g. "REAL" / "DOUBLE PRECISION" */
+    const char* type_text;      /**< unbounded text, e.g. "TEXT" */
+    const char* type_bool;      /**< e.g. "INTEGER" / "BOOLEAN" */
+    const char* type_blob;      /**< e.g. "BLOB" / "BYTEA" */
+    const char* type_timestamp; /**< e.g. "TEXT" / "TIMESTAMPTZ" */
+    const char* primary_key;    /**< an auto-increment 64-bit primary key column type,
+                                     e.g. "INTEGER PRIMARY KEY AUTOINCREMENT" / "BIGSERIAL PRIMARY KEY" */
 } jiffy_db_dialect;
 
 /* ------------------------------------------------------------------------ */
@@ -260,13 +269,7 @@ typedef struct jiffy_request jiffy_request;
 typedef struct jiffy_response jiffy_response;
 
 /** Log levels for jiffy_host_api.log. */
-enum {
-    JIFFY_LOG_TRACE = 0,
-    JIFFY_LOG_DEBUG = 1,
-    JIFFY_LOG_INFO = 2,
-    JIFFY_LOG_WARNING = 3,
-    JIFFY_LOG_ERROR = 4
-};
+enum { JIFFY_LOG_TRACE = 0, JIFFY_LOG_DEBUG = 1, JIFFY_LOG_INFO = 2, JIFFY_LOG_WARNING = 3, JIFFY_LOG_ERROR = 4 };
 
 /** Which config a lookup reads: the plugin's own object or the whole file. */
 enum {
@@ -276,15 +279,15 @@ enum {
 
 /** Parts of a request readable with jiffy_host_api.request_get. */
 enum {
-    JIFFY_REQ_METHOD = 0,     /**< "GET", "POST", ... */
-    JIFFY_REQ_PATH = 1,       /**< URL-decoded path, no query */
-    JIFFY_REQ_QUERY = 2,      /**< raw query string without '?', may be empty */
-    JIFFY_REQ_BODY = 3,       /**< whole request body (already size-checked) */
-    JIFFY_REQ_ROUTE_NAME = 4, /**< name of the matched route, may be empty */
-    JIFFY_REQ_BASE_URL = 5,   /**< "http://host:port" as the client addressed us */
-    JIFFY_REQ_REMOTE_ADDR = 6,/**< client address "ip:port" */
-    JIFFY_REQ_REQUEST_ID = 7, /**< id the host gave this request (also in logs) */
-    JIFFY_REQ_RAW_PATH = 8    /**< path as received, still percent-encoded */
+    JIFFY_REQ_METHOD = 0,      /**< "GET", "POST", ... */
+    JIFFY_REQ_PATH = 1,        /**< URL-decoded path, no query */
+    JIFFY_REQ_QUERY = 2,       /**< raw query string without '?', may be empty */
+    JIFFY_REQ_BODY = 3,        /**< whole request body (already size-checked) */
+    JIFFY_REQ_ROUTE_NAME = 4,  /**< name of the matched route, may be empty */
+    JIFFY_REQ_BASE_URL = 5,    /**< "http://host:port" as the client addressed us */
+    JIFFY_REQ_REMOTE_ADDR = 6, /**< client address "ip:port" */
+    JIFFY_REQ_REQUEST_ID = 7,  /**< id the host gave this request (also in logs) */
+    JIFFY_REQ_RAW_PATH = 8     /**< path as received, still percent-encoded */
 };
 
 /**
@@ -332,8 +335,8 @@ typedef struct jiffy_host_api {
      * NOT NULL or syntax error, JIFFY_UNAVAILABLE when the server is down.
      */
     jiffy_status (*db_execute)(jiffy_host* host, jiffy_txn* txn, const char* sql, size_t sql_len,
-                               const jiffy_value* params, size_t param_count,
-                               const jiffy_row_sink* rows, jiffy_exec_info* info, jiffy_error* err);
+                               const jiffy_value* params, size_t param_count, const jiffy_row_sink* rows,
+                               jiffy_exec_info* info, jiffy_error* err);
     /** Opens a transaction on a pooled connection; `*out` stays valid until commit/rollback. */
     jiffy_status (*db_begin)(jiffy_host* host, jiffy_txn** out, jiffy_error* err);
     /** Commits and releases `txn` (released also when the commit fails). */
@@ -342,34 +345,32 @@ typedef struct jiffy_host_api {
     jiffy_status (*db_rollback)(jiffy_host* host, jiffy_txn* txn, jiffy_error* err);
 
     /* --- key/value store (the active KVS plugin); semantics as jiffy_kvs_vtable --- */
-    jiffy_status (*kvs_get)(jiffy_host* host, const char* key, size_t key_len,
-                            const jiffy_sink* out, jiffy_error* err);
-    jiffy_status (*kvs_set)(jiffy_host* host, const char* key, size_t key_len,
-                            const void* value, size_t value_len, int64_t ttl_ms, jiffy_error* err);
-    jiffy_status (*kvs_add)(jiffy_host* host, const char* key, size_t key_len,
-                            const void* value, size_t value_len, int64_t ttl_ms, jiffy_error* err);
-    jiffy_status (*kvs_compare_and_set)(jiffy_host* host, const char* key, size_t key_len,
-                                        const void* expected, size_t expected_len,
-                                        const void* value, size_t value_len, int64_t ttl_ms,
+    jiffy_status (*kvs_get)(jiffy_host* host, const char* key, size_t key_len, const jiffy_sink* out, jiffy_error* err);
+    jiffy_status (*kvs_set)(jiffy_host* host, const char* key, size_t key_len, const void* value, size_t value_len,
+                            int64_t ttl_ms, jiffy_error* err);
+    jiffy_status (*kvs_add)(jiffy_host* host, const char* key, size_t key_len, const void* value, size_t value_len,
+                            int64_t ttl_ms, jiffy_error* err);
+    jiffy_status (*kvs_compare_and_set)(jiffy_host* host, const char* key, size_t key_len, const void* expected,
+                                        size_t expected_len, const void* value, size_t value_len, int64_t ttl_ms,
                                         jiffy_error* err);
     jiffy_status (*kvs_remove)(jiffy_host* host, const char* key, size_t key_len, jiffy_error* err);
-    jiffy_status (*kvs_incr)(jiffy_host* host, const char* key, size_t key_len, int64_t delta,
-                             int64_t* result, jiffy_error* err);
+    jiffy_status (*kvs_incr)(jiffy_host* host, const char* key, size_t key_len, int64_t delta, int64_t* result,
+                             jiffy_error* err);
 
     /* --- caches kept coherent across the cluster --- */
     /**
      * Announces that entry `key` of cache `cache` changed. The host calls
      * every local subscriber and, in a cluster, every other instance's.
      */
-    jiffy_status (*cache_invalidate)(jiffy_host* host, const char* cache, size_t cache_len,
-                                     const char* key, size_t key_len, jiffy_error* err);
+    jiffy_status (*cache_invalidate)(jiffy_host* host, const char* cache, size_t cache_len, const char* key,
+                                     size_t key_len, jiffy_error* err);
     /**
      * Registers `fn(ctx, key, key_len)` to run on every invalidation of
      * `cache` (key_len 0 = everything). Dropped when the instance is destroyed.
      */
     jiffy_status (*cache_subscribe)(jiffy_host* host, const char* cache, size_t cache_len,
-                                    void (*fn)(void* ctx, const char* key, size_t key_len),
-                                    void* ctx, jiffy_error* err);
+                                    void (*fn)(void* ctx, const char* key, size_t key_len), void* ctx,
+                                    jiffy_error* err);
 
     /* --- metrics (Prometheus text on /metrics) --- */
     /** Adds `delta` to counter `name` (created on first use; [a-zA-Z_:][a-zA-Z0-9_:]*). */
@@ -381,16 +382,16 @@ typedef struct jiffy_host_api {
     /** Borrowed view of one part of the request (JIFFY_REQ_*); valid until handle returns. */
     jiffy_status (*request_get)(const jiffy_request* req, int32_t what, const char** data, size_t* len);
     /** Value of path parameter `name` (from "{name}" in the pattern); JIFFY_NOT_FOUND if none. */
-    jiffy_status (*request_param)(const jiffy_request* req, const char* name, size_t name_len,
-                                  const char** data, size_t* len);
+    jiffy_status (*request_param)(const jiffy_request* req, const char* name, size_t name_len, const char** data,
+                                  size_t* len);
     /** Value of header `name` (case-insensitive); JIFFY_NOT_FOUND if absent. */
-    jiffy_status (*request_header)(const jiffy_request* req, const char* name, size_t name_len,
-                                   const char** data, size_t* len);
+    jiffy_status (*request_header)(const jiffy_request* req, const char* name, size_t name_len, const char** data,
+                                   size_t* len);
     /** Sets the status code (default 200). */
     jiffy_status (*response_status)(jiffy_response* resp, int32_t status);
     /** Sets (replaces) a response header. */
-    jiffy_status (*response_header)(jiffy_response* resp, const char* name, size_t name_len,
-                                    const char* value, size_t value_len);
+    jiffy_status (*response_header)(jiffy_response* resp, const char* name, size_t name_len, const char* value,
+                                    size_t value_len);
     /** Appends to the response body. */
     jiffy_status (*response_write)(jiffy_response* resp, const void* data, size_t len);
 } jiffy_host_api;
@@ -425,21 +426,20 @@ enum {
 typedef struct jiffy_kvs_vtable {
     uint32_t struct_size;
     /** Writes the value of `key` to `out`; JIFFY_NOT_FOUND if absent or expired. */
-    jiffy_status (*get)(void* state, const char* key, size_t key_len, const jiffy_sink* out,
-                        jiffy_error* err);
+    jiffy_status (*get)(void* state, const char* key, size_t key_len, const jiffy_sink* out, jiffy_error* err);
     /** Stores `value` under `key`, replacing any value. */
-    jiffy_status (*set)(void* state, const char* key, size_t key_len, const void* value,
-                        size_t value_len, int64_t ttl_ms, jiffy_error* err);
+    jiffy_status (*set)(void* state, const char* key, size_t key_len, const void* value, size_t value_len,
+                        int64_t ttl_ms, jiffy_error* err);
     /** Stores `value` only if `key` is absent; JIFFY_CONFLICT if present. */
-    jiffy_status (*add)(void* state, const char* key, size_t key_len, const void* value,
-                        size_t value_len, int64_t ttl_ms, jiffy_error* err);
+    jiffy_status (*add)(void* state, const char* key, size_t key_len, const void* value, size_t value_len,
+                        int64_t ttl_ms, jiffy_error* err);
     /**
      * Replaces the value of `key` with `value` only if it currently equals
      * `expected`; JIFFY_CONFLICT if it differs, JIFFY_NOT_FOUND if absent.
      */
-    jiffy_status (*compare_and_set)(void* state, const char* key, size_t key_len,
-                                    const void* expected, size_t expected_len, const void* value,
-                                    size_t value_len, int64_t ttl_ms, jiffy_error* err);
+    jiffy_status (*compare_and_set)(void* state, const char* key, size_t key_len, const void* expected,
+                                    size_t expected_len, const void* value, size_t value_len, int64_t ttl_ms,
+                                    jiffy_error* err);
     /** Deletes `key`; JIFFY_NOT_FOUND if it was absent. */
     jiffy_status (*remove)(void* state, const char* key, size_t key_len, jiffy_error* err);
     /**
@@ -447,8 +447,8 @@ typedef struct jiffy_kvs_vtable {
      * without expiry) and writes the new value to `*result`. JIFFY_INVALID if
      * the stored value is not an integer.
      */
-    jiffy_status (*incr)(void* state, const char* key, size_t key_len, int64_t delta,
-                         int64_t* result, jiffy_error* err);
+    jiffy_status (*incr)(void* state, const char* key, size_t key_len, int64_t delta, int64_t* result,
+                         jiffy_error* err);
     /** JIFFY_OK when the backend answers now. */
     jiffy_status (*health)(void* state, jiffy_error* err);
 } jiffy_kvs_vtable;
@@ -466,8 +466,8 @@ typedef struct jiffy_db_vtable {
      * Status mapping as jiffy_host_api.db_execute.
      */
     jiffy_status (*execute)(void* state, jiffy_db_conn* conn, const char* sql, size_t sql_len,
-                            const jiffy_value* params, size_t param_count,
-                            const jiffy_row_sink* rows, jiffy_exec_info* info, jiffy_error* err);
+                            const jiffy_value* params, size_t param_count, const jiffy_row_sink* rows,
+                            jiffy_exec_info* info, jiffy_error* err);
     /** Takes a connection from the pool and starts a transaction on it. */
     jiffy_status (*begin)(void* state, jiffy_db_conn** out, jiffy_error* err);
     /** Commits and returns the connection to the pool (also on failure). */
@@ -519,8 +519,8 @@ typedef struct jiffy_routes_vtable {
      * status (NOT_FOUND 404, INVALID 400, CONFLICT 409, TOO_LARGE 413,
      * UNAVAILABLE 503, TIMEOUT 504, other 500).
      */
-    jiffy_status (*handle)(void* state, uint32_t route_id, const jiffy_request* req,
-                           jiffy_response* resp, jiffy_error* err);
+    jiffy_status (*handle)(void* state, uint32_t route_id, const jiffy_request* req, jiffy_response* resp,
+                           jiffy_error* err);
     /**
      * Optional (may be NULL): writes a JSON object of OpenAPI 3 "paths"
      * entries describing the routes, merged into GET /openapi.json.
@@ -575,13 +575,13 @@ static inline const jiffy_option* jiffy_option_at(const jiffy_option* base, size
  */
 typedef struct jiffy_plugin_descriptor {
     uint32_t struct_size;
-    uint32_t abi_major;       /**< JIFFY_ABI_MAJOR the plugin was built with */
-    uint32_t abi_minor;       /**< JIFFY_ABI_MINOR the plugin was built with */
-    int32_t kind;             /**< JIFFY_KIND_* */
-    const char* name;         /**< short name, e.g. "redis" (also the config key) */
-    const char* version;      /**< plugin version, e.g. "1.0.0" */
-    const char* build_info;   /**< free text for diagnostics (compiler, date); may be NULL */
-    uint64_t capabilities;    /**< JIFFY_CAP_* */
+    uint32_t abi_major;          /**< JIFFY_ABI_MAJOR the plugin was built with */
+    uint32_t abi_minor;          /**< JIFFY_ABI_MINOR the plugin was built with */
+    int32_t kind;                /**< JIFFY_KIND_* */
+    const char* name;            /**< short name, e.g. "redis" (also the config key) */
+    const char* version;         /**< plugin version, e.g. "1.0.0" */
+    const char* build_info;      /**< free text for diagnostics (compiler, date); may be NULL */
+    uint64_t capabilities;       /**< JIFFY_CAP_* */
     const jiffy_option* options; /**< option table; may be NULL */
     size_t option_count;
     /**
@@ -589,8 +589,8 @@ typedef struct jiffy_plugin_descriptor {
      * `api` and `host` stay valid until destroy(). On success stores the
      * instance in `*state`; on failure fills `err` and leaves nothing to free.
      */
-    jiffy_status (*create)(const jiffy_host_api* api, jiffy_host* host, const char* config_json,
-                           size_t config_len, void** state, jiffy_error* err);
+    jiffy_status (*create)(const jiffy_host_api* api, jiffy_host* host, const char* config_json, size_t config_len,
+                           void** state, jiffy_error* err);
     /** Destroys an instance made by create(); never fails. */
     void (*destroy)(void* state);
     /** The kind's table: jiffy_kvs_vtable, jiffy_db_vtable or jiffy_routes_vtable. */
@@ -603,9 +603,8 @@ typedef struct jiffy_plugin_descriptor {
  * returns its static descriptor (the host refuses it when abi_major
  * differs) or NULL when it cannot serve that range.
  */
-typedef const jiffy_plugin_descriptor* (*jiffy_plugin_query_fn)(uint32_t host_abi_major,
-                                                                 uint32_t host_min_minor,
-                                                                 uint32_t host_max_minor);
+typedef const jiffy_plugin_descriptor* (*jiffy_plugin_query_fn)(uint32_t host_abi_major, uint32_t host_min_minor,
+                                                                uint32_t host_max_minor);
 
 #ifdef __cplusplus
 } /* extern "C" */
