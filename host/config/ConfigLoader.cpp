@@ -355,7 +355,10 @@ Config ConfigLoader::loadText(const std::string& text, const std::string& source
 
 Config ConfigLoader::defaults() const
 {
-    Config cfg = loadText("{}", "(built-in defaults)", Poco::Path::current());
+    // jiffy's DefaultConfig() names an ES384 key pair under ./jwtkeys; so do we.
+    Config cfg = loadText(R"({"ecdsa384_priv_key_file": "jwtkeys/ecdsa384/ec384.priv.pem",
+                              "ecdsa384_pub_key_file": "jwtkeys/ecdsa384/ec384.pub.pem"})",
+                          "(built-in defaults)", Poco::Path::current());
     cfg.warnings.clear();
     return cfg;
 }
