@@ -214,6 +214,28 @@ void AuthApiTest::testGroupAuthAndGrantCrud()
     CPPUNIT_ASSERT_EQUAL(400, jiffyd_.post("/groupauth", R"({"group_id":999999,"auth_id":1})", bearer(admin)).status);
     int64_t gaid = gaObj->getValue<int64_t>("id");
     CPPUNIT_ASSERT_EQUAL(201, jiffyd_.get("/groupauth/" + std::to_string(gaid), bearer(admin)).status);
+    // every remaining route of the three entities
+    CPPUNIT_ASSERT_EQUAL(201, jiffyd_.get("/auth/" + std::to_string(aid), bearer(admin)).status);
+    HttpResult au = jiffyd_.put("/auth/" + std::to_string(aid), R"({"description":"changed"})", bearer(admin));
+    CPPUNIT_ASSERT_EQUAL(201, au.status);
+    CPPUNIT_ASSERT(contains(au.body, "\"auth_name\":\"custom.THING\"") &&
+                   contains(au.body, "\"description\":\"changed\""));
+    CPPUNIT_ASSERT(contains(jiffyd_.get("/auths", bearer(admin)).body, "custom.THING"));
+    CPPUNIT_ASSERT(contains(jiffyd_.get("/groupauths", bearer(admin)).body, "\"auth_name\":\"custom.THING\""));
+    int64_t otherAuth = idOf(jiffyd_.post("/auth", R"({"auth_name":"custom.OTHER"})", bearer(admin)).body);
+    HttpResult gau = jiffyd_.put(
+        "/groupauth/" + std::to_string(gaid),
+        "{\"group_id\":" + std::to_string(gid) + ",\"auth_id\":" + std::to_string(otherAuth) + "}", bearer(admin));
+    CPPUNIT_ASSERT_EQUAL(201, gau.status);
+    CPPUNIT_ASSERT(contains(gau.body, "\"auth_name\":\"custom.OTHER\""));
+    int64_t second = idOf(
+        jiffyd_
+            .post("/groupauth", "{\"group_id\":" + std::to_string(gid) + ",\"auth_id\":" + std::to_string(aid) + "}",
+                  bearer(admin))
+            .body);
+    CPPUNIT_ASSERT_EQUAL(202, jiffyd_.del("/groupauth/" + std::to_string(second), bearer(admin)).status);
+    CPPUNIT_ASSERT_EQUAL(404, jiffyd_.get("/groupauth/" + std::to_string(second), bearer(admin)).status);
+    CPPUNIT_ASSERT_EQUAL(404, jiffyd_.put("/auth/999999", R"({"description":"x"})", bearer(admin)).status);
     CPPUNIT_ASSERT_EQUAL(202, jiffyd_.del("/groupauths/" + std::to_string(gid), bearer(admin)).status);
     CPPUNIT_ASSERT_EQUAL(404, jiffyd_.get("/groupauth/" + std::to_string(gaid), bearer(admin)).status);
     CPPUNIT_ASSERT_EQUAL(202, jiffyd_.del("/auth/" + std::to_string(aid), bearer(admin)).status);

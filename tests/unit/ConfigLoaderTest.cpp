@@ -124,6 +124,19 @@ public:
         Config pg = ConfigLoader().loadFile(jiffy::test::sourceDir() + "/config/postgres.config.json");
         CPPUNIT_ASSERT_EQUAL(std::string("postgres"), pg.database.plugin);
         CPPUNIT_ASSERT(pg.warnings.empty());
+        auto env = [](const std::string& n) -> std::optional<std::string> {
+            if (n == "JIFFY_PEPPER") return std::string("a long random pepper");
+            return std::nullopt;
+        };
+        Config prod = ConfigLoader(env).loadFile(jiffy::test::sourceDir() + "/config/production.config.json");
+        CPPUNIT_ASSERT(!prod.auth.openRegistration);
+        CPPUNIT_ASSERT_EQUAL(std::string("prod"), prod.env);
+        CPPUNIT_ASSERT(prod.warnings.empty());
+        // without a pepper the production sample refuses to load
+        CPPUNIT_ASSERT_THROW(ConfigLoader([](const std::string&) {
+                                 return std::optional<std::string>();
+                             }).loadFile(jiffy::test::sourceDir() + "/config/production.config.json"),
+                             ConfigError);
     }
 
     void testEmptyObjectGivesEmbeddedDefaults()

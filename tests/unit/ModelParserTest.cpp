@@ -4,6 +4,7 @@
 #include "Naming.h"
 #include "RouteTable.h"
 #include "SchemaMigrator.h"
+#include "Sql.h"
 #include "support/TestSupport.h"
 
 #include <cppunit/extensions/HelperMacros.h>
@@ -58,6 +59,7 @@ class ModelParserTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testUnsafeDbTypeIsRefused);
     CPPUNIT_TEST(testUnknownKeysOnlyWarn);
     CPPUNIT_TEST(testMissingFileIsRefused);
+    CPPUNIT_TEST(testColumnDefinitionsPerDialect);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -250,6 +252,46 @@ public:
         ParseResult r = parseModels({{"m.json", entity(R"("Author": {"type": "string", "degault": "x"})")}});
         CPPUNIT_ASSERT_EQUAL(size_t(1), r.warnings.size());
         CPPUNIT_ASSERT(contains(r.warnings[0], "entities[0].properties.Author.degault: unknown key, ignored"));
+    }
+
+    void testColumnDefinitionsPerDialect()
+    {
+        ParseResult r = loadModelFiles({jiffy::test::sourceDir() + "/tests/data/models/features.json"});
+        jiffy::Dialect sqlite;
+        sqlite.name = "sqlite";
+        sqlite.typeInt = "INTEGER";
+        sqlite.typeDouble = "REAL";
+        sqlite.typeText = "TEXT";
+        sqlite.typeBool = "BOOLEAN";
+        jiffy::Dialect pg = sqlite;
+        pg.name = "postgres";
+        pg.placeholder = JIFFY_PLACEHOLDER_DOLLAR;
+        pg.typeInt = "BIGINT";
+        pg.typeDouble = "DOUBLE PRECISION";
+        const Entity& owner = r.model.entities[0];
+        const Entity& car = r.model.entities[1];
+        Sql s(sqlite), p(pg);
+        CPPUNIT_ASSERT_EQUAL(std::string("\"name\" TEXT NOT NULL"), s.columnDefinition(owner.properties[0], false));
+        CPPUNIT_ASSERT_EQUAL(std::string("\"registration_number\" BIGINT UNIQUE"),
+                             p.columnDefinition(owner.properties[1], false));
+        CPPUNIT_ASSERT_EQUAL(std::string("\"registration_number\" BIGINT"),
+                             p.columnDefinition(owner.properties[1], true));
+        CPPUNIT_ASSERT_EQUAL(std::string("\"city\" TEXT DEFAULT 'Calgary'"),
+                             s.columnDefinition(owner.properties[2], false));
+        CPPUNIT_ASSERT_EQUAL(std::string("\"rating\" DOUBLE PRECISION"),
+                             p.columnDefinition(owner.properties[3], false));
+        CPPUNIT_ASSERT_EQUAL(std::string("\"verified\" BOOLEAN DEFAULT FALSE"),
+                             s.columnDefinition(owner.properties[4], false));
+        CPPUNIT_ASSERT_EQUAL(std::string("\"model\" varchar(40) NOT NULL"),
+                             p.columnDefinition(car.properties[0], false));
+        CPPUNIT_ASSERT_EQUAL(std::string("\"owner_id\" BIGINT REFERENCES \"owner\"(\"id\")"),
+                             p.columnDefinition(car.properties[2], false));
+        CPPUNIT_ASSERT_EQUAL(std::string("type=INTEGER; required; default=2000"), s.columnSignature(car.properties[1]));
+        CPPUNIT_ASSERT_EQUAL(std::string("$2"), p.ph(2));
+        CPPUNIT_ASSERT_EQUAL(std::string("?"), s.ph(2));
+        Scalar q;
+        q.s = "it's";
+        CPPUNIT_ASSERT_EQUAL(std::string("'it''s'"), Sql::literal(q));
     }
 
     void testMissingFileIsRefused()
