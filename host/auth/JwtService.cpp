@@ -1,15 +1,14 @@
 #include "auth/JwtService.h"
 
+#include <jiffy/json.hpp>
+
 #include <Poco/Crypto/ECKey.h>
 #include <Poco/Crypto/RSAKey.h>
 #include <Poco/File.h>
 #include <Poco/JSON/Object.h>
-#include <Poco/JWT/JWTException.h>
-#include <Poco/JWT/Token.h>
+#include <Poco/JSON/Parser.h>
 #include <Poco/Path.h>
 #include <Poco/String.h>
-
-#include <openssl/obj_mac.h>
 
 #include <ctime>
 #include <sys/stat.h>
@@ -26,13 +25,6 @@ const char* curveFor(const std::string& method)
     if (method == "ES256") return "prime256v1";
     if (method == "ES384") return "secp384r1";
     return "secp521r1";
-}
-
-int nidFor(const std::string& method)
-{
-    if (method == "ES256") return NID_X9_62_prime256v1;
-    if (method == "ES384") return NID_secp384r1;
-    return NID_secp521r1;
 }
 
 std::string fileOf(const Config& cfg, const std::string& key)
@@ -92,44 +84,19 @@ JwtService::JwtService(const Config& cfg)
     std::string privFile = fileOf(cfg, privKey), pubFile = fileOf(cfg, pubKey);
     requireFile(privKey, privFile, method_);
     requireFile(pubKey, pubFile, method_);
-    try {
-        if (method_[0] == 'R') {
-            Poco::SharedPtr<Poco::Crypto::RSAKey> key = new Poco::Crypto::RSAKey(pubFile, privFile);
-            const int bits = key->size() * 8; // Poco reports the modulus size in bytes
-            if (bits < 2048)
-                throw Poco::InvalidArgumentException(privKey + ": RSA key of " + std::to_string(bits) +
-                                                     " bits is too weak; use 2048 bits or more");
-            signer_ = std::make_unique<Poco::JWT::Signer>(key);
-        } else {
-            Poco::SharedPtr<Poco::Crypto::ECKey> key = new Poco::Crypto::ECKey(pubFile, privFile);
-            if (key->impl()->groupId() != nidFor(method_))
-                throw Poco::InvalidArgumentException(privKey + ": " + method_ + " needs a key on curve " +
-                                                     curveFor(method_));
-            signer_ = std::make_unique<Poco::JWT::Signer>(key);
-        }
-    } catch (const Poco::InvalidArgumentException&) {
-        throw;
-    } catch (const Poco::Exception& e) {
-        throw Poco::InvalidArgumentException(privKey + "/" + pubKey + ": cannot load \"" + privFile + "\" / \"" +
-                                             pubFile + "\" as " + method_ + " keys: " + e.displayText());
-    }
-    // Only the configured algorithm: "none", HS* and the other family are refused.
-    signer_->setAlgorithms({method_});
+    // Only this algorithm and this key pair: "none", HS* and the other family are refused.
+    jws_ = std::make_unique<Jws>(method_, privFile, pubFile, privKey);
 }
 
 std::string JwtService::issue(uint64_t uid, const std::string& email, const std::string& groups) const
 {
-    Poco::JWT::Token token;
-    token.setType("JWT");
     const int64_t now = static_cast<int64_t>(std::time(nullptr));
-    Poco::JSON::Object& p = token.payload();
-    p.set("email", email);
-    p.set("id", uid);
-    p.set("uid", uid);
-    p.set("Groups", groups);
-    p.set("iat", now);
-    p.set("exp", now + lifetimeS_);
-    return signer_->sign(token, method_);
+    // jiffy's claims, in the order Go's encoding of a map writes them.
+    jiffy::JsonWriter w;
+    w.beginObject().key("Groups").string(groups).key("email").string(email).key("exp").integer(now + lifetimeS_);
+    w.key("iat").integer(now).key("id").integer(static_cast<int64_t>(uid));
+    w.key("uid").integer(static_cast<int64_t>(uid)).endObject();
+    return jws_->sign(w.str());
 }
 
 std::optional<Claims> JwtService::verify(std::string_view token)
@@ -151,14 +118,16 @@ std::optional<Claims> JwtService::verify(std::string_view token)
 
 std::optional<Claims> JwtService::verifyUncached(const std::string& token) const
 {
-    Poco::JWT::Token t;
+    std::optional<std::string> json = jws_->verify(token);
+    if (!json) return std::nullopt;
+    Poco::JSON::Object::Ptr payload;
     try {
-        if (!signer_->tryVerify(token, t)) return std::nullopt;
+        Poco::Dynamic::Var v = Poco::JSON::Parser().parse(*json);
+        if (v.type() != typeid(Poco::JSON::Object::Ptr)) return std::nullopt;
+        payload = v.extract<Poco::JSON::Object::Ptr>();
     } catch (const Poco::Exception&) {
-        return std::nullopt; // malformed base64, JSON or signature encoding
+        return std::nullopt;
     }
-    if (t.getAlgorithm() != method_) return std::nullopt;
-    Poco::JSON::Object::Ptr payload = new Poco::JSON::Object(t.payload());
     const int64_t now = static_cast<int64_t>(std::time(nullptr));
     int64_t exp = numberClaim(payload, "exp"), iat = numberClaim(payload, "iat"), nbf = numberClaim(payload, "nbf");
     if (exp < 0 || exp + leewayS_ < now) return std::nullopt;  // expired, or never expires
@@ -168,7 +137,7 @@ std::optional<Claims> JwtService::verifyUncached(const std::string& token) const
     c.exp = exp;
     for (const auto& [k, v] : *payload) {
         std::string lk = Poco::toLower(k);
-        if (lk == "uid" && v.isNumeric())
+        if (lk == "uid" && v.isNumeric() && v.type() != typeid(bool))
             c.uid = v.convert<uint64_t>();
         else if (lk == "email" && v.isString())
             c.email = v.convert<std::string>();

@@ -1,5 +1,5 @@
 // JWTs as jiffy issues them (claims email, id, uid, Groups, iat, exp),
-// signed and verified with Poco::JWT. Verification accepts only the
+// signed and verified by Jws (OpenSSL). Verification accepts only the
 // configured algorithm and key (no "none", no HS*, no RS/ES confusion),
 // checks exp/nbf/iat with a small leeway, and caches the claims of a
 // verified token (keyed by its bytes, bounded) until it expires, because a
@@ -8,7 +8,7 @@
 
 #include "config/Config.h"
 
-#include <Poco/JWT/Signer.h>
+#include "auth/Jws.h"
 
 #include <cstdint>
 #include <memory>
@@ -40,6 +40,8 @@ public:
     std::string issue(uint64_t uid, const std::string& email, const std::string& groups) const;
     /// The claims of a valid token, nullopt for anything else.
     std::optional<Claims> verify(std::string_view token);
+    /// A token over any payload, signed with our key (for tools and tests).
+    std::string signPayload(const std::string& payloadJson) const { return jws_->sign(payloadJson); }
 
     /// Writes a new key pair for the configured method where the config names
     /// key files that do not exist yet; returns the files written.
@@ -56,7 +58,7 @@ private:
     int64_t lifetimeS_;
     int64_t leewayS_;
     size_t cacheLimit_;
-    std::unique_ptr<Poco::JWT::Signer> signer_;
+    std::unique_ptr<Jws> jws_;
     std::shared_mutex cacheMutex_;
     std::unordered_map<std::string, Claims> cache_;
 };
