@@ -48,20 +48,15 @@ public:
     {
         ConnectionSettings s;
         s.file = host.configString("name").value_or("jiffy.db");
-        int64_t pool = host.configInt("pool_size", 4);
-        if (pool < 1 || pool > 64)
-            jiffy::fail(JIFFY_INVALID, "pool_size: expected 1 to 64, got " + std::to_string(pool));
-        s.busyTimeoutMs = static_cast<int>(host.configInt("busy_timeout_ms", 5000));
-        if (s.busyTimeoutMs < 0) jiffy::fail(JIFFY_INVALID, "busy_timeout_ms: must not be negative");
+        int64_t pool = host.configInt("pool_size", 4, 1, 64);
+        s.busyTimeoutMs = static_cast<int>(host.configInt("busy_timeout_ms", 5000, 0, 3600000));
         s.wal = host.configBool("wal", true);
         s.synchronous = host.configString("synchronous").value_or("FULL");
         if (s.synchronous != "OFF" && s.synchronous != "NORMAL" && s.synchronous != "FULL" && s.synchronous != "EXTRA")
             jiffy::fail(JIFFY_INVALID,
                         "synchronous: expected OFF, NORMAL, FULL or EXTRA, got \"" + s.synchronous + "\"");
         s.foreignKeys = host.configBool("foreign_keys", true);
-        int64_t cache = host.configInt("statement_cache", 128);
-        if (cache < 1) jiffy::fail(JIFFY_INVALID, "statement_cache: must be at least 1");
-        s.statementCache = static_cast<size_t>(cache);
+        s.statementCache = static_cast<size_t>(host.configInt("statement_cache", 128, 1, 100000));
         logSql_ = host.configBool("ormLogActive", false);
         if (s.file == ":memory:" && pool > 1) {
             host.info("name is \":memory:\": using one connection, as each would see its own database");

@@ -19,15 +19,6 @@ ServerAddress splitAddress(const std::string& key, const std::string& text)
     return a;
 }
 
-int64_t intOption(const jiffy::Host& host, const char* key, int64_t fallback, int64_t min, int64_t max)
-{
-    int64_t v = host.configInt(key, fallback);
-    if (v < min || v > max)
-        fail(JIFFY_INVALID, std::string(key) + ": must be between " + std::to_string(min) + " and " +
-                                std::to_string(max) + ", got " + std::to_string(v));
-    return v;
-}
-
 std::vector<ServerAddress> readServers(const jiffy::Host& host)
 {
     const char* key = "memcached_addresses";
@@ -61,11 +52,11 @@ MemcachedConfig MemcachedConfig::read(const jiffy::Host& host)
 {
     MemcachedConfig c;
     c.servers = readServers(host);
-    c.connectTimeout = std::chrono::milliseconds(intOption(host, "connect_timeout_ms", 1000, 1, 600000));
-    c.timeout = std::chrono::milliseconds(intOption(host, "timeout_ms", 1000, 1, 600000));
-    c.poolWait = std::chrono::milliseconds(intOption(host, "pool_wait_ms", 2000, 1, 600000));
-    c.retryTimeoutS = intOption(host, "retry_timeout_s", 1, 0, 3600);
-    c.poolSize = static_cast<size_t>(intOption(host, "pool_size", 16, 1, 1024));
+    c.connectTimeout = std::chrono::milliseconds(host.configInt("connect_timeout_ms", 1000, 1, 600000));
+    c.timeout = std::chrono::milliseconds(host.configInt("timeout_ms", 1000, 1, 600000));
+    c.poolWait = std::chrono::milliseconds(host.configInt("pool_wait_ms", 2000, 1, 600000));
+    c.retryTimeoutS = host.configInt("retry_timeout_s", 1, 0, 3600);
+    c.poolSize = static_cast<size_t>(host.configInt("pool_size", 16, 1, 1024));
     return c;
 }
 

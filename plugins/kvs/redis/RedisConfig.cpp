@@ -6,20 +6,11 @@
 
 namespace jiffy::redis {
 
-int64_t intOption(const jiffy::Host& host, const char* key, int64_t fallback, int64_t min, int64_t max)
-{
-    int64_t v = host.configInt(key, fallback);
-    if (v < min || v > max)
-        fail(JIFFY_INVALID, std::string(key) + ": must be between " + std::to_string(min) + " and " +
-                                std::to_string(max) + ", got " + std::to_string(v));
-    return v;
-}
-
 namespace {
 
 std::chrono::milliseconds msOption(const jiffy::Host& host, const char* key, int64_t fallback)
 {
-    return std::chrono::milliseconds(intOption(host, key, fallback, 1, 600000));
+    return std::chrono::milliseconds(host.configInt(key, fallback, 1, 600000));
 }
 
 /// The pool never holds more connections than either jiffy limit allows:
@@ -54,12 +45,12 @@ RedisConfig RedisConfig::read(const jiffy::Host& host)
     c.password = host.configString("password").value_or("");
     if (!c.username.empty() && c.password.empty())
         fail(JIFFY_INVALID, "username: is set but password is empty (AUTH needs both)");
-    c.db = intOption(host, "db", 0, 0, 1000000);
+    c.db = host.configInt("db", 0, 0, 1000000);
     c.connectTimeout = msOption(host, "connect_timeout_ms", 2000);
     c.timeout = msOption(host, "timeout_ms", 2000);
     c.poolWait = msOption(host, "pool_wait_ms", 2000);
-    int64_t maxIdle = intOption(host, "max_idle", 80, 0, INT32_MAX);
-    int64_t maxActive = intOption(host, "max_active", 12000, 0, INT32_MAX);
+    int64_t maxIdle = host.configInt("max_idle", 80, 0, INT32_MAX);
+    int64_t maxActive = host.configInt("max_active", 12000, 0, INT32_MAX);
     c.poolSize = poolSizeFor(maxIdle, maxActive);
     return c;
 }

@@ -32,7 +32,5 @@ struct RedisConfig {
     static RedisConfig read(const jiffy::Host& host);
 };
 
-/// An integer option in [min, max]; throws JIFFY_INVALID naming the key.
-int64_t intOption(const jiffy::Host& host, const char* key, int64_t fallback, int64_t min, int64_t max);
 
 } // namespace jiffy::redis

@@ -23,9 +23,8 @@ const jiffy_option kOptions[] = {
 class StandaloneKvs : public jiffy::KvsStore {
 public:
     StandaloneKvs(const jiffy::Host& host, std::string_view)
-        : maxKeys_(static_cast<size_t>(host.configInt("max_keys", 0)))
+        : maxKeys_(static_cast<size_t>(host.configInt("max_keys", 0, 0, INT64_MAX)))
     {
-        if (host.configInt("max_keys", 0) < 0) jiffy::fail(JIFFY_INVALID, "max_keys: must not be negative");
     }
 
     std::optional<std::string> get(std::string_view key) override

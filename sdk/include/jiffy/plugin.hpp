@@ -272,6 +272,15 @@ public:
         }
         fail(JIFFY_INVALID, std::string(path) + ": expected an integer, got \"" + *s + "\"");
     }
+    /// An integer option in [min, max], `fallback` when absent; JIFFY_INVALID naming it otherwise.
+    int64_t configInt(std::string_view path, int64_t fallback, int64_t min, int64_t max) const
+    {
+        int64_t v = configInt(path, fallback);
+        if (v < min || v > max)
+            fail(JIFFY_INVALID, std::string(path) + ": must be between " + std::to_string(min) + " and " +
+                                    std::to_string(max) + ", got " + std::to_string(v));
+        return v;
+    }
     /// A boolean option, `fallback` when absent.
     bool configBool(std::string_view path, bool fallback) const
     {
