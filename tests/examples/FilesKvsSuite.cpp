@@ -132,30 +132,8 @@ public:
         // keep them apart.
         auto other = open();
         const std::string k = key("race");
-        for (int round = 0; round < 10; ++round) {
-            store_->set(k, "start");
-            std::atomic<int> winners{0}, conflicts{0}, errors{0};
-            std::atomic<bool> go{false};
-            std::vector<std::thread> threads;
-            for (int t = 0; t < 8; ++t) {
-                KvsInstance* s = t % 2 ? other.get() : store_.get();
-                threads.emplace_back([&, s, t] {
-                    while (!go.load()) std::this_thread::yield();
-                    try {
-                        CasOutcome r = s->compareAndSet(k, "start", "winner-" + std::to_string(t));
-                        (r == CasOutcome::Swapped ? winners : conflicts)++;
-                    } catch (const std::exception&) {
-                        errors++;
-                    }
-                });
-            }
-            go = true;
-            for (auto& th : threads) th.join();
-            CPPUNIT_ASSERT_EQUAL(0, errors.load());
-            CPPUNIT_ASSERT_EQUAL(1, winners.load());
-            CPPUNIT_ASSERT_EQUAL(7, conflicts.load());
-            CPPUNIT_ASSERT(other->get(k) == store_->get(k));
-        }
+        raceCas({store_.get(), other.get()}, k, 10);
+        CPPUNIT_ASSERT(other->get(k) == store_->get(k));
     }
 
     void testIncrAcrossTwoInstancesIsUnique()

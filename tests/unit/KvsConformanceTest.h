@@ -11,6 +11,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 class KvsConformanceTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(KvsConformanceTest);
@@ -85,6 +86,9 @@ protected:
     /// False for a store that cannot expire keys (e.g. sluggo without our
     /// extensions): the TTL tests then check that a TTL is refused instead.
     virtual bool supportsTtl() const { return true; }
+    /// `rounds` times: 8 threads (spread over `stores`) race one compare-and-set
+    /// of `k` from "start"; asserts exactly one winner and seven conflicts.
+    static void raceCas(const std::vector<jiffy::host::KvsInstance*>& stores, const std::string& k, int rounds);
     /// Status of a raw call, for tests that check exact codes.
     jiffy_status statusOfGet(const std::string& k);
 
