@@ -139,29 +139,7 @@ public:
     void testIncrAcrossTwoInstancesIsUnique()
     {
         auto other = open();
-        const std::string k = key("shared-counter");
-        std::mutex m;
-        std::set<int64_t> seen;
-        std::atomic<int> errors{0}, duplicates{0};
-        std::vector<std::thread> threads;
-        for (int t = 0; t < 6; ++t) {
-            KvsInstance* s = t % 2 ? other.get() : store_.get();
-            threads.emplace_back([&, s] {
-                for (int i = 0; i < 40; ++i) {
-                    try {
-                        int64_t v = s->incr(k);
-                        std::lock_guard<std::mutex> lock(m);
-                        if (!seen.insert(v).second) duplicates++;
-                    } catch (const std::exception&) {
-                        errors++;
-                    }
-                }
-            });
-        }
-        for (auto& th : threads) th.join();
-        CPPUNIT_ASSERT_EQUAL(0, errors.load());
-        CPPUNIT_ASSERT_EQUAL(0, duplicates.load());
-        CPPUNIT_ASSERT_EQUAL(size_t(240), seen.size());
+        std::set<int64_t> seen = concurrentIncrs({store_.get(), other.get()}, key("shared-counter"), 6, 40);
         CPPUNIT_ASSERT_EQUAL(int64_t(240), *seen.rbegin());
     }
 

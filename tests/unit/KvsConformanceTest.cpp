@@ -179,32 +179,39 @@ void KvsConformanceTest::testIncrStartsAtZero()
     CPPUNIT_ASSERT_EQUAL(std::string("6"), store_->get(key("n")).value_or("<none>"));
 }
 
-void KvsConformanceTest::testIncrIsUniqueUnderConcurrency()
+std::set<int64_t> KvsConformanceTest::concurrentIncrs(const std::vector<jiffy::host::KvsInstance*>& stores,
+                                                      const std::string& k, int threads, int each, int64_t delta)
 {
-    const std::string k = key("counter");
     std::mutex m;
-    std::vector<int64_t> seen;
-    std::atomic<int> errors{0};
-    std::vector<std::thread> threads;
-    for (int t = 0; t < 8; ++t) {
-        threads.emplace_back([&] {
-            for (int i = 0; i < 50; ++i) {
+    std::set<int64_t> seen;
+    std::atomic<int> errors{0}, duplicates{0};
+    std::vector<std::thread> workers;
+    for (int t = 0; t < threads; ++t) {
+        jiffy::host::KvsInstance* s = stores[static_cast<size_t>(t) % stores.size()];
+        workers.emplace_back([&, s] {
+            for (int i = 0; i < each; ++i) {
                 try {
-                    int64_t v = store_->incr(k);
+                    int64_t v = s->incr(k, delta);
                     std::lock_guard<std::mutex> lock(m);
-                    seen.push_back(v);
+                    if (!seen.insert(v).second) duplicates++;
                 } catch (const std::exception&) {
                     errors++;
                 }
             }
         });
     }
-    for (auto& th : threads) th.join();
+    for (auto& th : workers) th.join();
     CPPUNIT_ASSERT_EQUAL(0, errors.load());
-    std::set<int64_t> unique(seen.begin(), seen.end());
-    CPPUNIT_ASSERT_EQUAL(size_t(400), unique.size());
-    CPPUNIT_ASSERT_EQUAL(int64_t(1), *unique.begin());
-    CPPUNIT_ASSERT_EQUAL(int64_t(400), *unique.rbegin());
+    CPPUNIT_ASSERT_EQUAL(0, duplicates.load());
+    CPPUNIT_ASSERT_EQUAL(static_cast<size_t>(threads * each), seen.size());
+    return seen;
+}
+
+void KvsConformanceTest::testIncrIsUniqueUnderConcurrency()
+{
+    std::set<int64_t> seen = concurrentIncrs({store_.get()}, key("counter"), 8, 50);
+    CPPUNIT_ASSERT_EQUAL(int64_t(1), *seen.begin());
+    CPPUNIT_ASSERT_EQUAL(int64_t(400), *seen.rbegin());
 }
 
 void KvsConformanceTest::testIncrOfNonIntegerIsInvalid()

@@ -10,6 +10,7 @@
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -89,6 +90,10 @@ protected:
     /// `rounds` times: 8 threads (spread over `stores`) race one compare-and-set
     /// of `k` from "start"; asserts exactly one winner and seven conflicts.
     static void raceCas(const std::vector<jiffy::host::KvsInstance*>& stores, const std::string& k, int rounds);
+    /// `threads` threads (spread over `stores`) each add `delta` to `k` `each`
+    /// times; asserts no call failed and no result came twice; returns the results.
+    static std::set<int64_t> concurrentIncrs(const std::vector<jiffy::host::KvsInstance*>& stores, const std::string& k,
+                                             int threads, int each, int64_t delta = 1);
     /// Status of a raw call, for tests that check exact codes.
     jiffy_status statusOfGet(const std::string& k);
 

@@ -134,27 +134,7 @@ public:
     {
         // Negative deltas take the gets/cas loop: racing threads must still
         // see every value exactly once.
-        const std::string k = key("down");
-        std::mutex m;
-        std::set<int64_t> seen;
-        std::atomic<int> errors{0};
-        std::vector<std::thread> threads;
-        for (int t = 0; t < 8; ++t) {
-            threads.emplace_back([&] {
-                for (int i = 0; i < 25; ++i) {
-                    try {
-                        int64_t v = store_->incr(k, -1);
-                        std::lock_guard<std::mutex> lock(m);
-                        seen.insert(v);
-                    } catch (const std::exception&) {
-                        errors++;
-                    }
-                }
-            });
-        }
-        for (auto& th : threads) th.join();
-        CPPUNIT_ASSERT_EQUAL(0, errors.load());
-        CPPUNIT_ASSERT_EQUAL(size_t(200), seen.size());
+        std::set<int64_t> seen = concurrentIncrs({store_.get()}, key("down"), 8, 25, -1);
         CPPUNIT_ASSERT_EQUAL(int64_t(-200), *seen.begin());
         CPPUNIT_ASSERT_EQUAL(int64_t(-1), *seen.rbegin());
     }

@@ -281,26 +281,7 @@ public:
     {
         auto one = harness_.kvs(jiffy::test::pluginFile("kvs", "redis"),
                                 storeConfig(sharedServer().address(), R"(, "max_active": 1, "pool_wait_ms": 10000)"));
-        std::mutex m;
-        std::set<int64_t> seen;
-        std::atomic<int> errors{0};
-        std::vector<std::thread> threads;
-        for (int t = 0; t < 8; ++t) {
-            threads.emplace_back([&] {
-                for (int i = 0; i < 20; ++i) {
-                    try {
-                        int64_t v = one->incr(key("one"));
-                        std::lock_guard<std::mutex> lock(m);
-                        seen.insert(v);
-                    } catch (const std::exception&) {
-                        errors++;
-                    }
-                }
-            });
-        }
-        for (auto& th : threads) th.join();
-        CPPUNIT_ASSERT_EQUAL(0, errors.load());
-        CPPUNIT_ASSERT_EQUAL(size_t(160), seen.size());
+        concurrentIncrs({one.get()}, key("one"), 8, 20);
     }
 
 protected:
