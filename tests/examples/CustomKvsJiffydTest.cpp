@@ -2,6 +2,7 @@
 // built by the fixture custom_kvs_example) configured by path, as the SDK
 // README tells a plugin author to do.
 #include "support/ChildProcess.h"
+#include "support/JiffydRunner.h"
 #include "support/TestSupport.h"
 
 #include <cppunit/extensions/HelperMacros.h>
@@ -52,12 +53,7 @@ class CustomKvsJiffydTest : public CppUnit::TestFixture {
 
     int runToEnd(const std::vector<std::string>& args, std::string& output)
     {
-        std::string log = dir_.file("once.log");
-        std::remove(log.c_str());
-        ChildProcess p(jiffy::test::jiffydBinary(), args, log);
-        int code = p.wait(30000);
-        output = p.log();
-        return code;
+        return jiffy::test::runJiffydToEnd(args, dir_.file("once.log"), output);
     }
 
     std::string writeConfig(const std::string& name, const std::string& kvsOptions)

@@ -2,6 +2,7 @@
 // config: health, readiness, the hello route through the DB, clean SIGTERM,
 // and the refusals a user meets (bad config, bad plugin, backend down).
 #include "support/ChildProcess.h"
+#include "support/JiffydRunner.h"
 #include "support/TestSupport.h"
 
 #include <cppunit/extensions/HelperMacros.h>
@@ -49,15 +50,9 @@ class JiffydProcessTest : public CppUnit::TestFixture {
 
     TempDir dir_;
 
-    /// Runs jiffyd to completion (for the modes that exit at once).
     int runToEnd(const std::vector<std::string>& args, std::string& output)
     {
-        std::string log = dir_.file("once.log");
-        std::remove(log.c_str());
-        ChildProcess p(jiffy::test::jiffydBinary(), args, log);
-        int code = p.wait(30000);
-        output = p.log();
-        return code;
+        return jiffy::test::runJiffydToEnd(args, dir_.file("once.log"), output);
     }
 
 public:

@@ -3,8 +3,18 @@
 #include <cppunit/TestAssert.h>
 
 #include <csignal>
+#include <cstdio>
 
 namespace jiffy::test {
+
+int runJiffydToEnd(const std::vector<std::string>& args, const std::string& logFile, std::string& output)
+{
+    std::remove(logFile.c_str());
+    ChildProcess p(jiffydBinary(), args, logFile);
+    int code = p.wait(30000);
+    output = p.log();
+    return code;
+}
 
 void JiffydRunner::writeConfig(const std::string& config)
 {

@@ -13,6 +13,10 @@
 
 namespace jiffy::test {
 
+/// Runs jiffyd with `args` until it exits (modes that exit at once); its
+/// output goes to `logFile` (replaced) and into `output`. Returns the exit code.
+int runJiffydToEnd(const std::vector<std::string>& args, const std::string& logFile, std::string& output);
+
 class JiffydRunner {
 public:
     explicit JiffydRunner(const TempDir& dir) : dir_(dir) {}
