@@ -49,30 +49,13 @@ jiffy::ExecResult DbInstance::execute(std::string_view sql, const std::vector<ji
                                       const std::function<void(const jiffy::ValuesView&)>& onRow,
                                       jiffy_db_conn* conn) const
 {
-    struct Ctx {
-        const std::function<void(const jiffy::ValuesView&)>* fn;
-        std::string error;
-    } ctx{&onRow, {}};
-    jiffy_row_sink sink{};
-    sink.struct_size = sizeof sink;
-    sink.ctx = &ctx;
-    sink.columns = [](void*, const jiffy_value*, size_t) -> jiffy_status { return JIFFY_OK; };
-    sink.row = [](void* c, const jiffy_value* v, size_t n) -> jiffy_status {
-        auto* x = static_cast<Ctx*>(c);
-        try {
-            (*x->fn)(jiffy::ValuesView(v, n));
-            return JIFFY_OK;
-        } catch (const std::exception& e) {
-            x->error = e.what();
-            return JIFFY_INTERNAL;
-        }
-    };
+    jiffy::RowCallback rows(onRow);
     jiffy_exec_info info{};
     info.struct_size = sizeof info;
     CallError err;
-    jiffy_status s = execute(conn, sql, params.empty() ? nullptr : &params.front().v, params.size(),
-                             onRow ? &sink : nullptr, &info, err.get());
-    if (s != JIFFY_OK && !ctx.error.empty()) throw PluginCallError(s, ctx.error);
+    jiffy_status s =
+        execute(conn, sql, params.empty() ? nullptr : &params.front().v, params.size(), rows.sink(), &info, err.get());
+    if (s != JIFFY_OK && !rows.error().empty()) throw PluginCallError(s, rows.error());
     checkStatus(s, err, label());
     return {info.rows_affected, info.last_insert_id};
 }

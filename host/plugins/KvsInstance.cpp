@@ -2,6 +2,8 @@
 
 #include "plugins/PluginErrors.h"
 
+#include <jiffy/plugin.hpp>
+
 namespace jiffy::host {
 
 jiffy_status KvsInstance::get(std::string_view key, const jiffy_sink* out, jiffy_error* err) const
@@ -51,13 +53,7 @@ jiffy_status KvsInstance::health(jiffy_error* err) const
 std::optional<std::string> KvsInstance::get(std::string_view key) const
 {
     std::string out;
-    jiffy_sink sink{};
-    sink.struct_size = sizeof sink;
-    sink.ctx = &out;
-    sink.write = [](void* ctx, const void* data, size_t len) -> jiffy_status {
-        static_cast<std::string*>(ctx)->append(static_cast<const char*>(data), len);
-        return JIFFY_OK;
-    };
+    jiffy_sink sink = jiffy::stringSink(out);
     CallError err;
     jiffy_status s = get(key, &sink, err.get());
     if (s == JIFFY_NOT_FOUND) return std::nullopt;

@@ -2,6 +2,8 @@
 
 #include "plugins/PluginErrors.h"
 
+#include <jiffy/plugin.hpp>
+
 #include <cstring>
 
 namespace jiffy::host {
@@ -38,13 +40,7 @@ std::string RoutesInstance::openapi() const
 {
     if (!lib_->routes().openapi) return {};
     std::string out;
-    jiffy_sink sink{};
-    sink.struct_size = sizeof sink;
-    sink.ctx = &out;
-    sink.write = [](void* c, const void* d, size_t n) -> jiffy_status {
-        static_cast<std::string*>(c)->append(static_cast<const char*>(d), n);
-        return JIFFY_OK;
-    };
+    jiffy_sink sink = jiffy::stringSink(out);
     CallError err;
     auto lock = serialize();
     checkStatus(lib_->routes().openapi(state(), &sink, err.get()), err, label() + " openapi");

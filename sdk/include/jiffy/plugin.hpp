@@ -186,6 +186,46 @@ enum class CasResult { Swapped, Conflict, NotFound };
 /// Column-callback type used by Host::execute: one call per row.
 using RowFn = std::function<void(const ValuesView& row)>;
 
+/// A jiffy_row_sink that calls `fn` once per row. An exception thrown by
+/// `fn` stops the query: the sink returns its status (jiffy::Error) or
+/// JIFFY_INTERNAL, and error() keeps its message.
+class RowCallback {
+public:
+    explicit RowCallback(const RowFn& fn) : fn_(fn)
+    {
+        sink_.struct_size = sizeof sink_;
+        sink_.ctx = this;
+        sink_.columns = [](void*, const jiffy_value*, size_t) -> jiffy_status { return JIFFY_OK; };
+        sink_.row = [](void* c, const jiffy_value* values, size_t n) -> jiffy_status {
+            auto* self = static_cast<RowCallback*>(c);
+            try {
+                self->fn_(ValuesView(values, n));
+                return JIFFY_OK;
+            } catch (const Error& e) {
+                self->error_ = e.what();
+                return e.status();
+            } catch (const std::exception& e) {
+                self->error_ = e.what();
+                return JIFFY_INTERNAL;
+            } catch (...) {
+                self->error_ = "unknown exception in row callback";
+                return JIFFY_INTERNAL;
+            }
+        };
+    }
+    RowCallback(const RowCallback&) = delete;
+    RowCallback& operator=(const RowCallback&) = delete;
+    /// The sink to pass, or nullptr when `fn` is empty (no rows wanted).
+    const jiffy_row_sink* sink() const { return fn_ ? &sink_ : nullptr; }
+    /// The message of the exception that stopped the query, "" if none.
+    const std::string& error() const { return error_; }
+
+private:
+    const RowFn& fn_;
+    jiffy_row_sink sink_{};
+    std::string error_;
+};
+
 /// What a statement did.
 struct ExecResult {
     int64_t rowsAffected = -1;
@@ -437,37 +477,14 @@ private:
                          const RowFn& onRow) const
     {
         require(api_->db_execute, "db_execute");
-        struct Ctx {
-            const RowFn* fn;
-            std::string error;
-        } ctx{&onRow, {}};
-        jiffy_row_sink rows{};
-        rows.struct_size = sizeof rows;
-        rows.ctx = &ctx;
-        rows.columns = [](void*, const jiffy_value*, size_t) -> jiffy_status { return JIFFY_OK; };
-        rows.row = [](void* c, const jiffy_value* values, size_t n) -> jiffy_status {
-            auto* x = static_cast<Ctx*>(c);
-            try {
-                (*x->fn)(ValuesView(values, n));
-                return JIFFY_OK;
-            } catch (const Error& e) {
-                x->error = e.what();
-                return e.status();
-            } catch (const std::exception& e) {
-                x->error = e.what();
-                return JIFFY_INTERNAL;
-            } catch (...) {
-                x->error = "unknown exception in row callback";
-                return JIFFY_INTERNAL;
-            }
-        };
+        RowCallback rows(onRow);
         jiffy_exec_info info{};
         info.struct_size = sizeof info;
         ErrorBuffer eb;
         const jiffy_value* p = params.empty() ? nullptr : &params.front().v;
-        jiffy_status st = api_->db_execute(host_, txn, sql.data(), sql.size(), p, params.size(),
-                                           onRow ? &rows : nullptr, &info, eb.get());
-        if (st != JIFFY_OK && !ctx.error.empty()) throw Error(st, ctx.error);
+        jiffy_status st =
+            api_->db_execute(host_, txn, sql.data(), sql.size(), p, params.size(), rows.sink(), &info, eb.get());
+        if (st != JIFFY_OK && !rows.error().empty()) throw Error(st, rows.error());
         eb.check(st);
         return ExecResult{info.rows_affected, info.last_insert_id};
     }
