@@ -27,6 +27,12 @@ std::string rfc3339(std::string s)
     return s;
 }
 
+/// Group grants with the names and type filled in by joins (jiffy's GroupAuth JSON).
+const char* kSelectGroupAuths =
+    "SELECT ga.id, ga.group_id, ga.auth_id, COALESCE(g.group_name, ''), COALESCE(a.auth_name, ''), "
+    "COALESCE(a.auth_type, ''), COALESCE(a.description, '') FROM groupauth ga "
+    "LEFT JOIN usrgroup g ON g.id = ga.group_id LEFT JOIN auth a ON a.id = ga.auth_id";
+
 GroupAuthRow groupAuthOf(const jiffy::ValuesView& r)
 {
     GroupAuthRow g;
@@ -293,22 +299,16 @@ std::vector<GroupAuthRow> AuthStore::groupAuths(const std::optional<StoreFilter>
     std::vector<GroupAuthRow> out;
     Values params;
     std::string prefix = f && f->column == "group_id" ? "ga." : "a.";
-    db_.execute("SELECT ga.id, ga.group_id, ga.auth_id, COALESCE(g.group_name, ''), COALESCE(a.auth_name, ''), "
-                "COALESCE(a.auth_type, ''), COALESCE(a.description, '') FROM groupauth ga "
-                "LEFT JOIN usrgroup g ON g.id = ga.group_id LEFT JOIN auth a ON a.id = ga.auth_id" +
-                    where(f, params, prefix) + " ORDER BY ga.id",
-                params, [&](const jiffy::ValuesView& r) { out.push_back(groupAuthOf(r)); });
+    db_.execute(std::string(kSelectGroupAuths) + where(f, params, prefix) + " ORDER BY ga.id", params,
+                [&](const jiffy::ValuesView& r) { out.push_back(groupAuthOf(r)); });
     return out;
 }
 
 std::optional<GroupAuthRow> AuthStore::groupAuthById(int64_t id)
 {
     std::optional<GroupAuthRow> out;
-    db_.execute("SELECT ga.id, ga.group_id, ga.auth_id, COALESCE(g.group_name, ''), COALESCE(a.auth_name, ''), "
-                "COALESCE(a.auth_type, ''), COALESCE(a.description, '') FROM groupauth ga "
-                "LEFT JOIN usrgroup g ON g.id = ga.group_id LEFT JOIN auth a ON a.id = ga.auth_id WHERE ga.id = " +
-                    ph(1),
-                {id}, [&](const jiffy::ValuesView& r) { out = groupAuthOf(r); });
+    db_.execute(std::string(kSelectGroupAuths) + " WHERE ga.id = " + ph(1), {id},
+                [&](const jiffy::ValuesView& r) { out = groupAuthOf(r); });
     return out;
 }
 
