@@ -6,7 +6,7 @@ set -euo pipefail
 
 PACKAGES=(
   # build
-  cmake make g++ pkg-config
+  cmake make g++ pkg-config ccache
   libpoco-dev libboost-dev libcppunit-dev libsqlite3-dev libssl-dev
   libpq-dev libmemcached-dev libargon2-dev libcrypt-dev openssl
   # servers the integration tests start on loopback

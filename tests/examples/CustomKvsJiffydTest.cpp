@@ -11,17 +11,14 @@
 #include <cstdio>
 #include <sys/stat.h>
 
+using jiffy::test::contains;
+
 using jiffy::test::ChildProcess;
 using jiffy::test::TempDir;
 
 namespace {
 
 const std::string kPlugin = JIFFY_EXAMPLE_KVS_PLUGIN;
-
-bool contains(const std::string& s, const std::string& part)
-{
-    return s.find(part) != std::string::npos;
-}
 
 bool exists(const std::string& path)
 {

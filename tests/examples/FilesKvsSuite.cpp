@@ -3,7 +3,7 @@
 // persistent store shared through a directory must show: data survives a
 // new instance, instances and processes on one directory exclude each
 // other, and files that are not entries are handled without harm.
-#include "unit/KvsConformanceTest.h"
+#include "conformance/KvsConformanceTest.h"
 
 #include "plugins/PluginErrors.h"
 #include "support/ChildProcess.h"
@@ -20,6 +20,7 @@
 #include <sstream>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <fstream>
 #include <thread>
 #include <unistd.h>
 #include <utime.h>
@@ -79,6 +80,7 @@ template <class F> std::string messageOf(F&& call)
 
 class FilesKvsTest : public KvsConformanceTest {
     CPPUNIT_TEST_SUB_SUITE(FilesKvsTest, KvsConformanceTest);
+    JIFFY_KVS_TTL_TESTS();
     CPPUNIT_TEST(testDataSurvivesANewInstance);
     CPPUNIT_TEST(testTtlHoldsAcrossInstances);
     CPPUNIT_TEST(testTwoInstancesRacingCasHaveOneWinner);
@@ -396,7 +398,17 @@ private:
             workers.push_back(std::make_unique<ChildProcess>(
                 JIFFY_FILES_KVS_WORKER,
                 std::vector<std::string>{kPlugin, dir_.path(), mode, k, std::to_string(count), out(i), go}, log(i)));
-        sleepMs(200); // let them open the store and wait for the start signal
+        // Barrier: every worker has opened the store before any may start.
+        for (int i = 0; i < n; ++i) {
+            bool ready = false;
+            for (int t = 0; t < 3000 && !ready; ++t) {
+                ready = std::ifstream(out(i) + ".ready").good();
+                if (!ready) sleepMs(10);
+            }
+            CPPUNIT_ASSERT_MESSAGE("worker " + std::to_string(i) +
+                                       " did not open the store within 30 s: " + workers[static_cast<size_t>(i)]->log(),
+                                   ready);
+        }
         jiffy::test::writeFile(go, "go");
         std::vector<std::string> outputs;
         outputs.reserve(static_cast<size_t>(n));

@@ -3,8 +3,8 @@
 //
 //   files_kvs_worker <plugin.so> <directory> <incr|cas|add> <key> <count> <out-file> <go-file>
 //
-// Opens the store, waits (at most 30 s) until <go-file> exists so that every
-// worker starts at once, then
+// Opens the store, says so by creating <out-file>.ready, waits (at most 30 s)
+// until <go-file> exists so that every worker starts at once, then
 //   incr: increments <key> <count> times and writes each result on a line;
 //   cas:  swaps <key> from "start" to "winner-<pid>" once, writes swapped/conflict/notfound;
 //   add:  adds <key> = "holder-<pid>" once, writes added/exists.
@@ -33,6 +33,7 @@ int main(int argc, char** argv)
         jiffy::test::PluginHarness harness;
         auto store = harness.kvs(plugin, "{\"directory\": \"" + dir + "\"}");
         std::ofstream out(outFile);
+        std::ofstream(outFile + ".ready") << "ready\n";
         for (int i = 0; i < 3000 && !std::ifstream(goFile).good(); ++i)
             std::this_thread::sleep_for(std::chrono::milliseconds(10));
         const std::string me = std::to_string(::getpid());

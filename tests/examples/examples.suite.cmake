@@ -28,7 +28,7 @@ target_link_libraries(files_kvs_worker PRIVATE jiffy_test_support)
 jiffy_target_warnings(files_kvs_worker)
 
 jiffy_cppunit_test(kvs_conformance_custom
-  SOURCES unit/KvsConformanceTest.cpp examples/FilesKvsSuite.cpp LABELS unit kvs examples)
+  SOURCES conformance/KvsConformanceTest.cpp examples/FilesKvsSuite.cpp LABELS unit kvs examples)
 target_compile_definitions(kvs_conformance_custom PRIVATE
   JIFFY_EXAMPLE_KVS_PLUGIN="${JIFFY_EXAMPLE_KVS_PLUGIN}"
   JIFFY_FILES_KVS_WORKER="$<TARGET_FILE:files_kvs_worker>")

@@ -7,16 +7,13 @@
 #include <thread>
 #include <sstream>
 
+using jiffy::test::contains;
+
 using jiffy::test::HttpResult;
 
 namespace {
 
 const char* kJiffyAdminHash = "$2a$14$slyclyuMN6EzcpSxgXX4EuaVMDIAP.MUQWxwByaEYM8ZPnMYlg3oq"; // see AuthUnitTest
-
-bool contains(const std::string& s, const std::string& part)
-{
-    return s.find(part) != std::string::npos;
-}
 
 Poco::JSON::Object::Ptr object(const std::string& json)
 {

@@ -12,6 +12,8 @@
 #include <cstdlib>
 #include <thread>
 
+using jiffy::test::contains;
+
 using jiffy::test::ChildProcess;
 using jiffy::test::TempDir;
 
@@ -23,11 +25,6 @@ std::string configWith(uint16_t port, const std::string& dbFile, const std::stri
            "\",\n  \"internal_address\": \"127.0.0.1:1\",\n  \"database\": {\"db_dialect\": \"sqlite\", \"name\": \"" +
            dbFile + "\"},\n  \"logging\": {\"colorMsgTypes\": false},\n  \"auth\": {\"enabled\": false}" +
            (extra.empty() ? "" : ",\n  " + extra) + "\n}\n";
-}
-
-bool contains(const std::string& s, const std::string& part)
-{
-    return s.find(part) != std::string::npos;
 }
 
 } // namespace

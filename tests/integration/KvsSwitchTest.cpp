@@ -3,21 +3,14 @@
 // jiffy's own keys, and /readyz reports that store as reachable.
 #include "support/JiffydRunner.h"
 #include "support/TestServers.h"
-#include "unit/SluggoTestServer.h"
+#include "support/SluggoTestServer.h"
 
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <chrono>
 #include <thread>
 
-namespace {
-
-bool contains(const std::string& s, const std::string& part)
-{
-    return s.find(part) != std::string::npos;
-}
-
-} // namespace
+using jiffy::test::contains;
 
 class KvsSwitchTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(KvsSwitchTest);

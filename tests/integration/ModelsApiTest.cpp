@@ -6,17 +6,14 @@
 #include <set>
 #include <thread>
 
+using jiffy::test::contains;
+
 using jiffy::test::HttpResult;
 
 namespace {
 
 const std::string kV1 = "tests/data/models/library_v1.json";
 const std::string kFeatures = "tests/data/models/features.json";
-
-bool contains(const std::string& s, const std::string& part)
-{
-    return s.find(part) != std::string::npos;
-}
 
 /// The integer after "\"id\":" in a JSON object.
 int64_t idOf(const std::string& json)

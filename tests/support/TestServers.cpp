@@ -49,15 +49,46 @@ std::string TcpServer::readLog() const
     }
 }
 
+std::string findProgram(const std::string& program)
+{
+    namespace fs = std::filesystem;
+    auto runnable = [](const fs::path& p) { return ::access(p.c_str(), X_OK) == 0 && fs::is_regular_file(p); };
+    if (program.find('/') != std::string::npos) {
+        if (runnable(program)) return program;
+        throw std::runtime_error("test server binary " + program + " is missing (scripts/deps.sh installs it)");
+    }
+    const char* path = std::getenv("PATH");
+    std::string dirs = path ? path : "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin";
+    size_t start = 0;
+    while (start <= dirs.size()) {
+        size_t colon = dirs.find(':', start);
+        if (colon == std::string::npos) colon = dirs.size();
+        fs::path candidate = fs::path(dirs.substr(start, colon - start)) / program;
+        if (colon > start && runnable(candidate)) return candidate.string();
+        start = colon + 1;
+    }
+    throw std::runtime_error("test server binary " + program + " is not on PATH (scripts/deps.sh installs it)");
+}
+
+void TcpServer::waitUntilListening(int timeoutMs)
+{
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (waitForPort(host_, port_, 200)) return;
+        if (!proc_->running()) break; // it died: say so now, not after the timeout
+    }
+    std::string log = proc_->log();
+    bool died = !proc_->running();
+    proc_.reset();
+    throw std::runtime_error(program_ + (died ? " exited before listening on " : " did not start on ") + address() +
+                             ": " + log);
+}
+
 void TcpServer::start()
 {
     if (proc_) return;
-    proc_ = std::make_unique<ChildProcess>(program_, args_(port_, dir_.path()), dir_.file("server.log"));
-    if (!waitForPort(host_, port_, 20000)) {
-        std::string log = proc_->log();
-        proc_.reset();
-        throw std::runtime_error(program_ + " did not start on " + address() + ": " + log);
-    }
+    proc_ = std::make_unique<ChildProcess>(findProgram(program_), args_(port_, dir_.path()), dir_.file("server.log"));
+    waitUntilListening(20000);
 }
 
 void TcpServer::stop()
@@ -129,7 +160,28 @@ MemcachedServer::MemcachedServer()
 
 namespace {
 
-const char* kPgBin = "/usr/lib/postgresql/15/bin";
+/// The bin directory of the newest PostgreSQL installed (Debian keeps each
+/// major under /usr/lib/postgresql/<major>/bin); $JIFFY_TEST_PG_BIN overrides.
+std::string postgresBinDir()
+{
+    if (const char* env = std::getenv("JIFFY_TEST_PG_BIN")) return env;
+    std::error_code ec;
+    int best = -1;
+    std::string dir;
+    for (const auto& e : std::filesystem::directory_iterator("/usr/lib/postgresql", ec)) {
+        const std::string name = e.path().filename().string();
+        if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+        if (!std::filesystem::exists(e.path() / "bin" / "postgres")) continue;
+        if (std::stoi(name) > best) {
+            best = std::stoi(name);
+            dir = (e.path() / "bin").string();
+        }
+    }
+    if (dir.empty())
+        throw std::runtime_error("no PostgreSQL server found under /usr/lib/postgresql/*/bin (install postgresql-15, "
+                                 "or set JIFFY_TEST_PG_BIN)");
+    return dir;
+}
 
 /// Runs a command (as user postgres when we are root); throws on failure.
 void runAsPostgres(const std::string& cmd)
@@ -141,7 +193,7 @@ void runAsPostgres(const std::string& cmd)
 } // namespace
 
 PostgresServer::PostgresServer()
-    : TcpServer(std::string(kPgBin) + "/postgres", [](uint16_t port, const std::string& dir) {
+    : TcpServer(postgresBinDir() + "/postgres", [](uint16_t port, const std::string& dir) {
           return std::vector<std::string>{"-D", dir + "/data", "-p", std::to_string(port),
                                           "-k", dir,           "-c", "listen_addresses=127.0.0.1",
                                           "-c", "fsync=off",   "-c", "max_connections=200"};
@@ -165,7 +217,8 @@ void PostgresServer::start()
 {
     if (proc_) return;
     if (!initialized_) {
-        runAsPostgres(std::string(kPgBin) + "/initdb -D " + dir_.path() + "/data -A trust -U postgres");
+        std::string bin = std::filesystem::path(program_).parent_path().string();
+        runAsPostgres(findProgram(bin + "/initdb") + " -D " + dir_.path() + "/data -A trust -U postgres");
         initialized_ = true;
     }
     // postgres refuses to run as root: drop to user postgres with setpriv,
@@ -177,12 +230,8 @@ void PostgresServer::start()
         args.insert(args.begin(), {"--reuid=postgres", "--regid=postgres", "--init-groups", "--", program_});
         prog = "setpriv";
     }
-    proc_ = std::make_unique<ChildProcess>(prog, args, dir_.file("server.log"));
-    if (!waitForPort(host_, port_, 30000)) {
-        std::string log = proc_->log();
-        proc_.reset();
-        throw std::runtime_error("postgres did not start on " + address() + ": " + log);
-    }
+    proc_ = std::make_unique<ChildProcess>(findProgram(prog), args, dir_.file("server.log"));
+    waitUntilListening(30000);
     // Accepting TCP is not yet accepting queries: wait for psql to succeed.
     std::string psql = "psql -h 127.0.0.1 -p " + std::to_string(port_) + " -U postgres -d postgres -tAc ";
     for (int i = 0; i < 100; ++i) {

@@ -14,6 +14,10 @@
 
 namespace jiffy::test {
 
+/// The absolute path of `program` (searched on PATH unless it has a '/');
+/// throws naming it when it is missing, so a suite fails at once.
+std::string findProgram(const std::string& program);
+
 /// True once something accepts TCP connections on host:port.
 bool waitForPort(const std::string& host, uint16_t port, int timeoutMs);
 
@@ -45,6 +49,9 @@ public:
 
 protected:
     std::string readLog() const;
+    /// Waits until the started process accepts connections; throws at once
+    /// when it exits first, and after `timeoutMs` otherwise.
+    void waitUntilListening(int timeoutMs);
 
     std::string program_;
     ArgsFn args_;

@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace jiffy::test {
 
@@ -36,6 +37,12 @@ public:
 private:
     std::string path_;
 };
+
+/// True when `part` occurs in `text` (for messages and bodies).
+inline bool contains(std::string_view text, std::string_view part)
+{
+    return text.find(part) != std::string_view::npos;
+}
 
 void writeFile(const std::string& path, const std::string& content);
 std::string readFile(const std::string& path);

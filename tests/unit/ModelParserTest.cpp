@@ -9,6 +9,8 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
+using jiffy::test::contains;
+
 using namespace jiffy::models;
 
 namespace {
@@ -21,11 +23,6 @@ std::string problemsOf(const std::string& json)
         return e.what();
     }
     return "";
-}
-
-bool contains(const std::string& s, const std::string& part)
-{
-    return s.find(part) != std::string::npos;
 }
 
 std::string entity(const std::string& props, const std::string& extra = "")

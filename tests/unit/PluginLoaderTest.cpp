@@ -7,6 +7,8 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
+using jiffy::test::contains;
+
 using jiffy::host::PluginLibrary;
 using jiffy::host::PluginLoader;
 using jiffy::host::PluginLoadError;
@@ -24,11 +26,6 @@ std::string refusal(const std::string& file, int32_t kind = 0)
         return e.message();
     }
     return "(loaded)";
-}
-
-bool contains(const std::string& haystack, const std::string& needle)
-{
-    return haystack.find(needle) != std::string::npos;
 }
 
 } // namespace

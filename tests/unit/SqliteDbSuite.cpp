@@ -1,6 +1,6 @@
 // The DB conformance suite against a temporary SQLite file, plus what only
 // SQLite has (file errors, WAL).
-#include "DbConformanceTest.h"
+#include "conformance/DbConformanceTest.h"
 
 #include "plugins/PluginErrors.h"
 

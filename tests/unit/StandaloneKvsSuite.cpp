@@ -1,10 +1,11 @@
 // The conformance suite against the in-process local_standalone store.
-#include "KvsConformanceTest.h"
+#include "conformance/KvsConformanceTest.h"
 
 #include "plugins/PluginErrors.h"
 
 class StandaloneKvsTest : public KvsConformanceTest {
     CPPUNIT_TEST_SUB_SUITE(StandaloneKvsTest, KvsConformanceTest);
+    JIFFY_KVS_TTL_TESTS();
     CPPUNIT_TEST(testMaxKeysRefusesNewKeysWhenFull);
     CPPUNIT_TEST_SUITE_END();
 

@@ -2,5 +2,5 @@
 jiffy_cppunit_test(unit_config SOURCES unit/ConfigLoaderTest.cpp unit/EnvExpanderTest.cpp LABELS unit)
 jiffy_cppunit_test(unit_router SOURCES unit/RouterTest.cpp LABELS unit)
 jiffy_cppunit_test(unit_plugin_loader SOURCES unit/PluginLoaderTest.cpp LABELS unit)
-jiffy_cppunit_test(kvs_conformance_standalone SOURCES unit/KvsConformanceTest.cpp unit/StandaloneKvsSuite.cpp LABELS unit kvs)
-jiffy_cppunit_test(db_conformance_sqlite SOURCES unit/DbConformanceTest.cpp unit/SqliteDbSuite.cpp LABELS unit db)
+jiffy_cppunit_test(kvs_conformance_standalone SOURCES conformance/KvsConformanceTest.cpp unit/StandaloneKvsSuite.cpp LABELS unit kvs)
+jiffy_cppunit_test(db_conformance_sqlite SOURCES conformance/DbConformanceTest.cpp unit/SqliteDbSuite.cpp LABELS unit db)

@@ -4,8 +4,8 @@
 // refused; compare-and-set serialized inside this process). Plus what is
 // particular to sluggo: a Go client sees exactly what the plugin stored,
 // full stores, a server that loses its extensions across a restart.
-#include "KvsConformanceTest.h"
-#include "SluggoTestServer.h"
+#include "conformance/KvsConformanceTest.h"
+#include "support/SluggoTestServer.h"
 
 #include "plugins/PluginErrors.h"
 #include "protocol/Article.h"
@@ -57,6 +57,8 @@ protected:
 
 class SluggoExtendedKvsTest : public SluggoKvsTestBase {
     CPPUNIT_TEST_SUB_SUITE(SluggoExtendedKvsTest, KvsConformanceTest);
+    JIFFY_KVS_TTL_TESTS();
+    JIFFY_KVS_SERVER_TESTS();
     CPPUNIT_TEST(testGoClientSeesExactlyWhatThePluginStored);
     CPPUNIT_TEST(testPluginReadsWhatAGoClientStored);
     CPPUNIT_TEST(testFullStoreIsTooLargeWithAClearMessage);
@@ -166,6 +168,7 @@ protected:
 
 class SluggoPlainKvsTest : public SluggoKvsTestBase {
     CPPUNIT_TEST_SUB_SUITE(SluggoPlainKvsTest, KvsConformanceTest);
+    JIFFY_KVS_SERVER_TESTS();
     CPPUNIT_TEST(testTtlIsRefusedForEveryVerb);
     CPPUNIT_TEST(testStoresWhatAGoClientWould);
     CPPUNIT_TEST(testUsesExtensionsOnceTheServerHasThem);

@@ -1,6 +1,6 @@
 // The conformance suite against a real redis-server on loopback, plus what
 // only Redis has: AUTH, SELECT, the script cache, connections the server cuts.
-#include "KvsConformanceTest.h"
+#include "conformance/KvsConformanceTest.h"
 
 #include "plugins/PluginErrors.h"
 
@@ -13,6 +13,8 @@
 #include <set>
 #include <thread>
 #include <vector>
+
+using jiffy::test::contains;
 
 using jiffy::host::CasOutcome;
 using jiffy::host::PluginCallError;
@@ -71,15 +73,12 @@ jiffy_status trySet(jiffy::host::KvsInstance& s, const std::string& k, std::stri
     return st;
 }
 
-bool contains(const std::string& text, const std::string& part)
-{
-    return text.find(part) != std::string::npos;
-}
-
 } // namespace
 
 class RedisKvsTest : public KvsConformanceTest {
     CPPUNIT_TEST_SUB_SUITE(RedisKvsTest, KvsConformanceTest);
+    JIFFY_KVS_TTL_TESTS();
+    JIFFY_KVS_SERVER_TESTS();
     CPPUNIT_TEST(testJiffyConfigKeysAreAccepted);
     CPPUNIT_TEST(testUnixProtocolIsRefusedByName);
     CPPUNIT_TEST(testDeadAddressIsUnavailableAndNamed);

@@ -1,6 +1,6 @@
 // The DB conformance suite against a real PostgreSQL server, plus what only
 // a server brings: restarts, authentication, timeouts, pool limits, types.
-#include "DbConformanceTest.h"
+#include "conformance/DbConformanceTest.h"
 
 #include "plugins/PluginErrors.h"
 #include "support/TestServers.h"
@@ -14,6 +14,8 @@
 #include <set>
 #include <thread>
 #include <sys/types.h>
+
+using jiffy::test::contains;
 
 using jiffy::Value;
 using jiffy::ValuesView;
@@ -96,11 +98,6 @@ public:
 private:
     pid_t pid_;
 };
-
-bool contains(const std::string& haystack, const std::string& needle)
-{
-    return haystack.find(needle) != std::string::npos;
-}
 
 } // namespace
 

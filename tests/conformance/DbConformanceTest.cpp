@@ -1,4 +1,4 @@
-#include "DbConformanceTest.h"
+#include "conformance/DbConformanceTest.h"
 
 #include "plugins/PluginErrors.h"
 

@@ -1,7 +1,7 @@
 // The conformance suite against a real memcached on loopback, plus what only
 // memcached has: second-granularity expiry, unsigned counters, several
 // servers sharing the keys.
-#include "KvsConformanceTest.h"
+#include "conformance/KvsConformanceTest.h"
 
 #include "plugins/PluginErrors.h"
 
@@ -50,6 +50,8 @@ jiffy_status tryIncr(jiffy::host::KvsInstance& s, const std::string& k, int64_t 
 
 class MemcachedKvsTest : public KvsConformanceTest {
     CPPUNIT_TEST_SUB_SUITE(MemcachedKvsTest, KvsConformanceTest);
+    JIFFY_KVS_TTL_TESTS();
+    JIFFY_KVS_SERVER_TESTS();
     CPPUNIT_TEST(testJiffyConfigKeysAreAccepted);
     CPPUNIT_TEST(testTtlNeverEndsEarly);
     CPPUNIT_TEST(testTtlOverThirtyDaysIsKept);
@@ -76,12 +78,20 @@ public:
     void testTtlNeverEndsEarly()
     {
         // A 1000 ms TTL is rounded up: the key must still be there just
-        // before 1000 ms have passed (checked only if we got there in time).
-        const auto started = Clock::now();
-        store_->set(key("early"), "v", 1000);
-        std::this_thread::sleep_until(started + std::chrono::milliseconds(900));
-        auto v = store_->get(key("early"));
-        if (Clock::now() - started < std::chrono::milliseconds(1000)) CPPUNIT_ASSERT(v.has_value());
+        // before 1000 ms have passed. A round that overran the 1000 ms (a
+        // descheduled test) proves nothing and is tried again; if none of five
+        // rounds could check the claim, the test fails rather than pass unchecked.
+        for (int round = 0; round < 5; ++round) {
+            const std::string k = key("early" + std::to_string(round));
+            const auto started = Clock::now();
+            store_->set(k, "v", 1000);
+            std::this_thread::sleep_until(started + std::chrono::milliseconds(900));
+            auto v = store_->get(k);
+            if (Clock::now() - started >= std::chrono::milliseconds(1000)) continue;
+            CPPUNIT_ASSERT_MESSAGE("a 1000 ms TTL expired before 1000 ms had passed", v.has_value());
+            return;
+        }
+        CPPUNIT_FAIL("could not check the TTL: each of five rounds took over 1000 ms to read the key back");
     }
 
     void testTtlOverThirtyDaysIsKept()

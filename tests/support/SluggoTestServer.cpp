@@ -1,4 +1,4 @@
-#include "SluggoTestServer.h"
+#include "support/SluggoTestServer.h"
 
 #include <Poco/Buffer.h>
 #include <Poco/Net/HTTPClientSession.h>

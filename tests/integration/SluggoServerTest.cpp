@@ -2,7 +2,7 @@
 // sluggo (requests exactly as Go's client sends them, replies compared with
 // what Go sluggo answered when captured), the handshake refusals, hostile
 // input, limits, the extension path, snapshots and shutdown.
-#include "SluggoTestServer.h"
+#include "support/SluggoTestServer.h"
 
 #include "protocol/Article.h"
 #include "protocol/ExtMessages.h"

@@ -1,6 +1,8 @@
 // One conformance suite for every KVS plugin. A derived fixture says how to
 // make the store (plugin file + config, servers started by the fixture) and
-// may add backend-specific tests (server down, restart).
+// may add backend-specific tests. Tests that only some stores can run are
+// listed by the fixtures that can (JIFFY_KVS_TTL_TESTS, JIFFY_KVS_SERVER_TESTS),
+// so no test ever passes without checking its claim.
 #pragma once
 
 #include "plugins/KvsInstance.h"
@@ -14,6 +16,18 @@
 #include <string>
 #include <vector>
 
+/// Tests that need a store with expiry; fixtures of such stores list them
+/// after CPPUNIT_TEST_SUB_SUITE.
+#define JIFFY_KVS_TTL_TESTS()                                                                                          \
+    CPPUNIT_TEST(testSetWithoutTtlClearsOldTtl);                                                                       \
+    CPPUNIT_TEST(testAddSucceedsAfterExpiry)
+
+/// Tests that stop and restart the backend server; fixtures with a server
+/// (server() not null) list them.
+#define JIFFY_KVS_SERVER_TESTS()                                                                                       \
+    CPPUNIT_TEST(testServerDownIsUnavailableWithoutHanging);                                                           \
+    CPPUNIT_TEST(testRecoversAfterServerRestart)
+
 class KvsConformanceTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(KvsConformanceTest);
     CPPUNIT_TEST(testGetOfMissingKeyIsNotFound);
@@ -22,9 +36,7 @@ class KvsConformanceTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testRemove);
     CPPUNIT_TEST(testRemoveOfMissingKeyIsNotFound);
     CPPUNIT_TEST(testTtlExpires);
-    CPPUNIT_TEST(testSetWithoutTtlClearsOldTtl);
     CPPUNIT_TEST(testAddCreatesOnlyIfAbsent);
-    CPPUNIT_TEST(testAddSucceedsAfterExpiry);
     CPPUNIT_TEST(testCompareAndSetSwaps);
     CPPUNIT_TEST(testCompareAndSetConflictLeavesValue);
     CPPUNIT_TEST(testCompareAndSetOfMissingKeyIsNotFound);
@@ -39,8 +51,6 @@ class KvsConformanceTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(test250ByteKeyWorksAnd251IsInvalid);
     CPPUNIT_TEST(testBinaryKeyWorks);
     CPPUNIT_TEST(testHealthIsOk);
-    CPPUNIT_TEST(testServerDownIsUnavailableWithoutHanging);
-    CPPUNIT_TEST(testRecoversAfterServerRestart);
     CPPUNIT_TEST_SUITE_END_ABSTRACT();
 
 public:
@@ -81,11 +91,12 @@ protected:
     /// How long to wait for an expiry of `ttlMs` to be visible (stores with
     /// second granularity round up).
     virtual int expiryWaitMs(int ttlMs) const { return ttlMs + 300; }
-    /// The backend server, for the down/restart tests; nullptr for an
-    /// in-process store (those tests then have nothing to check).
+    /// The backend server, for JIFFY_KVS_SERVER_TESTS; nullptr for an
+    /// in-process store (whose fixture does not list those tests).
     virtual jiffy::test::TcpServer* server() { return nullptr; }
     /// False for a store that cannot expire keys (e.g. sluggo without our
-    /// extensions): the TTL tests then check that a TTL is refused instead.
+    /// extensions): testTtlExpires then checks that a TTL is refused, and the
+    /// fixture does not list JIFFY_KVS_TTL_TESTS.
     virtual bool supportsTtl() const { return true; }
     /// `rounds` times: 8 threads (spread over `stores`) race one compare-and-set
     /// of `k` from "start"; asserts exactly one winner and seven conflicts.

@@ -1,2 +1,0 @@
-# The DB conformance suite against a real PostgreSQL server (initdb on a free loopback port).
-jiffy_cppunit_test(db_conformance_postgres SOURCES unit/DbConformanceTest.cpp unit/PostgresDbSuite.cpp LABELS integration db)
