@@ -8,6 +8,7 @@
 #include "http/BuiltinRoutes.h"
 #include "http/Dispatcher.h"
 #include "http/HttpServer.h"
+#include "http/TlsContext.h"
 #include "metrics/MetricsRegistry.h"
 #include "plugins/PluginErrors.h"
 #include "plugins/PluginRegistry.h"
@@ -15,6 +16,7 @@
 #include <Poco/AutoPtr.h>
 #include <Poco/ConsoleChannel.h>
 #include <Poco/FormattingChannel.h>
+#include <Poco/JSON/Stringifier.h>
 #include <Poco/Logger.h>
 #include <Poco/Net/NetException.h>
 #include <Poco/PatternFormatter.h>
@@ -23,7 +25,11 @@
 #include <Poco/Util/OptionException.h>
 #include <Poco/Util/OptionSet.h>
 
+#include <csignal>
 #include <iostream>
+#include <pthread.h>
+#include <set>
+#include <sstream>
 
 namespace jiffy::host {
 
@@ -257,7 +263,23 @@ int JiffyServer::main(const std::vector<std::string>&)
             std::cerr << e.message() << "\n";
             return kExitConfig;
         }
+        // What the start checks before listening, without starting anything.
+        std::vector<std::string> problems;
+        if (cfg.auth.enabled) {
+            try {
+                auth::JwtService jwt(cfg);
+            } catch (const Poco::Exception& e) {
+                problems.push_back(e.message());
+            }
+        }
+        if (cfg.env == "prod")
+            for (const auto& p : checkTlsFiles(cfg.resolvePath(cfg.certFile), cfg.resolvePath(cfg.keyFile)))
+                problems.push_back(p);
         for (const auto& w : cfg.warnings) std::cerr << cfg.sourceFile << ": warning: " << w << "\n";
+        if (!problems.empty()) {
+            for (const auto& p : problems) std::cerr << cfg.sourceFile << ": " << p << "\n";
+            return kExitConfig;
+        }
         std::cout << cfg.sourceFile << ": configuration OK\n";
         return EXIT_OK;
     }
@@ -298,6 +320,17 @@ int JiffyServer::serve(Config& cfg)
 {
     Poco::Logger& log = Poco::Logger::get("jiffyd");
     for (const auto& w : cfg.warnings) log.warning("%s: %s", cfg.sourceFile, w);
+    // Before any thread starts: the signals we act on are taken by sigwait()
+    // below only (an unblocked SIGHUP would otherwise end the process).
+    sigset_t signals;
+    sigemptyset(&signals);
+    for (int sig : {SIGHUP, SIGINT, SIGTERM, SIGQUIT}) sigaddset(&signals, sig);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    if (cfg.env == "prod") {
+        std::vector<std::string> problems = checkTlsFiles(cfg.resolvePath(cfg.certFile), cfg.resolvePath(cfg.keyFile));
+        for (const auto& p : problems) log.fatal("%s: %s", cfg.sourceFile, p);
+        if (!problems.empty()) return kExitConfig;
+    }
 
     MetricsRegistry metrics;
     CacheBus cache;
@@ -342,6 +375,13 @@ int JiffyServer::serve(Config& cfg)
         if (authService) {
             authService->bootstrap(router, rebuildSuper_);
             dispatcher.setGate(authService->gate());
+            if (cfg.env == "prod" && authService->adminHasDefaultPassword()) {
+                log.fatal("user admin still has the default password \"initpass\", which env \"prod\" refuses: set "
+                          "one with \"jiffyd --config %s --set-password admin\" (reads it from stdin), or give it "
+                          "in auth.admin_password_file or auth.admin_password (e.g. \"${JIFFY_ADMIN_PASSWORD}\")",
+                          cfg.sourceFile);
+                return kExitConfig;
+            }
         }
     } catch (const Poco::Exception& e) {
         log.fatal("cannot start: %s", e.displayText());
@@ -361,7 +401,12 @@ int JiffyServer::serve(Config& cfg)
     log.information("jiffyd %s listening on %s://%s (%z routes)", std::string(JIFFY_VERSION),
                     std::string(limits.tls ? "https" : "http"), cfg.externalAddress.text(), router.routes().size());
 
-    waitForTerminationRequest();
+    for (;;) {
+        int sig = 0;
+        if (sigwait(&signals, &sig) != 0) continue;
+        if (sig != SIGHUP) break;
+        reload(cfg, http, authService.get());
+    }
 
     log.information("shutting down: draining in-flight requests");
     int left = http.drain();
@@ -370,6 +415,68 @@ int JiffyServer::serve(Config& cfg)
     registry.stop();
     log.information("shutdown complete");
     return EXIT_OK;
+}
+
+void JiffyServer::reload(const Config& running, HttpServer& http, auth::AuthService* authService)
+{
+    Poco::Logger& log = Poco::Logger::get("jiffyd");
+    if (running.sourceFile.empty() || running.sourceFile == "(built-in defaults)") {
+        log.warning("SIGHUP: running on built-in defaults, there is no config file to reload");
+        return;
+    }
+    Config next;
+    try {
+        next = ConfigLoader().loadFile(running.sourceFile);
+    } catch (const ConfigError& e) {
+        log.error("SIGHUP: %s is not valid, nothing changed:\n%s", running.sourceFile, e.message());
+        return;
+    }
+    setupLogging(next);
+    std::string applied = "log levels";
+    if (running.env == "prod") {
+        try {
+            http.reloadTls(next.resolvePath(next.certFile), next.resolvePath(next.keyFile));
+            applied += ", TLS certificate and key (for new connections)";
+        } catch (const std::exception& e) {
+            log.error("SIGHUP: the TLS certificate was not changed: %s", std::string(e.what()));
+        }
+    }
+    if (authService) {
+        authService->applyLimits(next.auth);
+        applied += ", login throttling limits";
+    }
+    log.information("SIGHUP: reloaded %s: applied %s", running.sourceFile, applied);
+    std::string restart = keysNeedingRestart(running, next);
+    if (!restart.empty()) log.warning("SIGHUP: changes to %s take effect only after a restart", restart);
+}
+
+std::string JiffyServer::keysNeedingRestart(const Config& running, const Config& next)
+{
+    // Everything but what reload() applies: compare each top-level key's JSON.
+    auto text = [](const Poco::JSON::Object::Ptr& root, const std::string& key) -> std::string {
+        if (!root || !root->has(key)) return "<absent>";
+        Poco::Dynamic::Var v = root->get(key);
+        if (key == "auth" && v.type() == typeid(Poco::JSON::Object::Ptr)) {
+            Poco::JSON::Object copy(*v.extract<Poco::JSON::Object::Ptr>());
+            for (const char* k :
+                 {"login_max_failures", "login_max_failures_per_address", "login_window_s", "login_lockout_s"})
+                copy.remove(k);
+            v = Poco::JSON::Object::Ptr(new Poco::JSON::Object(copy));
+        }
+        std::ostringstream os;
+        Poco::JSON::Stringifier::condense(v, os);
+        return os.str();
+    };
+    std::set<std::string> keys;
+    for (const auto* root : {&running.root, &next.root})
+        if (*root)
+            for (const auto& kv : **root) keys.insert(kv.first);
+    std::string out;
+    for (const auto& k : keys) {
+        if (k == "logging" || k == "cert_file" || k == "key_file") continue;
+        if (text(running.root, k) != text(next.root, k)) out += (out.empty() ? "" : ", ") + k;
+    }
+    return out;
 }
 
 } // namespace jiffy::host

@@ -10,6 +10,10 @@
 namespace jiffy::host {
 
 struct Config;
+class HttpServer;
+namespace auth {
+class AuthService;
+}
 
 class JiffyServer : public Poco::Util::ServerApplication {
 public:
@@ -32,6 +36,12 @@ private:
     /// The one-shot maintenance modes (-dr, --set-password) that need only the database.
     int maintenance(Config& cfg);
     void printHelp();
+    /// SIGHUP: re-reads the config file and applies what can change while
+    /// serving (log levels, TLS certificate and key, login throttling);
+    /// logs what needs a restart. A bad file changes nothing.
+    void reload(const Config& running, HttpServer& http, auth::AuthService* authService);
+    /// Top-level keys whose change reload() cannot apply, comma-separated.
+    static std::string keysNeedingRestart(const Config& running, const Config& next);
 
     std::string configFile_;
     bool dev_ = false, prod_ = false;

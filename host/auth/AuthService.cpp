@@ -11,6 +11,7 @@ namespace jiffy::host::auth {
 namespace {
 
 const char* kCacheName = "jiffy.auth";
+const char* kDefaultAdminPassword = "initpass"; // jiffy's, for jiffy's clients and docs
 
 Poco::Logger& log()
 {
@@ -136,8 +137,10 @@ void AuthService::addRoutes(Router& r)
     add(r, "DELETE", "/groupauths/{group_id:int}", "groupauth.DELETE_ByGroupID", false,
         &AuthService::deleteGroupAuthsOfGroup);
     if (cfg_.auth.openRegistration)
-        log().warning("auth.open_registration is on: anyone may POST /usr and create users, in any group "
-                      "(jiffy's behaviour); turn it off in production");
+        log().information(
+            "auth.open_registration is on: anyone may POST /usr and register a user in %s, %s",
+            cfg_.auth.registrationGroups.empty() ? std::string("no group") : "auth.registration_groups only",
+            std::string(cfg_.auth.registrationActive ? "active at once" : "inactive until an admin activates it"));
 }
 
 void AuthService::bootstrap(const Router& router, bool rebuildSuper)
@@ -168,24 +171,38 @@ void AuthService::bootstrap(const Router& router, bool rebuildSuper)
             store_.insertGroupAuth(super->id, a.id);
             ++granted;
         }
+    const std::string& configured = cfg_.auth.adminPassword;
     std::optional<UsrRow> admin = store_.usrByEmail("admin");
     if (!admin) {
         UsrRow u;
         u.name = "Admin";
         u.email = "admin";
-        u.passwordHash = hasher_.hash("initpass");
+        u.passwordHash = hasher_.hash(configured.empty() ? kDefaultAdminPassword : configured);
         u.active = true;
         u.groups = "Super";
         u.id = store_.insertUsr(u);
         admin = u;
-        log().information("created user admin in group Super");
+        log().information("created user admin in group Super%s",
+                          std::string(configured.empty() ? "" : " with the configured password"));
+    } else if (!configured.empty() && hasher_.verify(admin->passwordHash, kDefaultAdminPassword)) {
+        // The configured password replaces only the default one, never a changed one.
+        admin->passwordHash = hasher_.hash(configured);
+        store_.setPasswordHash(admin->id, admin->passwordHash);
+        log().information("set the password of admin from auth.admin_password");
     }
     if (added || granted)
         log().information("auth: %d new route authorizations, %d granted to group Super", added, granted);
     cache_.reload();
-    if (hasher_.verify(admin->passwordHash, "initpass"))
+    adminHasDefaultPassword_ = hasher_.verify(admin->passwordHash, kDefaultAdminPassword);
+    if (adminHasDefaultPassword_ && cfg_.env != "prod")
         log().warning("*** user admin still has the default password \"initpass\": change it now "
                       "(POST /usr/password or jiffyd --set-password admin) ***");
+}
+
+void AuthService::applyLimits(const AuthConfig& a)
+{
+    byEmail_.setLimits(a.loginMaxFailures, a.loginWindowS, a.loginLockoutS);
+    byAddress_.setLimits(a.loginMaxFailuresPerAddress, a.loginWindowS, a.loginLockoutS);
 }
 
 void AuthService::setPassword(const Config& cfg, const DbInstance& db, const std::string& email,
@@ -194,9 +211,23 @@ void AuthService::setPassword(const Config& cfg, const DbInstance& db, const std
     if (password.size() < 6) throw Poco::InvalidArgumentException("models: password must be at least 6 characters");
     AuthStore store(db);
     store.createTables();
-    std::optional<UsrRow> u = store.usrByEmail(Poco::toLower(Poco::trim(email)));
+    const std::string e = Poco::toLower(Poco::trim(email));
+    std::optional<UsrRow> u = store.usrByEmail(e);
+    PasswordHasher hasher(cfg.auth, cfg.pepper);
+    if (!u && e == "admin") {
+        // Before the first start (a production database): make admin with this
+        // password; the first start adds group Super and its grants.
+        UsrRow a;
+        a.name = "Admin";
+        a.email = "admin";
+        a.passwordHash = hasher.hash(password);
+        a.active = true;
+        a.groups = "Super";
+        store.insertUsr(a);
+        return;
+    }
     if (!u) throw Poco::NotFoundException("no user with email " + email);
-    store.setPasswordHash(u->id, PasswordHasher(cfg.auth, cfg.pepper).hash(password));
+    store.setPasswordHash(u->id, hasher.hash(password));
 }
 
 void AuthService::destructiveReset(const DbInstance& db)

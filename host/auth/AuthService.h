@@ -40,6 +40,11 @@ public:
     void bootstrap(const Router& router, bool rebuildSuper);
     /// The request gate for the dispatcher.
     std::shared_ptr<RequestGate> gate() { return gate_; }
+    /// After bootstrap(): true while user admin still has jiffy's default
+    /// password (env "prod" refuses to serve then).
+    bool adminHasDefaultPassword() const { return adminHasDefaultPassword_; }
+    /// Applies new login-throttling limits (SIGHUP); the failures counted so far are kept.
+    void applyLimits(const AuthConfig& a);
 
     /// Sets the password of the user with `email` (jiffyd --set-password).
     static void setPassword(const Config& cfg, const DbInstance& db, const std::string& email,
@@ -64,7 +69,11 @@ private:
     jiffy_status updateUsr(const jiffy_request& req, jiffy_response& out);
     jiffy_status deleteUsr(const jiffy_request& req, jiffy_response& out);
     /// jiffy's validation of a user record; throws BadRequest with jiffy's messages.
-    void validateUsr(UsrRow& u, const std::optional<std::string>& password);
+    void validateUsr(UsrRow& u, const std::optional<std::string>& password, bool groupsRequired = true);
+    /// Who calls an open route: no token (or one without `authName`), a
+    /// valid token holding `authName`, or a token the gate would refuse.
+    enum class Caller { Anonymous, Authorized, Refused };
+    Caller callerOf(const jiffy_request& req, const std::string& authName);
     /// Checks a password against the throttles and the store: the user, or nullopt after replying.
     std::optional<UsrRow> authenticate(const jiffy_request& req, jiffy_response& out, const std::string& email,
                                        const std::string& password);
@@ -103,6 +112,7 @@ private:
     std::mutex refreshMutex_;
     std::condition_variable refreshCv_;
     bool stopping_ = false;
+    bool adminHasDefaultPassword_ = false;
     std::thread refresher_;
 };
 

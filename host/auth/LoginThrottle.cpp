@@ -38,6 +38,14 @@ void LoginThrottle::reset(const std::string& key)
     entries_.erase(key);
 }
 
+void LoginThrottle::setLimits(int maxFailures, int windowS, int lockoutS)
+{
+    std::lock_guard<std::mutex> lock(mutex_);
+    maxFailures_ = maxFailures;
+    window_ = std::chrono::seconds(windowS);
+    lockout_ = std::chrono::seconds(lockoutS);
+}
+
 void LoginThrottle::prune(Clock::time_point now)
 {
     for (auto it = entries_.begin(); it != entries_.end();) {

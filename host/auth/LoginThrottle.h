@@ -23,6 +23,8 @@ public:
     int64_t fail(const std::string& key, Clock::time_point now = Clock::now());
     /// Forgets `key` (after a successful login).
     void reset(const std::string& key);
+    /// New limits for the next decisions (a config reload); counted failures stay.
+    void setLimits(int maxFailures, int windowS, int lockoutS);
 
 private:
     struct Entry {

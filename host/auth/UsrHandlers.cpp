@@ -4,6 +4,7 @@
 
 #include <Poco/String.h>
 
+#include <algorithm>
 #include <regex>
 
 namespace jiffy::host::auth {
@@ -38,6 +39,19 @@ std::string normalizeGroups(const std::string& g)
     return out;
 }
 
+std::vector<std::string> splitList(const std::string& normalized)
+{
+    std::vector<std::string> out;
+    size_t start = 0;
+    while (start < normalized.size()) {
+        size_t end = normalized.find(';', start);
+        if (end == std::string::npos) end = normalized.size();
+        out.push_back(normalized.substr(start, end - start));
+        start = end + 1;
+    }
+    return out;
+}
+
 /// The client's address without its port, the key of the per-address throttle.
 std::string clientAddress(const jiffy_request& req)
 {
@@ -57,12 +71,12 @@ std::string AuthService::usrJson(const UsrRow& u, const jiffy_request& req) cons
     if (!u.createdOn.empty()) w.key("created_on").string(u.createdOn);
     if (!u.updatedOn.empty()) w.key("updated_on").string(u.updatedOn);
     w.key("Active").boolean(u.active);
-    if (u.groups) w.key("groups").string(*u.groups);
+    if (u.groups && !u.groups->empty()) w.key("groups").string(*u.groups); // omitempty, as jiffy
     w.endObject();
     return w.take();
 }
 
-void AuthService::validateUsr(UsrRow& u, const std::optional<std::string>& password)
+void AuthService::validateUsr(UsrRow& u, const std::optional<std::string>& password, bool groupsRequired)
 {
     static const std::regex emailFormat(R"(^[a-z0-9._%+\-]+@[a-z0-9.\-]+\.[a-z]{2,16}$)");
     if (password && password->size() < 6) throw BadRequest(kPasswordTooShort);
@@ -71,8 +85,8 @@ void AuthService::validateUsr(UsrRow& u, const std::optional<std::string>& passw
     if (u.email != "admin" && !std::regex_match(u.email, emailFormat)) throw BadRequest(kEmailInvalid);
     std::optional<UsrRow> other = store_.usrByEmail(u.email);
     if (other && other->id != u.id) throw BadRequest(kEmailTaken);
-    if (!u.groups || normalizeGroups(*u.groups).empty()) throw BadRequest(kGroupRequired);
-    u.groups = normalizeGroups(*u.groups);
+    if (groupsRequired && (!u.groups || normalizeGroups(*u.groups).empty())) throw BadRequest(kGroupRequired);
+    u.groups = normalizeGroups(u.groups.value_or(""));
     if (password) u.passwordHash = hasher_.hash(*password);
 }
 
@@ -145,8 +159,26 @@ jiffy_status AuthService::listUsrs(const jiffy_request& req, jiffy_response& out
     return JIFFY_OK;
 }
 
+AuthService::Caller AuthService::callerOf(const jiffy_request& req, const std::string& authName)
+{
+    std::string_view token = AuthGate::bearerToken(req);
+    if (token.empty()) return Caller::Anonymous;
+    std::optional<Claims> c = jwt_.verify(token);
+    if (!c || !cache_.isActive(c->uid)) return Caller::Refused;
+    return cache_.allows(c->groups, authName) ? Caller::Authorized : Caller::Anonymous;
+}
+
 jiffy_status AuthService::createUsr(const jiffy_request& req, jiffy_response& out)
 {
+    // With open registration the route is open, so the gate did not look at
+    // the token: an authorized caller (usr.CREATE) chooses groups and the
+    // active flag; anyone else registers into auth.registration_groups only.
+    Caller caller = Caller::Authorized;
+    if (cfg_.auth.openRegistration) caller = callerOf(req, "usr.CREATE");
+    if (caller == Caller::Refused) {
+        out.status = 401; // as the gate answers: an empty body
+        return JIFFY_OK;
+    }
     auto body = parseBody(req, "usrc: Invalid request payload");
     UsrRow u;
     u.name = stringField(body, "name").value_or("");
@@ -154,7 +186,24 @@ jiffy_status AuthService::createUsr(const jiffy_request& req, jiffy_response& ou
     u.active = boolField(body, "active").value_or(false);
     u.groups = stringField(body, "groups");
     std::string password = stringField(body, "password").value_or("");
-    validateUsr(u, password);
+    if (caller == Caller::Anonymous) {
+        const std::vector<std::string>& allowed = cfg_.auth.registrationGroups;
+        std::string requested = normalizeGroups(u.groups.value_or(""));
+        for (const std::string& g : splitList(requested))
+            if (std::find(allowed.begin(), allowed.end(), g) == allowed.end()) {
+                replyError(out, 403,
+                           "self-registration cannot join group \"" + g +
+                               "\": only an authorized user may choose groups (auth.registration_groups)");
+                return JIFFY_OK;
+            }
+        std::string granted;
+        for (const std::string& g : allowed) granted += (granted.empty() ? "" : ";") + g;
+        u.groups = requested.empty() ? granted : requested;
+        u.active = cfg_.auth.registrationActive; // activating a user needs an authorized caller
+        validateUsr(u, password, /*groupsRequired=*/false);
+    } else {
+        validateUsr(u, password);
+    }
     u.id = store_.insertUsr(u);
     changed();
     replyJson(out, 201, usrJson(*store_.usrById(u.id), req));
@@ -188,8 +237,11 @@ jiffy_status AuthService::updateUsr(const jiffy_request& req, jiffy_response& ou
     if (auto v = stringField(body, "name")) u->name = *v;
     if (auto v = stringField(body, "email")) u->email = *v;
     if (auto v = boolField(body, "active")) u->active = *v;
-    if (auto v = stringField(body, "groups")) u->groups = *v;
-    validateUsr(*u, stringField(body, "password"));
+    std::optional<std::string> groups = stringField(body, "groups");
+    if (groups) u->groups = *groups;
+    // A user made by self-registration may have no group: activating it must
+    // not require choosing one; setting groups still needs a non-empty list.
+    validateUsr(*u, stringField(body, "password"), groups.has_value());
     store_.updateUsr(*u);
     changed();
     replyJson(out, 201, usrJson(*store_.usrById(u->id), req));

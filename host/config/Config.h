@@ -68,8 +68,11 @@ struct HttpConfig {
 
 /// Our `auth` object: users, passwords, tokens and login throttling.
 struct AuthConfig {
-    bool enabled = true;                 ///< false: every route is open (a loud warning at start)
-    bool openRegistration = true;        ///< POST /usr without a token (jiffy's behaviour)
+    bool enabled = true;                         ///< false: every route is open (a loud warning at start)
+    bool openRegistration = true;                ///< POST /usr without a token (jiffy's), limited as below
+    std::vector<std::string> registrationGroups; ///< the only groups a self-registered user may join ("Super" never)
+    bool registrationActive = false;     ///< self-registered users are active at once (else an admin activates them)
+    std::string adminPassword;           ///< admin's first password (auth.admin_password or admin_password_file)
     std::string passwordHash = "bcrypt"; ///< "bcrypt" or "argon2id" for new hashes
     int bcryptCost = 12;                 ///< 10-16
     int argon2TimeCost = 2;              ///< OWASP: t=2, m=19 MiB, p=1
@@ -100,8 +103,8 @@ struct Config {
     std::string env = "def";
     uint32_t pingCycle = 1;
     uint64_t failureThreshold = 5;
-    std::string pepper = "secret-pepper-key";
-    std::string hmacKey;
+    std::string pepper = "secret-pepper-key"; ///< jiffy's sample value when absent; refused in env "prod"
+    std::string hmacKey;                      ///< hmac_Key (or hmac_Key_file): the cluster's shared secret
 
     DatabaseConfig database;
     KvsConfig kvs;

@@ -1,6 +1,7 @@
 #include "config/ConfigLoader.h"
 
 #include "config/FieldReader.h"
+#include "config/SecretFiles.h"
 
 #include <Poco/File.h>
 #include <Poco/FileStream.h>
@@ -8,6 +9,7 @@
 #include <Poco/JSON/Parser.h>
 #include <Poco/Path.h>
 #include <Poco/StreamCopier.h>
+#include <Poco/String.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -226,6 +228,40 @@ void readHttp(FieldReader& root, Config& cfg, std::vector<ConfigIssue>& issues)
     for (const auto& k : r.unreadKeys()) cfg.warnings.push_back(r.pathOf(k) + ": unknown key, ignored");
 }
 
+/// A secret given inline (`key`, usually through ${VAR}) or in a file
+/// (`fileKey`); both at once is an error. Files readable by others are warned about.
+void readSecret(FieldReader& r, const std::string& key, const std::string& fileKey, std::string& out, Config& cfg)
+{
+    std::string file;
+    r.readString(fileKey, file);
+    if (file.empty()) {
+        r.readString(key, out);
+        return;
+    }
+    if (r.has(key)) return r.issue(fileKey, "give either " + key + " or " + fileKey + ", not both");
+    file = cfg.resolvePath(file);
+    try {
+        out = readSecretFile("", file);
+    } catch (const std::runtime_error& e) {
+        return r.issue(fileKey, e.what());
+    }
+    if (auto w = secretPermissionWarning(r.pathOf(fileKey), file)) cfg.warnings.push_back(*w);
+}
+
+/// env "prod" refuses jiffy's sample secrets and empty ones.
+void checkProdSecret(const Config& cfg, const std::string& key, const std::string& value, const char* sample,
+                     const std::string& envVar, std::vector<ConfigIssue>& issues)
+{
+    if (cfg.env != "prod") return;
+    const std::string how = "set a long random secret through the environment (\"" + key + "\": \"${" + envVar +
+                            "}\") or a file (\"" + key + "_file\": \"/run/secrets/" + key + "\")";
+    if (value.empty())
+        issues.push_back({key, "is empty, which env \"prod\" refuses; " + how});
+    else if (value == sample)
+        issues.push_back(
+            {key, "is jiffy's sample value \"" + std::string(sample) + "\", which env \"prod\" refuses; " + how});
+}
+
 void readAuth(FieldReader& root, Config& cfg, std::vector<ConfigIssue>& issues)
 {
     Poco::JSON::Object::Ptr obj = root.readObject("auth");
@@ -234,6 +270,24 @@ void readAuth(FieldReader& root, Config& cfg, std::vector<ConfigIssue>& issues)
     AuthConfig& a = cfg.auth;
     r.readBool("enabled", a.enabled);
     r.readBool("open_registration", a.openRegistration);
+    if (Poco::JSON::Array::Ptr groups = r.readArray("registration_groups")) {
+        for (unsigned i = 0; i < groups->size(); ++i) {
+            const std::string at = "registration_groups[" + std::to_string(i) + "]";
+            Poco::Dynamic::Var g = groups->get(i);
+            if (!g.isString() || Poco::trim(g.convert<std::string>()).empty()) {
+                r.issue(at, "expected a group name, got " + describeJson(g));
+            } else if (Poco::icompare(Poco::trim(g.convert<std::string>()), "Super") == 0) {
+                r.issue(at, "\"Super\" can never be given to self-registered users: it holds every authorization");
+            } else {
+                a.registrationGroups.push_back(Poco::trim(g.convert<std::string>()));
+            }
+        }
+    }
+    r.readBool("registration_active", a.registrationActive);
+    readSecret(r, "admin_password", "admin_password_file", a.adminPassword, cfg);
+    if (!a.adminPassword.empty() && a.adminPassword.size() < 6)
+        r.issue(r.has("admin_password_file") ? "admin_password_file" : "admin_password",
+                "the admin password must be at least 6 characters");
     r.readString("password_hash", a.passwordHash);
     if (a.passwordHash != "bcrypt" && a.passwordHash != "argon2id")
         r.issue("password_hash", "expected \"bcrypt\" or \"argon2id\", got \"" + a.passwordHash + "\"");
@@ -319,8 +373,8 @@ Config ConfigLoader::loadText(const std::string& text, const std::string& source
     r.readString("env", cfg.env);
     r.readUInt("ping_cycle", cfg.pingCycle);
     r.readUInt("failure_threshold", cfg.failureThreshold);
-    r.readString("pepper", cfg.pepper);
-    r.readString("hmac_Key", cfg.hmacKey);
+    readSecret(r, "pepper", "pepper_file", cfg.pepper, cfg);
+    readSecret(r, "hmac_Key", "hmac_Key_file", cfg.hmacKey, cfg);
     r.readString("cert_file", cfg.certFile);
     r.readString("key_file", cfg.keyFile);
     for (const auto& k : kJwtKeyFiles) {
@@ -347,6 +401,13 @@ Config ConfigLoader::loadText(const std::string& text, const std::string& source
 
     if (cfg.env == "prod" && (cfg.certFile.empty() || cfg.keyFile.empty()))
         issues.push_back({"env", "\"prod\" serves HTTPS and needs cert_file and key_file"});
+    checkProdSecret(cfg, "pepper", cfg.pepper, "secret-pepper-key", "JIFFY_PEPPER", issues);
+    checkProdSecret(cfg, "hmac_Key", cfg.hmacKey, "secret-hmac-key", "JIFFY_HMAC_KEY", issues);
+    if (!cfg.keyFile.empty())
+        if (auto w = secretPermissionWarning("key_file", cfg.resolvePath(cfg.keyFile))) cfg.warnings.push_back(*w);
+    for (const auto& [key, file] : cfg.jwtKeyFiles)
+        if (key.find("_priv_") != std::string::npos)
+            if (auto w = secretPermissionWarning(key, cfg.resolvePath(file))) cfg.warnings.push_back(*w);
 
     for (const auto& k : r.unreadKeys()) cfg.warnings.push_back(k + ": unknown key, ignored");
     if (!issues.empty()) throw ConfigError(source, std::move(issues));

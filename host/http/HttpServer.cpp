@@ -4,7 +4,6 @@
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPServerParams.h>
-#include <Poco/Net/SSLManager.h>
 #include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
@@ -46,6 +45,8 @@ HttpServer::~HttpServer()
 {
     if (server_) server_->stopAll(true);
     if (pool_) pool_->joinAll();
+    server_.reset();
+    tls_.reset();
 }
 
 void HttpServer::start()
@@ -56,11 +57,8 @@ void HttpServer::start()
     if (cfg_.env == "prod") {
         // jiffy serves HTTPS in prod with cert_file/key_file; we require TLS 1.2 or newer.
         Poco::Net::initializeSSL();
-        Poco::Net::Context::Ptr ctx = new Poco::Net::Context(
-            Poco::Net::Context::TLS_SERVER_USE, cfg_.resolvePath(cfg_.keyFile), cfg_.resolvePath(cfg_.certFile), "",
-            Poco::Net::Context::VERIFY_NONE, 9, false, "HIGH:!aNULL:!MD5:!RC4");
-        ctx->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
-        socket = Poco::Net::SecureServerSocket(ctx);
+        tls_ = std::make_unique<TlsServerContext>(cfg_.resolvePath(cfg_.certFile), cfg_.resolvePath(cfg_.keyFile));
+        socket = Poco::Net::SecureServerSocket(tls_->context());
     }
     socket.bind(addr, true);
     socket.listen(h.maxQueued);
@@ -88,6 +86,12 @@ int HttpServer::drain()
     int left = server_->currentConnections();
     if (left > 0) server_->stopAll(true);
     return left;
+}
+
+void HttpServer::reloadTls(const std::string& certFile, const std::string& keyFile)
+{
+    if (!tls_) throw std::invalid_argument("not serving HTTPS (env is not \"prod\")");
+    tls_->reload(certFile, keyFile);
 }
 
 uint16_t HttpServer::port() const

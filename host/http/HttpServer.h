@@ -5,6 +5,7 @@
 
 #include "config/Config.h"
 #include "http/Dispatcher.h"
+#include "http/TlsContext.h"
 
 #include <Poco/Net/HTTPServer.h>
 #include <Poco/ThreadPool.h>
@@ -26,10 +27,14 @@ public:
     int drain();
     /// The bound port (useful when the config asked for port 0).
     uint16_t port() const;
+    /// New TLS handshakes use this pair from now on; open connections keep
+    /// theirs. Throws std::invalid_argument (nothing changed) when unusable.
+    void reloadTls(const std::string& certFile, const std::string& keyFile);
 
 private:
     const Config& cfg_;
     Dispatcher& dispatcher_;
+    std::unique_ptr<TlsServerContext> tls_;
     std::unique_ptr<Poco::ThreadPool> pool_;
     std::unique_ptr<Poco::Net::HTTPServer> server_;
 };

@@ -454,3 +454,55 @@ void AuthApiTest::testRegistrationCanBeClosed()
     std::string admin = login("admin", "initpass");
     createUser(admin, "ok@example.com", "Super");
 }
+
+void AuthApiTest::testSelfRegistrationCannotMintAnAdmin()
+{
+    start(); // open registration, as jiffy's default
+    const std::string evil =
+        R"({"email":"evil@x.com","password":"evilpass1","name":"e","active":true,"groups":"Super"})";
+    HttpResult r = jiffyd_.post("/usr", evil);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 403, r.status);
+    CPPUNIT_ASSERT_MESSAGE(r.body, contains(r.body, R"(self-registration cannot join group \"Super\")"));
+    CPPUNIT_ASSERT(login("evil@x.com", "evilpass1").empty());
+    // Without groups it registers, in no group and inactive: no token to be had.
+    HttpResult ok = jiffyd_.post("/usr", R"({"email":"evil@x.com","password":"evilpass1","name":"e","active":true})");
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(ok.body, 201, ok.status);
+    CPPUNIT_ASSERT_MESSAGE(ok.body, contains(ok.body, "\"Active\":false") && !contains(ok.body, "\"groups\""));
+    HttpResult locked = jiffyd_.post("/usr/login", R"({"email":"evil@x.com","password":"evilpass1"})");
+    CPPUNIT_ASSERT(contains(locked.body, "models: user is currently locked"));
+    // A token that is not valid is refused, not treated as anonymous.
+    CPPUNIT_ASSERT_EQUAL(401, jiffyd_.post("/usr", evil, bearer("not.a.token")).status);
+    // An admin still chooses groups and activation, and may activate the user later.
+    std::string admin = login("admin", "initpass");
+    createUser(admin, "mod@example.com", "Super");
+    HttpResult act = jiffyd_.put("/usr/" + std::to_string(idOf(ok.body, "ID")), R"({"active":true})", bearer(admin));
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(act.body, 201, act.status);
+    std::string token = login("evil@x.com", "evilpass1");
+    CPPUNIT_ASSERT(!token.empty());
+    CPPUNIT_ASSERT_EQUAL(401, jiffyd_.get("/usrs", bearer(token)).status);
+}
+
+void AuthApiTest::testSelfRegisteredUserReachesNoAdminRoute()
+{
+    start("\"registration_groups\": [\"Readers\"], \"registration_active\": true");
+    HttpResult r = jiffyd_.post("/usr", R"({"email":"self@example.com","password":"selfpass1","name":"s"})");
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 201, r.status);
+    CPPUNIT_ASSERT_MESSAGE(r.body, contains(r.body, "\"groups\":\"Readers\"") && contains(r.body, "\"Active\":true"));
+    CPPUNIT_ASSERT_EQUAL(403, jiffyd_
+                                  .post("/usr", R"({"email":"two@example.com","password":"selfpass1",)"
+                                                R"("groups":"Readers;Writers"})")
+                                  .status);
+    std::string self = login("self@example.com", "selfpass1");
+    CPPUNIT_ASSERT(!self.empty());
+    std::string admin = login("admin", "initpass");
+    for (const char* path : {"/usrs", "/usrgroups", "/auths", "/groupauths"}) {
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(path, 401, jiffyd_.get(path, bearer(self)).status);
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(path, 200, jiffyd_.get(path, bearer(admin)).status);
+    }
+    const std::string id = std::to_string(idOf(r.body, "ID"));
+    CPPUNIT_ASSERT_EQUAL(401, jiffyd_.put("/usr/" + id, R"({"groups":"Super"})", bearer(self)).status);
+    CPPUNIT_ASSERT_EQUAL(401,
+                         jiffyd_.post("/usrgroup", R"({"group_name":"Mine","description":"x"})", bearer(self)).status);
+    CPPUNIT_ASSERT_EQUAL(401, jiffyd_.post("/groupauth", R"({"group_id":1,"auth_id":1})", bearer(self)).status);
+    CPPUNIT_ASSERT_EQUAL(201, jiffyd_.put("/usr/" + id, R"({"groups":"Readers;Other"})", bearer(admin)).status);
+}

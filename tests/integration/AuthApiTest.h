@@ -32,6 +32,8 @@ class AuthApiTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testRebuildSuperRestoresEveryGrant);
     CPPUNIT_TEST(testDestructiveResetNeedsConfirmation);
     CPPUNIT_TEST(testRegistrationCanBeClosed);
+    CPPUNIT_TEST(testSelfRegistrationCannotMintAnAdmin);
+    CPPUNIT_TEST(testSelfRegisteredUserReachesNoAdminRoute);
     CPPUNIT_TEST_SUITE_END_ABSTRACT();
 
 public:
@@ -57,6 +59,8 @@ public:
     void testRebuildSuperRestoresEveryGrant();
     void testDestructiveResetNeedsConfirmation();
     void testRegistrationCanBeClosed();
+    void testSelfRegistrationCannotMintAnAdmin();
+    void testSelfRegisteredUserReachesNoAdminRoute();
 
 protected:
     /// jiffy's `database` object (JSON) for a fresh, empty database.

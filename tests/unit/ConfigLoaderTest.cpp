@@ -90,6 +90,7 @@ class ConfigLoaderTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testRouteEntryNeedsPlugin);
     CPPUNIT_TEST(testSignMethodIsChecked);
     CPPUNIT_TEST(testProdNeedsCertificate);
+    CPPUNIT_TEST(testRegistrationGroupsNeverHoldSuper);
     CPPUNIT_TEST(testPluginOptionTypeNamesItsPath);
     CPPUNIT_TEST(testMissingPluginNamesWhereItLooked);
     CPPUNIT_TEST_SUITE_END();
@@ -126,6 +127,7 @@ public:
         CPPUNIT_ASSERT(pg.warnings.empty());
         auto env = [](const std::string& n) -> std::optional<std::string> {
             if (n == "JIFFY_PEPPER") return std::string("a long random pepper");
+            if (n == "JIFFY_HMAC_KEY") return std::string("a long random hmac key");
             return std::nullopt;
         };
         Config prod = ConfigLoader(env).loadFile(jiffy::test::sourceDir() + "/config/production.config.json");
@@ -289,6 +291,20 @@ public:
                        std::string::npos);
         Config c = ConfigLoader().loadText(R"({"jwt_sign_method": "ES521"})", "t", "/tmp");
         CPPUNIT_ASSERT_EQUAL(std::string("ES512"), c.jwtSignMethod);
+    }
+
+    void testRegistrationGroupsNeverHoldSuper()
+    {
+        Config ok =
+            ConfigLoader().loadText(R"({"auth": {"registration_groups": ["Readers", " Writers "]}})", "t.json", "/tmp");
+        CPPUNIT_ASSERT_EQUAL(size_t(2), ok.auth.registrationGroups.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("Writers"), ok.auth.registrationGroups[1]);
+        std::string m = issuesOf(R"({"auth": {"registration_groups": ["Readers", "super"]}})");
+        CPPUNIT_ASSERT_MESSAGE(m,
+                               jiffy::test::contains(m, "auth.registration_groups[1]: \"Super\" can never be given"));
+        m = issuesOf(R"({"auth": {"registration_groups": [3]}})");
+        CPPUNIT_ASSERT_MESSAGE(
+            m, jiffy::test::contains(m, "auth.registration_groups[0]: expected a group name, got number 3"));
     }
 
     void testProdNeedsCertificate()

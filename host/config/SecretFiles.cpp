@@ -1,0 +1,34 @@
+#include "config/SecretFiles.h"
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <sys/stat.h>
+
+namespace jiffy::host {
+
+std::string readSecretFile(const std::string& key, const std::string& path)
+{
+    const std::string at = key.empty() ? std::string() : key + ": ";
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw std::runtime_error(at + "cannot read \"" + path + "\"");
+    std::ostringstream os;
+    os << in.rdbuf();
+    std::string s = os.str();
+    while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ' || s.back() == '\t')) s.pop_back();
+    if (s.empty()) throw std::runtime_error(at + "\"" + path + "\" is empty");
+    return s;
+}
+
+std::optional<std::string> secretPermissionWarning(const std::string& key, const std::string& path)
+{
+    struct stat st {};
+    if (path.empty() || ::stat(path.c_str(), &st) != 0) return std::nullopt;
+    if ((st.st_mode & (S_IRGRP | S_IROTH)) == 0) return std::nullopt;
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+    return key + ": \"" + path + "\" is readable by other users (mode " + mode + "); chmod 600 it";
+}
+
+} // namespace jiffy::host
