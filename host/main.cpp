@@ -10,7 +10,13 @@ int main(int argc, char** argv)
 {
     try {
         jiffy::host::JiffyServer app;
-        return app.run(jiffy::host::JiffyServer::normalizeArgs(argc, argv));
+        std::vector<std::string> args = jiffy::host::JiffyServer::normalizeArgs(argc, argv);
+        std::string why;
+        if (!app.checkArgs(args, why)) {
+            std::cerr << "jiffyd: " << why << " (jiffyd --help lists the options)\n";
+            return 64;
+        }
+        return app.run(args);
     } catch (const Poco::Exception& e) {
         std::cerr << "jiffyd: " << e.displayText() << "\n";
         return 70;

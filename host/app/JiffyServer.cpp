@@ -23,11 +23,16 @@
 #include <Poco/Util/HelpFormatter.h>
 #include <Poco/Util/Option.h>
 #include <Poco/Util/OptionException.h>
+#include <Poco/Util/OptionProcessor.h>
 #include <Poco/Util/OptionSet.h>
 
 #include <csignal>
+#include <filesystem>
 #include <iostream>
+#include <optional>
 #include <pthread.h>
+#include <termios.h>
+#include <unistd.h>
 #include <set>
 #include <sstream>
 
@@ -110,6 +115,42 @@ void JiffyServer::handleOption(const std::string& name, const std::string& value
         showHelp_ = true;
         stopOptionsProcessing();
     }
+}
+
+bool JiffyServer::ensureDataDir(const std::string& dir)
+{
+    std::error_code ec;
+    if (std::filesystem::is_directory(dir, ec)) return true;
+    std::filesystem::create_directories(dir, ec);
+    if (!ec) std::filesystem::permissions(dir, std::filesystem::perms::owner_all, ec);
+    if (ec) {
+        std::cerr << "JIFFY_DATA_DIR: cannot create the data directory \"" << dir << "\": " << ec.message() << "\n";
+        return false;
+    }
+    return true;
+}
+
+bool JiffyServer::checkArgs(const std::vector<std::string>& args, std::string& why)
+{
+    Poco::Util::OptionSet set;
+    defineOptions(set);
+    Poco::Util::OptionProcessor processor(set);
+    processor.setUnixStyle(true);
+    try {
+        for (size_t i = 1; i < args.size(); ++i) {
+            std::string name, value;
+            if (!processor.process(args[i], name, value) && args[i].rfind("-", 0) != 0) {
+                why = "unexpected argument \"" + args[i] + "\"";
+                return false;
+            }
+            if (name == "help") return true;
+        }
+        processor.checkRequired();
+    } catch (const Poco::Util::OptionException& e) {
+        why = e.message().empty() ? e.displayText() : std::string(e.name()) + ": " + e.message();
+        return false;
+    }
+    return true;
 }
 
 void JiffyServer::printHelp()
@@ -238,6 +279,7 @@ int JiffyServer::main(const std::vector<std::string>&)
     if (!loadConfig(cfg)) return exitCode_;
     setupLogging(cfg);
     if (listPlugins_) return listPlugins(cfg);
+    if (!checkOnly_ && !cfg.dataDir.empty() && !ensureDataDir(cfg.dataDir)) return kExitConfig;
     if (destructiveReset_ && !confirmReset_) {
         std::cerr << "--dr drops every table and all their data; add --yes-destroy-all-data to confirm\n";
         return kExitUsage;
@@ -286,9 +328,50 @@ int JiffyServer::main(const std::vector<std::string>&)
     return serve(cfg);
 }
 
+namespace {
+
+/// The new password: prompted for without echo on a terminal, else the first line of stdin.
+std::optional<std::string> readPassword(const std::string& email)
+{
+    std::string password;
+    if (::isatty(STDIN_FILENO)) {
+        termios old{};
+        ::tcgetattr(STDIN_FILENO, &old);
+        termios quiet = old;
+        quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+        std::cerr << "new password for " << email << ": " << std::flush;
+        ::tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+        bool got = static_cast<bool>(std::getline(std::cin, password));
+        ::tcsetattr(STDIN_FILENO, TCSANOW, &old);
+        std::cerr << "\n";
+        if (!got) return std::nullopt;
+    } else if (!std::getline(std::cin, password)) {
+        return std::nullopt;
+    }
+    if (!password.empty() && password.back() == '\r') password.pop_back();
+    return password;
+}
+
+} // namespace
+
 int JiffyServer::maintenance(Config& cfg)
 {
     Poco::Logger& log = Poco::Logger::get("jiffyd");
+    std::string password;
+    if (!setPasswordFor_.empty()) {
+        std::optional<std::string> p = readPassword(setPasswordFor_);
+        if (!p || p->empty()) {
+            std::cerr << "--set-password " << setPasswordFor_ << ": no password on stdin\n";
+            return kExitNoInput;
+        }
+        if (p->size() < 6) {
+            std::cerr << "--set-password " << setPasswordFor_ << ": the password must be at least 6 characters\n";
+            return kExitDataErr;
+        }
+        password = *p;
+        // A tool run: only problems are printed, not the plugins' start-up lines.
+        Poco::Logger::setLevel("", Poco::Message::PRIO_WARNING);
+    }
     Config dbOnly = cfg;
     dbOnly.routes.clear();
     HostServices services;
@@ -302,14 +385,18 @@ int JiffyServer::maintenance(Config& cfg)
             auth::AuthService::destructiveReset(*registry.db());
             return EXIT_OK;
         }
-        std::string password;
-        std::getline(std::cin, password);
         auth::AuthService::setPassword(cfg, *registry.db(), setPasswordFor_, password);
         std::cout << "password of " << setPasswordFor_ << " changed\n";
         return EXIT_OK;
     } catch (const ConfigError& e) {
         log.fatal(e.message());
         return kExitConfig;
+    } catch (const Poco::NotFoundException& e) {
+        std::cerr << "--set-password: " << e.message() << "\n";
+        return kExitNoUser;
+    } catch (const PluginLoadError& e) {
+        log.fatal(e.message());
+        return e.status() == JIFFY_INVALID ? kExitConfig : kExitUnavailable;
     } catch (const Poco::Exception& e) {
         log.fatal(e.displayText());
         return kExitSoftware;
@@ -330,6 +417,18 @@ int JiffyServer::serve(Config& cfg)
         std::vector<std::string> problems = checkTlsFiles(cfg.resolvePath(cfg.certFile), cfg.resolvePath(cfg.keyFile));
         for (const auto& p : problems) log.fatal("%s: %s", cfg.sourceFile, p);
         if (!problems.empty()) return kExitConfig;
+    }
+    // The address first: a second instance on it stops here, before it
+    // touches the database.
+    HttpServer http(cfg);
+    try {
+        http.bind();
+    } catch (const AddressInUse& e) {
+        log.fatal("%s", std::string(e.what()));
+        return kExitUnavailable;
+    } catch (const Poco::Exception& e) {
+        log.fatal("cannot listen on %s: %s", cfg.externalAddress.text(), e.displayText());
+        return kExitUnavailable;
     }
 
     MetricsRegistry metrics;
@@ -391,9 +490,8 @@ int JiffyServer::serve(Config& cfg)
         return kExitConfig;
     }
 
-    HttpServer http(cfg, dispatcher);
     try {
-        http.start();
+        http.start(dispatcher);
     } catch (const Poco::Exception& e) {
         log.fatal("cannot listen on %s: %s", cfg.externalAddress.text(), e.displayText());
         return kExitUnavailable;

@@ -20,6 +20,9 @@ public:
     /// Rewrites jiffy's single-dash long flags (-dev, -prod, -dr, -rs) to
     /// the double-dash form Poco's option parser expects.
     static std::vector<std::string> normalizeArgs(int argc, char** argv);
+    /// False with `why` set when the command line has an unknown option, a
+    /// missing option argument or a stray argument (main exits 64 then).
+    bool checkArgs(const std::vector<std::string>& args, std::string& why);
 
 protected:
     void defineOptions(Poco::Util::OptionSet& options) override;
@@ -36,6 +39,8 @@ private:
     /// The one-shot maintenance modes (-dr, --set-password) that need only the database.
     int maintenance(Config& cfg);
     void printHelp();
+    /// Creates the data directory (0700) when missing; false after printing why not.
+    static bool ensureDataDir(const std::string& dir);
     /// SIGHUP: re-reads the config file and applies what can change while
     /// serving (log levels, TLS certificate and key, login throttling);
     /// logs what needs a restart. A bad file changes nothing.

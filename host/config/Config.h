@@ -97,6 +97,7 @@ struct ServiceActivation {
 struct Config {
     std::string sourceFile; ///< file it came from ("" = built-in defaults)
     std::string baseDir;    ///< directory relative paths are resolved against
+    std::string dataDir;    ///< what ${JIFFY_DATA_DIR} expanded to ("" if unused); created at start
 
     Address externalAddress{"127.0.0.1", 8080};
     Address internalAddress{"127.0.0.1", 7070};

@@ -3,6 +3,8 @@
 #include "config/FieldReader.h"
 #include "config/SecretFiles.h"
 
+#include <jiffy/json_syntax.hpp>
+
 #include <Poco/File.h>
 #include <Poco/FileStream.h>
 #include <Poco/JSON/JSONException.h>
@@ -356,16 +358,32 @@ Config ConfigLoader::loadText(const std::string& text, const std::string& source
         Poco::JSON::Parser parser;
         parsed = parser.parse(text);
     } catch (const Poco::Exception& e) {
+        // "file:line:col: what", as compilers say it, so editors jump there.
+        if (std::optional<jiffy::JsonSyntaxError> at = jiffy::findJsonSyntaxError(text))
+            throw ConfigError("", {{"", source + ":" + std::to_string(at->line) + ":" + std::to_string(at->column) +
+                                            ": not valid JSON: " + at->message}});
         throw ConfigError(source, {{"", "not valid JSON: " + e.message()}});
     }
     if (parsed.type() != typeid(Poco::JSON::Object::Ptr))
         throw ConfigError(source, {{"", "expected a JSON object at the top level, got " + describeJson(parsed)}});
-    expandTree(parsed, "", env_, issues);
+    // ${JIFFY_DATA_DIR} always has a value: the variable, else ./data in the
+    // working directory (never the config file's folder, which may be a
+    // source tree). The process creates it when it starts (Config::dataDir).
+    std::string dataDir;
+    EnvLookup env = [this, &dataDir](const std::string& name) -> std::optional<std::string> {
+        std::optional<std::string> v = env_(name);
+        if (name != "JIFFY_DATA_DIR") return v;
+        if (!v || v->empty()) v = Poco::Path(Poco::Path::current()).append("data").toString();
+        dataDir = *v;
+        return v;
+    };
+    expandTree(parsed, "", env, issues);
 
     Config cfg;
     cfg.sourceFile = source;
     cfg.baseDir = baseDir;
     cfg.root = parsed.extract<Poco::JSON::Object::Ptr>();
+    cfg.dataDir = dataDir;
     FieldReader r(cfg.root, "", issues);
 
     r.readAddress("external_address", cfg.externalAddress);
@@ -416,9 +434,11 @@ Config ConfigLoader::loadText(const std::string& text, const std::string& source
 
 Config ConfigLoader::defaults() const
 {
-    // jiffy's DefaultConfig() names an ES384 key pair under ./jwtkeys; so do we.
-    Config cfg = loadText(R"({"ecdsa384_priv_key_file": "jwtkeys/ecdsa384/ec384.priv.pem",
-                              "ecdsa384_pub_key_file": "jwtkeys/ecdsa384/ec384.pub.pem"})",
+    // jiffy's DefaultConfig() names jiffy.db and an ES384 key pair under
+    // ./jwtkeys; ours keep that layout inside the data directory.
+    Config cfg = loadText(R"({"database": {"db_dialect": "sqlite", "name": "${JIFFY_DATA_DIR}/jiffy.db"},
+                              "ecdsa384_priv_key_file": "${JIFFY_DATA_DIR}/jwtkeys/ecdsa384/ec384.priv.pem",
+                              "ecdsa384_pub_key_file": "${JIFFY_DATA_DIR}/jwtkeys/ecdsa384/ec384.pub.pem"})",
                           "(built-in defaults)", Poco::Path::current());
     cfg.warnings.clear();
     return cfg;

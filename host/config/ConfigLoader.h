@@ -17,6 +17,12 @@ constexpr int kExitUnavailable = 69;
 constexpr int kExitUsage = 64;
 /// Exit code for an internal failure (sysexits EX_SOFTWARE).
 constexpr int kExitSoftware = 70;
+/// Exit code for bad input data, e.g. a password too short (sysexits EX_DATAERR).
+constexpr int kExitDataErr = 65;
+/// Exit code when required input is missing, e.g. nothing on stdin (sysexits EX_NOINPUT).
+constexpr int kExitNoInput = 66;
+/// Exit code for an unknown user (sysexits EX_NOUSER).
+constexpr int kExitNoUser = 67;
 
 class ConfigLoader {
 public:

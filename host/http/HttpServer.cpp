@@ -10,6 +10,8 @@
 #include <Poco/Thread.h>
 #include <Poco/Timestamp.h>
 
+#include <cerrno>
+
 namespace jiffy::host {
 namespace {
 
@@ -39,29 +41,48 @@ private:
 
 } // namespace
 
-HttpServer::HttpServer(const Config& cfg, Dispatcher& dispatcher) : cfg_(cfg), dispatcher_(dispatcher) {}
+HttpServer::HttpServer(const Config& cfg) : cfg_(cfg) {}
 
 HttpServer::~HttpServer()
 {
     if (server_) server_->stopAll(true);
     if (pool_) pool_->joinAll();
     server_.reset();
+    socket_.reset();
     tls_.reset();
 }
 
-void HttpServer::start()
+void HttpServer::bind()
 {
-    const HttpConfig& h = cfg_.http;
+    if (socket_) return;
     Poco::Net::SocketAddress addr(cfg_.externalAddress.host, cfg_.externalAddress.port);
-    Poco::Net::ServerSocket socket;
+    std::unique_ptr<Poco::Net::ServerSocket> socket;
     if (cfg_.env == "prod") {
         // jiffy serves HTTPS in prod with cert_file/key_file; we require TLS 1.2 or newer.
         Poco::Net::initializeSSL();
         tls_ = std::make_unique<TlsServerContext>(cfg_.resolvePath(cfg_.certFile), cfg_.resolvePath(cfg_.keyFile));
-        socket = Poco::Net::SecureServerSocket(tls_->context());
+        socket = std::make_unique<Poco::Net::SecureServerSocket>(tls_->context());
+    } else {
+        socket = std::make_unique<Poco::Net::ServerSocket>();
     }
-    socket.bind(addr, true);
-    socket.listen(h.maxQueued);
+    try {
+        // SO_REUSEADDR only: Poco's bind(addr, true) also sets SO_REUSEPORT,
+        // which lets a second process share the port and split the clients.
+        socket->bind(addr, true, false);
+    } catch (const Poco::Exception& e) {
+        if (e.code() == EADDRINUSE || e.message().find("already in use") != std::string::npos ||
+            e.displayText().find("already in use") != std::string::npos)
+            throw AddressInUse("external_address " + cfg_.externalAddress.text() + ": already in use");
+        throw;
+    }
+    socket->listen(cfg_.http.maxQueued);
+    socket_ = std::move(socket);
+}
+
+void HttpServer::start(Dispatcher& dispatcher)
+{
+    bind();
+    const HttpConfig& h = cfg_.http;
     auto* params = new Poco::Net::HTTPServerParams;
     params->setMaxThreads(h.maxThreads);
     params->setMaxQueued(h.maxQueued);
@@ -72,7 +93,7 @@ void HttpServer::start()
     params->setServerName("jiffyd");
     params->setSoftwareVersion("");
     pool_ = std::make_unique<Poco::ThreadPool>(2, h.maxThreads + 1, 60);
-    server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(dispatcher_), *pool_, socket, params);
+    server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(dispatcher), *pool_, *socket_, params);
     server_->start();
 }
 

@@ -8,20 +8,31 @@
 #include "http/TlsContext.h"
 
 #include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/ServerSocket.h>
 #include <Poco/ThreadPool.h>
 
 #include <memory>
+#include <stdexcept>
 
 namespace jiffy::host {
 
+/// external_address is taken by another socket (another jiffyd, say).
+class AddressInUse : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
 class HttpServer {
 public:
-    HttpServer(const Config& cfg, Dispatcher& dispatcher);
+    explicit HttpServer(const Config& cfg);
     ~HttpServer();
 
-    /// Binds and starts serving; throws Poco::Net::NetException when the
-    /// address cannot be bound.
-    void start();
+    /// Binds external_address (one address, one process: no SO_REUSEPORT)
+    /// and listens; call it before anything slow so a second instance fails
+    /// at once. Throws AddressInUse, or Poco::Exception for other failures.
+    void bind();
+    /// Starts serving requests with `dispatcher` (binds first if needed).
+    void start(Dispatcher& dispatcher);
     /// Stops accepting and waits for in-flight requests; returns how many
     /// connections were still open when the drain timeout ran out.
     int drain();
@@ -33,7 +44,7 @@ public:
 
 private:
     const Config& cfg_;
-    Dispatcher& dispatcher_;
+    std::unique_ptr<Poco::Net::ServerSocket> socket_;
     std::unique_ptr<TlsServerContext> tls_;
     std::unique_ptr<Poco::ThreadPool> pool_;
     std::unique_ptr<Poco::Net::HTTPServer> server_;

@@ -32,6 +32,7 @@ std::string configWith(uint16_t port, const std::string& dbFile, const std::stri
 class JiffydProcessTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(JiffydProcessTest);
     CPPUNIT_TEST(testServesHealthReadyAndHelloThenStopsOnSigterm);
+    CPPUNIT_TEST(testSecondInstanceOnTheSameAddressExits69);
     CPPUNIT_TEST(testCountSurvivesRestart);
     CPPUNIT_TEST(testPlainCPluginServes);
     CPPUNIT_TEST(testOversizedBodyIs413);
@@ -53,6 +54,23 @@ class JiffydProcessTest : public CppUnit::TestFixture {
     }
 
 public:
+    void testSecondInstanceOnTheSameAddressExits69()
+    {
+        // One address, one process: the kernel must not split clients between two.
+        uint16_t port = jiffy::test::freePort();
+        std::string cfg = dir_.file("one.config.json");
+        jiffy::test::writeFile(cfg, configWith(port, dir_.file("one.db"), ""));
+        ChildProcess first(jiffy::test::jiffydBinary(), {"--config", cfg}, dir_.file("first.log"));
+        CPPUNIT_ASSERT_MESSAGE(first.log(), jiffy::test::waitForHttp("127.0.0.1", port, "/healthz", 200, 20000));
+        std::string out;
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(out, 69, runToEnd({"--config", cfg}, out));
+        CPPUNIT_ASSERT_MESSAGE(
+            out, contains(out, "external_address 127.0.0.1:" + std::to_string(port) + ": already in use"));
+        CPPUNIT_ASSERT_MESSAGE(out, !contains(out, "starting db/")); // refused before touching the database
+        CPPUNIT_ASSERT(first.running());
+        CPPUNIT_ASSERT_EQUAL(200, jiffy::test::http("GET", "127.0.0.1", port, "/healthz").status);
+    }
+
     void testServesHealthReadyAndHelloThenStopsOnSigterm()
     {
         uint16_t port = jiffy::test::freePort();

@@ -216,7 +216,13 @@ public:
     void testMalformedJsonIsRefused()
     {
         std::string m = issuesOf("{\"external_address\": \"127.0.0.1:8080\",,}");
-        CPPUNIT_ASSERT(m.find("test.json: not valid JSON") != std::string::npos);
+        CPPUNIT_ASSERT_MESSAGE(m, m.find("test.json:1:39: not valid JSON: expected a quoted key") != std::string::npos);
+        m = issuesOf("{\n  \"env\": \"dev\",\n  \"ping_cycle\": 1\n  \"pepper\": \"x\"\n}\n");
+        CPPUNIT_ASSERT_MESSAGE(m, m.find("test.json:4:3: not valid JSON: expected ',' or '}'") != std::string::npos);
+        m = issuesOf("{\"a\": [1, 2,]}");
+        CPPUNIT_ASSERT_MESSAGE(m, m.find("test.json:1:13: not valid JSON: expected a value") != std::string::npos);
+        m = issuesOf("{\"a\": \"unterminated}");
+        CPPUNIT_ASSERT_MESSAGE(m, m.find("test.json:1:21: not valid JSON: unterminated string") != std::string::npos);
     }
 
     void testTopLevelArrayIsRefused()

@@ -156,7 +156,7 @@ public:
 
     void testMalformedJsonNamesTheFile()
     {
-        CPPUNIT_ASSERT(contains(problemsOf("{\"entities\": [}"), "m.json: not valid JSON"));
+        CPPUNIT_ASSERT(contains(problemsOf("{\"entities\": [}"), "m.json:1:15: not valid JSON: expected a value"));
     }
 
     void testMissingEntitiesIsRefused() { CPPUNIT_ASSERT(contains(problemsOf("{}"), "m.json: entities: required")); }

@@ -19,9 +19,11 @@ public:
             harness_.db(jiffy::test::pluginFile("db", "sqlite"), R"({"name": "/nonexistent/dir/x.db"})");
             CPPUNIT_FAIL("opened a database in a missing directory");
         } catch (const jiffy::host::PluginLoadError& e) {
-            CPPUNIT_ASSERT_MESSAGE(e.message(),
-                                   e.message().find("cannot open SQLite database \"/nonexistent/dir/x.db\"") !=
-                                       std::string::npos);
+            // Refused at once as a configuration error (INVALID → exit 78), naming the file.
+            CPPUNIT_ASSERT_EQUAL(int{JIFFY_INVALID}, static_cast<int>(e.status()));
+            CPPUNIT_ASSERT_MESSAGE(e.message(), jiffy::test::contains(e.message(), "name: the directory of "
+                                                                                   "\"/nonexistent/dir/x.db\" does "
+                                                                                   "not exist"));
         }
     }
 

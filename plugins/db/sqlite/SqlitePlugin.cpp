@@ -5,6 +5,7 @@
 
 #include <jiffy/db.hpp>
 
+#include <filesystem>
 #include <memory>
 
 namespace {
@@ -58,6 +59,14 @@ public:
         s.foreignKeys = host.configBool("foreign_keys", true);
         s.statementCache = static_cast<size_t>(host.configInt("statement_cache", 128, 1, 100000));
         logSql_ = host.configBool("ormLogActive", false);
+        if (s.file != ":memory:" && s.file.rfind("file:", 0) != 0) {
+            // A missing directory is a configuration error, found now: SQLite
+            // would only report "unable to open" after the busy timeout.
+            std::filesystem::path dir = std::filesystem::path(s.file).parent_path();
+            std::error_code ec;
+            if (!dir.empty() && !std::filesystem::is_directory(dir, ec))
+                jiffy::fail(JIFFY_INVALID, "name: the directory of \"" + s.file + "\" does not exist");
+        }
         if (s.file == ":memory:" && pool > 1) {
             host.info("name is \":memory:\": using one connection, as each would see its own database");
             pool = 1;

@@ -1,5 +1,7 @@
 #include "ModelParser.h"
 
+#include <jiffy/json_syntax.hpp>
+
 #include "Naming.h"
 
 #include <Poco/JSON/Array.h>
@@ -488,7 +490,10 @@ ParseResult parseModels(const std::vector<std::pair<std::string, std::string>>& 
             Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(true));
             root = parser.parse(text);
         } catch (const Poco::Exception& e) {
-            problems.push_back(file + ": not valid JSON: " + e.message());
+            std::optional<jiffy::JsonSyntaxError> at = jiffy::findJsonSyntaxError(text);
+            problems.push_back(at ? file + ":" + std::to_string(at->line) + ":" + std::to_string(at->column) +
+                                        ": not valid JSON: " + at->message
+                                  : file + ": not valid JSON: " + e.message());
             continue;
         }
         if (!isObject(root)) {
