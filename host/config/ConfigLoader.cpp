@@ -14,6 +14,7 @@
 #include <Poco/String.h>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <sstream>
 
@@ -40,11 +41,94 @@ std::string join(const std::vector<std::string>& items, const std::string& sep)
     return out;
 }
 
+/// Every top-level key the loader reads (for "did you mean" hints).
+const std::vector<std::string> kTopLevelKeys = {"external_address",
+                                                "internal_address",
+                                                "env",
+                                                "ping_cycle",
+                                                "failure_threshold",
+                                                "pepper",
+                                                "pepper_file",
+                                                "hmac_Key",
+                                                "hmac_Key_file",
+                                                "cert_file",
+                                                "key_file",
+                                                "jwt_sign_method",
+                                                "jwt_lifetime",
+                                                "plugins_dir",
+                                                "database",
+                                                "group_leader_kvs",
+                                                "logging",
+                                                "http",
+                                                "auth",
+                                                "routes",
+                                                "service_activations",
+                                                "rsa256_priv_key_file",
+                                                "rsa256_pub_key_file",
+                                                "rsa384_priv_key_file",
+                                                "rsa384_pub_key_file",
+                                                "rsa512_priv_key_file",
+                                                "rsa512_pub_key_file",
+                                                "ecdsa256_priv_key_file",
+                                                "ecdsa256_pub_key_file",
+                                                "ecdsa384_priv_key_file",
+                                                "ecdsa384_pub_key_file",
+                                                "ecdsa521_priv_key_file",
+                                                "ecdsa521_pub_key_file"};
+
+/// Levenshtein distance, case-insensitive.
+size_t editDistance(const std::string& a, const std::string& b)
+{
+    std::vector<size_t> row(b.size() + 1);
+    for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (size_t i = 1; i <= a.size(); ++i) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= b.size(); ++j) {
+            size_t up = row[j];
+            bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) ==
+                        std::tolower(static_cast<unsigned char>(b[j - 1]));
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (same ? 0 : 1)});
+            diag = up;
+        }
+    }
+    return row[b.size()];
+}
+
+/// The known key closest to `key` when it is a plausible typo, else "".
+std::string suggestKey(const std::string& key, const std::vector<std::string>& known)
+{
+    std::string best;
+    size_t bestD = std::max<size_t>(2, key.size() / 4) + 1;
+    for (const auto& k : known) {
+        size_t d = editDistance(key, k);
+        if (d < bestD) {
+            bestD = d;
+            best = k;
+        }
+    }
+    return best;
+}
+
+/// Two keys of one object that differ only in case: jiffy's decoder would
+/// take one of them silently; we name both.
+void checkSpellings(const Poco::JSON::Object::Ptr& obj, const std::string& path, std::vector<ConfigIssue>& issues)
+{
+    std::vector<std::string> keys;
+    obj->getNames(keys);
+    for (size_t i = 0; i < keys.size(); ++i)
+        for (size_t j = i + 1; j < keys.size(); ++j)
+            if (Poco::icompare(keys[i], keys[j]) == 0)
+                issues.push_back(
+                    {path, "\"" + keys[i] + "\" and \"" + keys[j] + "\" are two spellings of one key; keep one"});
+}
+
 /// Replaces every string value of the tree by its ${VAR} expansion.
 void expandTree(Poco::Dynamic::Var& v, const std::string& path, const EnvLookup& env, std::vector<ConfigIssue>& issues)
 {
     if (v.type() == typeid(Poco::JSON::Object::Ptr)) {
         auto obj = v.extract<Poco::JSON::Object::Ptr>();
+        checkSpellings(obj, path, issues);
         std::vector<std::string> keys;
         obj->getNames(keys);
         for (const auto& k : keys) {
@@ -427,7 +511,18 @@ Config ConfigLoader::loadText(const std::string& text, const std::string& source
         if (key.find("_priv_") != std::string::npos)
             if (auto w = secretPermissionWarning(key, cfg.resolvePath(file))) cfg.warnings.push_back(*w);
 
-    for (const auto& k : r.unreadKeys()) cfg.warnings.push_back(k + ": unknown key, ignored");
+    if (r.get("env").isString() && cfg.env != "dev" && cfg.env != "prod")
+        r.issue("env", "expected \"dev\" or \"prod\" (jiffy's values), got \"" + cfg.env + "\"");
+    // A misspelt top-level key would silently fall back to a default (a
+    // PostgreSQL config becoming a local SQLite file): an error in prod.
+    for (const auto& k : r.unreadKeys()) {
+        std::string hint = suggestKey(k, kTopLevelKeys);
+        std::string msg = "unknown key" + (hint.empty() ? std::string() : ", did you mean \"" + hint + "\"?");
+        if (cfg.env == "prod")
+            issues.push_back({k, msg + " (env \"prod\" refuses unknown keys)"});
+        else
+            cfg.warnings.push_back(k + ": " + msg + " (ignored)");
+    }
     if (!issues.empty()) throw ConfigError(source, std::move(issues));
     return cfg;
 }

@@ -33,6 +33,7 @@ class JiffydProcessTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(JiffydProcessTest);
     CPPUNIT_TEST(testServesHealthReadyAndHelloThenStopsOnSigterm);
     CPPUNIT_TEST(testSecondInstanceOnTheSameAddressExits69);
+    CPPUNIT_TEST(testUnknownServiceActivationIsRefused);
     CPPUNIT_TEST(testCountSurvivesRestart);
     CPPUNIT_TEST(testPlainCPluginServes);
     CPPUNIT_TEST(testOversizedBodyIs413);
@@ -69,6 +70,20 @@ public:
         CPPUNIT_ASSERT_MESSAGE(out, !contains(out, "starting db/")); // refused before touching the database
         CPPUNIT_ASSERT(first.running());
         CPPUNIT_ASSERT_EQUAL(200, jiffy::test::http("GET", "127.0.0.1", port, "/healthz").status);
+    }
+
+    void testUnknownServiceActivationIsRefused()
+    {
+        std::string cfg = dir_.file("sa.config.json");
+        jiffy::test::writeFile(
+            cfg, configWith(jiffy::test::freePort(), dir_.file("sa.db"),
+                            "\"routes\": [{\"plugin\": \"models\", \"model_files\": [\"" + jiffy::test::sourceDir() +
+                                "/tests/data/models/library_v1.json\"]}],\n  \"service_activations\": "
+                                "[{\"service_name\": \"Libary\", \"service_active\": true}]"));
+        std::string out;
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(out, 78, runToEnd({"--config", cfg}, out));
+        CPPUNIT_ASSERT_MESSAGE(out, contains(out, "service_activations[0].service_name: no entity \"Libary\" in the "
+                                                  "model files, which define Library"));
     }
 
     void testServesHealthReadyAndHelloThenStopsOnSigterm()

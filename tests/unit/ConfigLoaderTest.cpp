@@ -10,6 +10,8 @@ using jiffy::host::Config;
 using jiffy::host::ConfigError;
 using jiffy::host::ConfigLoader;
 
+using jiffy::test::contains;
+
 namespace {
 
 /// A config as jiffy generates it (libraryapp's .dev.config.json, SQLite).
@@ -87,6 +89,9 @@ class ConfigLoaderTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testUnsetVariableNamesItsPath);
     CPPUNIT_TEST(testKeysMatchCaseInsensitivelyAsJiffy);
     CPPUNIT_TEST(testUnknownKeyOnlyWarns);
+    CPPUNIT_TEST(testUnknownTopLevelKeyIsAnErrorInProd);
+    CPPUNIT_TEST(testTwoSpellingsOfOneKeyAreRefused);
+    CPPUNIT_TEST(testEnvIsDevOrProd);
     CPPUNIT_TEST(testRouteEntryNeedsPlugin);
     CPPUNIT_TEST(testSignMethodIsChecked);
     CPPUNIT_TEST(testProdNeedsCertificate);
@@ -279,8 +284,35 @@ public:
         Config c = ConfigLoader().loadText(
             R"({"external_adress": "127.0.0.1:1234", "database": {"db_dialect": "sqlite"}})", "t", "/tmp");
         CPPUNIT_ASSERT_EQUAL(size_t(1), c.warnings.size());
-        CPPUNIT_ASSERT_EQUAL(std::string("external_adress: unknown key, ignored"), c.warnings[0]);
+        CPPUNIT_ASSERT_EQUAL(std::string("external_adress: unknown key, did you mean \"external_address\"? (ignored)"),
+                             c.warnings[0]);
         CPPUNIT_ASSERT_EQUAL(uint16_t(8080), c.externalAddress.port);
+    }
+
+    void testUnknownTopLevelKeyIsAnErrorInProd()
+    {
+        std::string m = issuesOf(R"({"env": "prod", "cert_file": "c", "key_file": "k", "pepper": "p", "hmac_Key": "h",
+                                     "databse": {"db_dialect": "postgres"}, "zzzzzzzz": 1})");
+        CPPUNIT_ASSERT_MESSAGE(m, contains(m, "test.json: databse: unknown key, did you mean \"database\"? (env "
+                                              "\"prod\" refuses unknown keys)"));
+        CPPUNIT_ASSERT_MESSAGE(m, contains(m, "test.json: zzzzzzzz: unknown key (env \"prod\" refuses unknown keys)"));
+    }
+
+    void testTwoSpellingsOfOneKeyAreRefused()
+    {
+        std::string m = issuesOf(R"({"JWT_Sign_Method": "ES384", "jwt_sign_method": "RS256"})");
+        CPPUNIT_ASSERT_MESSAGE(m,
+                               contains(m, "\"JWT_Sign_Method\" and \"jwt_sign_method\" are two spellings of one key"));
+        m = issuesOf(R"({"database": {"db_dialect": "sqlite", "Name": "a.db", "name": "b.db"}})");
+        CPPUNIT_ASSERT_MESSAGE(m, contains(m, "test.json: database: \"Name\" and \"name\" are two spellings"));
+    }
+
+    void testEnvIsDevOrProd()
+    {
+        std::string m = issuesOf(R"({"env": "production"})");
+        CPPUNIT_ASSERT_MESSAGE(m,
+                               contains(m, "env: expected \"dev\" or \"prod\" (jiffy's values), got \"production\""));
+        CPPUNIT_ASSERT(issuesOf(R"({"env": "dev"})").empty());
     }
 
     void testRouteEntryNeedsPlugin()

@@ -227,9 +227,10 @@ Property parseProperty(const std::string& name, const Var& v, const std::string&
     p.type = w.str(o, "type", path);
     auto t = std::find_if(std::begin(kTypes), std::end(kTypes), [&](const TypeInfo& ti) { return p.type == ti.name; });
     if (t == std::end(kTypes)) {
-        w.problem(path + ".type", p.type.empty() ? std::string("required: string, bool, int..int64, uint..uint64, "
-                                                               "float32 or float64")
-                                                 : "unknown type \"" + p.type + "\"");
+        std::string valid;
+        for (const TypeInfo& ti : kTypes) valid += (valid.empty() ? "" : ", ") + std::string(ti.name);
+        w.problem(path + ".type", p.type.empty() ? "required: one of " + valid
+                                                 : "unknown type \"" + p.type + "\"; the types are " + valid);
         return p;
     }
     p.kind = t->kind;

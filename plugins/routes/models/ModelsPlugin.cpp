@@ -63,13 +63,32 @@ std::vector<bool> activations(const jiffy::Host& host, const Model& model)
         return on;
     }
     std::fill(on.begin(), on.end(), false);
+    // A name no model file defines is a typo that would silently switch an
+    // entity off; refuse it, unless another models entry may define it.
+    int modelsEntries = 0;
+    if (auto routes = host.configJson("routes", JIFFY_CONFIG_ROOT)) {
+        auto list = Poco::JSON::Parser().parse(*routes).extract<Poco::JSON::Array::Ptr>();
+        for (unsigned i = 0; i < list->size(); ++i)
+            if (auto r = list->getObject(i); r && r->optValue<std::string>("plugin", "") == "models") ++modelsEntries;
+    }
+    std::string known;
+    for (const auto& e : model.entities) known += (known.empty() ? "" : ", ") + e.typeName;
     auto arr = Poco::JSON::Parser().parse(*json).extract<Poco::JSON::Array::Ptr>();
     for (unsigned i = 0; i < arr->size(); ++i) {
         auto o = arr->getObject(i);
         if (!o) continue;
         Poco::Dynamic::Var name = field(o, "service_name"), active = field(o, "service_active");
         int idx = name.isString() ? model.entityByName(name.convert<std::string>()) : -1;
-        if (idx >= 0) on[static_cast<size_t>(idx)] = active.type() == typeid(bool) && active.extract<bool>();
+        if (idx >= 0) {
+            on[static_cast<size_t>(idx)] = active.type() == typeid(bool) && active.extract<bool>();
+        } else if (name.isString()) {
+            std::string msg = "service_activations[" + std::to_string(i) + "].service_name: no entity \"" +
+                              name.convert<std::string>() + "\" in the model files, which define " + known;
+            if (modelsEntries > 1)
+                host.warning(msg);
+            else
+                jiffy::fail(JIFFY_INVALID, msg);
+        }
     }
     for (size_t i = 0; i < on.size(); ++i)
         if (!on[i])
