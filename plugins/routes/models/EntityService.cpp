@@ -175,14 +175,14 @@ Reply EntityService::writeReply(const std::string& sql, std::vector<Scalar> valu
     try {
         n = rows(sql, params, base, w);
     } catch (const jiffy::Error& err) {
-        std::string msg = err.what();
-        size_t cut = msg.find(" (in: ");
-        if (cut != std::string::npos) msg.erase(cut);
-        if (err.status() == JIFFY_CONFLICT)
-            return {409, "application/json", "{\"error\":" + JsonWriter::quote(e_.table + ": " + msg) + "}"};
-        if (err.status() == JIFFY_INVALID)
-            return {400, "application/json", "{\"error\":" + JsonWriter::quote(e_.table + ": " + msg) + "}"};
-        throw;
+        // The database's own text (SQL, constraint names) goes to the log
+        // only; the client gets a stable message naming entity and field.
+        if (err.status() != JIFFY_CONFLICT && err.status() != JIFFY_INVALID) throw;
+        host_.warning(e_.table + ": the database refused a write: " + err.what());
+        std::string msg = err.status() == JIFFY_CONFLICT ? explainConflict(values, id)
+                                                         : e_.table + ": the database refused these values";
+        return {err.status() == JIFFY_CONFLICT ? 409 : 400, "application/json",
+                "{\"error\":" + JsonWriter::quote(msg) + "}"};
     }
     if (n == 0) return notFound(id.value_or(0));
     return {status, "application/json", w.take()};
@@ -205,13 +205,56 @@ Reply EntityService::remove(int64_t id) const
         r = host_.execute(delete_, {static_cast<long long>(id)});
     } catch (const jiffy::Error& err) {
         if (err.status() != JIFFY_CONFLICT) throw;
+        host_.warning(e_.table + " " + std::to_string(id) + ": the database refused the delete: " + err.what());
         return {409, "application/json",
                 "{\"error\":" +
-                    JsonWriter::quote(e_.table + " " + std::to_string(id) + " is still referenced: " + err.what()) +
+                    JsonWriter::quote(e_.table + " " + std::to_string(id) +
+                                      " is still referenced by other rows; delete or change those first") +
                     "}"};
     }
     if (r.rowsAffected == 0) return notFound(id);
     return {202, "application/json", ""};
+}
+
+std::string EntityService::explainConflict(const std::vector<Scalar>& values, std::optional<int64_t> self) const
+{
+    auto text = [](const Scalar& v) {
+        switch (v.kind) {
+        case Kind::String:
+            return JsonWriter::quote(v.s);
+        case Kind::Bool:
+            return std::string(v.b ? "true" : "false");
+        case Kind::Float:
+            return std::to_string(v.d);
+        default:
+            return std::to_string(v.i);
+        }
+    };
+    auto exists = [this](const std::string& sql, const std::vector<jiffy::Value>& params) {
+        bool found = false;
+        host_.execute(sql, params, [&](const jiffy::ValuesView&) { found = true; });
+        return found;
+    };
+    for (size_t i : stored_) {
+        const Property& p = e_.properties[i];
+        const Scalar& v = values[i];
+        if (v.isNull) continue;
+        if (!p.refTable.empty() && !exists("SELECT 1 FROM " + Sql::quote(p.refTable) + " WHERE " +
+                                               Sql::quote(p.refColumn) + " = " + sql_.ph(1) + " LIMIT 1",
+                                           {Sql::bind(v)}))
+            return e_.table + "." + p.column + ": no " + p.refTable + " " + text(v);
+        if (p.unique || p.index == "unique") {
+            std::vector<jiffy::Value> params{Sql::bind(v)};
+            std::string sql =
+                "SELECT 1 FROM " + Sql::quote(e_.table) + " WHERE " + Sql::quote(p.column) + " = " + sql_.ph(1);
+            if (self) {
+                sql += " AND " + Sql::quote("id") + " <> " + sql_.ph(2);
+                params.emplace_back(static_cast<long long>(*self));
+            }
+            if (exists(sql + " LIMIT 1", params)) return e_.table + "." + p.column + ": " + text(v) + " is taken";
+        }
+    }
+    return e_.table + ": the values conflict with an existing row (a unique index or a reference)";
 }
 
 std::optional<Scalar> EntityService::columnValue(int64_t id, const std::string& column) const

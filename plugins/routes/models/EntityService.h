@@ -68,6 +68,9 @@ private:
     /// Runs a statement returning whole rows and renders them as an array or a single object.
     size_t rows(const std::string& sql, const std::vector<jiffy::Value>& params, std::string_view base,
                 JsonWriter& w) const;
+    /// A stable message for a refused write: the missing reference or the
+    /// taken unique value, found by asking the database (no driver text).
+    std::string explainConflict(const std::vector<Scalar>& values, std::optional<int64_t> self) const;
     Reply writeReply(const std::string& sql, std::vector<Scalar> values, std::optional<int64_t> id,
                      std::string_view base, int status) const;
 
