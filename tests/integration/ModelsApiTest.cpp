@@ -299,6 +299,22 @@ void ModelsApiTest::testForeignKeyViolationIs409()
     CPPUNIT_ASSERT_EQUAL(std::string("0"), get("/books/title(EQ%20'orphan')/$count").body);
 }
 
+void ModelsApiTest::testUnknownBodyFieldsAreIgnoredUnlessStrict()
+{
+    start({kV1}); // jiffy's decoder ignores unknown fields: so do we by default
+    CPPUNIT_ASSERT_EQUAL(201, post("/library", R"({"name":"A","city":"X","citty":"typo"})").status);
+    stop();
+    std::string cfg = config({kV1}, "");
+    const std::string at = "\"model_files\": [";
+    cfg.replace(cfg.find(at), at.size(), "\"strict_bodies\": true, " + at);
+    jiffyd_.start(cfg);
+    HttpResult r = post("/library", R"({"name":"A","city":"X","citty":"typo"})");
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 400, r.status);
+    CPPUNIT_ASSERT_EQUAL(std::string(R"x({"error":"library: unknown field \"citty\" (strict_bodies is on)"})x"),
+                         r.body);
+    CPPUNIT_ASSERT_EQUAL(201, post("/library", R"({"id":9,"href":"x","NAME":"B","city":"Y"})").status);
+}
+
 void ModelsApiTest::testMissingRequiredFieldIs400NamingIt()
 {
     start({kV1});

@@ -26,6 +26,7 @@ class ModelsApiTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testMissingEntityIs404);
     CPPUNIT_TEST(testUniqueViolationIs409);
     CPPUNIT_TEST(testForeignKeyViolationIs409);
+    CPPUNIT_TEST(testUnknownBodyFieldsAreIgnoredUnlessStrict);
     CPPUNIT_TEST(testMissingRequiredFieldIs400NamingIt);
     CPPUNIT_TEST(testWrongJsonTypeIs400NamingIt);
     CPPUNIT_TEST(testMalformedJsonIs400);
@@ -59,6 +60,7 @@ public:
     void testMissingEntityIs404();
     void testUniqueViolationIs409();
     void testForeignKeyViolationIs409();
+    void testUnknownBodyFieldsAreIgnoredUnlessStrict();
     void testMissingRequiredFieldIs400NamingIt();
     void testWrongJsonTypeIs400NamingIt();
     void testMalformedJsonIs400();

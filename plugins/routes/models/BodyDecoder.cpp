@@ -1,5 +1,7 @@
 #include "BodyDecoder.h"
 
+#include <algorithm>
+
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/String.h>
@@ -75,7 +77,7 @@ Scalar convert(const Entity& e, const Property& p, const Var& v)
 
 } // namespace
 
-std::vector<Scalar> decodeBody(const Entity& e, std::string_view body)
+std::vector<Scalar> decodeBody(const Entity& e, std::string_view body, bool strict)
 {
     Var parsed;
     try {
@@ -87,6 +89,15 @@ std::vector<Scalar> decodeBody(const Entity& e, std::string_view body)
     if (parsed.type() != typeid(Poco::JSON::Object::Ptr))
         throw BadRequest(e.table + "c: Invalid request payload: expected a JSON object");
     const Poco::JSON::Object& obj = *parsed.extract<Poco::JSON::Object::Ptr>();
+    if (strict) {
+        // jiffy ignores unknown fields; with strict_bodies a typo is a 400.
+        for (const auto& kv : obj) {
+            if (Poco::icompare(kv.first, "id") == 0 || Poco::icompare(kv.first, "href") == 0) continue;
+            bool known = std::any_of(e.properties.begin(), e.properties.end(),
+                                     [&](const Property& p) { return Poco::icompare(kv.first, p.column) == 0; });
+            if (!known) throw BadRequest(e.table + ": unknown field \"" + kv.first + "\" (strict_bodies is on)");
+        }
+    }
     std::vector<Scalar> out(e.properties.size());
     for (size_t i = 0; i < e.properties.size(); ++i) {
         const Property& p = e.properties[i];

@@ -20,6 +20,6 @@ public:
 
 /// One value per property of `e` (no_db properties get a null placeholder);
 /// absent optional fields are null, absent fields with a default take it.
-std::vector<Scalar> decodeBody(const Entity& e, std::string_view body);
+std::vector<Scalar> decodeBody(const Entity& e, std::string_view body, bool strict = false);
 
 } // namespace jiffy::models

@@ -7,8 +7,8 @@
 
 namespace jiffy::models {
 
-EntityService::EntityService(const jiffy::Host& host, const Entity& entity, const Sql& sql)
-    : host_(host), e_(entity), sql_(sql), hrefPrefix_("/" + entity.table + "/")
+EntityService::EntityService(const jiffy::Host& host, const Entity& entity, const Sql& sql, bool strictBodies)
+    : host_(host), e_(entity), sql_(sql), hrefPrefix_("/" + entity.table + "/"), strict_(strictBodies)
 {
     columns_ = Sql::quote("id");
     std::string insertCols, insertVals, sets;
@@ -190,12 +190,12 @@ Reply EntityService::writeReply(const std::string& sql, std::vector<Scalar> valu
 
 Reply EntityService::create(std::string_view body, std::string_view base) const
 {
-    return writeReply(insert_, decodeBody(e_, body), std::nullopt, base, 201);
+    return writeReply(insert_, decodeBody(e_, body, strict_), std::nullopt, base, 201);
 }
 
 Reply EntityService::update(int64_t id, std::string_view body, std::string_view base) const
 {
-    return writeReply(update_, decodeBody(e_, body), id, base, 201);
+    return writeReply(update_, decodeBody(e_, body, strict_), id, base, 201);
 }
 
 Reply EntityService::remove(int64_t id) const

@@ -36,7 +36,8 @@ struct Condition {
 
 class EntityService {
 public:
-    EntityService(const jiffy::Host& host, const Entity& entity, const Sql& sql);
+    /// `strictBodies`: unknown fields in a body answer 400 (jiffy ignores them).
+    EntityService(const jiffy::Host& host, const Entity& entity, const Sql& sql, bool strictBodies = false);
 
     const Entity& entity() const { return e_; }
 
@@ -82,6 +83,7 @@ private:
     std::string selectAll_;      ///< SELECT <columns> FROM "t"
     std::string selectById_, insert_, update_, delete_, count_;
     std::string hrefPrefix_; ///< "/library/"
+    bool strict_ = false;
 };
 
 } // namespace jiffy::models

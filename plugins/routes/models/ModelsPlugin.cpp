@@ -31,6 +31,8 @@ const jiffy_option kOptions[] = {
                   "create missing tables and columns at start (false: only check)"),
     jiffy::option("open", JIFFY_OPT_BOOL, false, "false",
                   "serve the entity routes without authentication (development only)"),
+    jiffy::option("strict_bodies", JIFFY_OPT_BOOL, false, "false",
+                  "answer 400 naming a body field the entity does not have (jiffy ignores such fields)"),
 };
 
 /// Reads a JSON array of strings from the plugin's config.
@@ -108,7 +110,9 @@ public:
             jiffy::fail(JIFFY_INVALID, e.what());
         }
         migrate(host.configBool("migrate", true));
-        for (const Entity& e : model_.entities) services_.push_back(std::make_unique<EntityService>(host, e, sql_));
+        const bool strict = host.configBool("strict_bodies", false);
+        for (const Entity& e : model_.entities)
+            services_.push_back(std::make_unique<EntityService>(host, e, sql_, strict));
         table_ = RouteTable(model_, activations(host, model_), host.configBool("open", false));
         openapi_ = buildOpenApi(model_, table_);
     }
