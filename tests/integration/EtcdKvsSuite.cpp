@@ -130,6 +130,7 @@ class EtcdKvsTest : public KvsConformanceTest {
     CPPUNIT_TEST(testEndpointsAreTriedInTurn);
     CPPUNIT_TEST(testBadEndpointIsRefusedByName);
     CPPUNIT_TEST(testNonEtcdServerIsAnErrorNotAHang);
+    CPPUNIT_TEST(testValueOverTheRequestLimitIsTooLarge);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -396,6 +397,22 @@ public:
         CPPUNIT_ASSERT_MESSAGE(msg, contains(msg, "HTTP 404"));
     }
 
+    void testValueOverTheRequestLimitIsTooLarge()
+    {
+        // etcd's default --max-request-bytes is 1.5 MiB of the decoded request:
+        // 1.7 MiB is refused by etcd, 3 MiB already by its gRPC layer.
+        for (size_t kib : {1740, 3072}) {
+            std::string big(kib * 1024, 'b');
+            jiffy::host::CallError err;
+            jiffy_status st = store_->set(key("big"), big, 0, err.get());
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(err.e.message, int{JIFFY_TOO_LARGE}, static_cast<int>(st));
+        }
+        CPPUNIT_ASSERT(!store_->get(key("big")));
+        std::string fits(1200 * 1024, 'f');
+        store_->set(key("fits"), fits);
+        CPPUNIT_ASSERT(store_->get(key("fits")) == fits);
+    }
+
 protected:
     std::unique_ptr<jiffy::host::KvsInstance> makeStore() override
     {
@@ -511,3 +528,111 @@ public:
 };
 
 CPPUNIT_TEST_SUITE_REGISTRATION(EtcdJiffydTest);
+
+/// etcd serving https with client-certificate authentication (one member),
+/// with certificates made by openssl for 127.0.0.1.
+class EtcdTlsTest : public CppUnit::TestFixture {
+    CPPUNIT_TEST_SUITE(EtcdTlsTest);
+    CPPUNIT_TEST(testVerifiedTlsWithClientCertificateWorks);
+    CPPUNIT_TEST(testClientWithoutCertificateIsRefused);
+    CPPUNIT_TEST(testServerFromAnotherCaIsRefused);
+    CPPUNIT_TEST(testMissingCaFileIsRefusedByName);
+    CPPUNIT_TEST_SUITE_END();
+
+    jiffy::test::PluginHarness harness_;
+
+    struct Tls {
+        jiffy::test::TempDir dir;
+        std::unique_ptr<jiffy::test::EtcdCluster> cluster;
+
+        Tls()
+        {
+            const std::string d = dir.path() + "/";
+            const std::string key = " -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes";
+            jiffy::test::writeFile(d + "server.ext",
+                                   "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth,clientAuth\n");
+            jiffy::test::writeFile(d + "client.ext", "extendedKeyUsage=clientAuth\n");
+            for (const std::string& cmd : std::vector<std::string>{
+                     "req -x509" + key + " -keyout ca.key -out ca.crt -days 2 -subj /CN=jiffy-test-ca",
+                     "req -x509" + key + " -keyout other.key -out other.crt -days 2 -subj /CN=other-ca",
+                     "req" + key + " -keyout server.key -out server.csr -subj /CN=etcd-test",
+                     "x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 -extfile server.ext "
+                     "-out server.crt",
+                     "req" + key + " -keyout client.key -out client.csr -subj /CN=jiffy-client",
+                     "x509 -req -in client.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 -extfile client.ext "
+                     "-out client.crt"}) {
+                std::string full =
+                    "cd " + d + " && " + jiffy::test::findProgram("openssl") + " " + cmd + " >/dev/null 2>&1";
+                if (std::system(full.c_str()) != 0) throw std::runtime_error("failed: " + full);
+            }
+            cluster = std::make_unique<jiffy::test::EtcdCluster>(
+                1,
+                std::vector<std::string>{"--cert-file", d + "server.crt", "--key-file", d + "server.key",
+                                         "--client-cert-auth", "--trusted-ca-file", d + "ca.crt"},
+                "https");
+            cluster->start();
+        }
+        std::string file(const std::string& name) const { return dir.file(name); }
+    };
+
+    static Tls& tls()
+    {
+        static Tls t;
+        return t;
+    }
+
+    std::unique_ptr<jiffy::host::KvsInstance> store(const std::string& extra)
+    {
+        return harness_.kvs(jiffy::test::pluginFile("kvs", "etcd"), storeConfig(tls().cluster->endpointsJson(), extra));
+    }
+
+    std::string files(const std::string& ca, bool clientCert)
+    {
+        std::string s = R"(, "ca_file": ")" + tls().file(ca) + "\"";
+        if (clientCert)
+            s += R"(, "cert_file": ")" + tls().file("client.crt") + R"(", "key_file": ")" + tls().file("client.key") +
+                 "\"";
+        return s;
+    }
+
+public:
+    void testVerifiedTlsWithClientCertificateWorks()
+    {
+        auto s = store(files("ca.crt", true));
+        CPPUNIT_ASSERT_MESSAGE("the https member did not answer", waitForStore(*s));
+        s->set("tls-k", "secure");
+        CPPUNIT_ASSERT_EQUAL(std::string("secure"), s->get("tls-k").value_or("<none>"));
+        CPPUNIT_ASSERT(s->compareAndSet("tls-k", "secure", "swapped") == CasOutcome::Swapped);
+    }
+
+    void testClientWithoutCertificateIsRefused()
+    {
+        CPPUNIT_ASSERT(waitForStore(*store(files("ca.crt", true))));
+        auto s = store(files("ca.crt", false));
+        std::string msg;
+        CPPUNIT_ASSERT(trySet(*s, "tls-k", &msg) != JIFFY_OK);
+        CPPUNIT_ASSERT_MESSAGE(msg, contains(msg, tls().cluster->member(0).address()));
+        CPPUNIT_ASSERT_MESSAGE(msg, contains(msg, "certificate"));
+    }
+
+    void testServerFromAnotherCaIsRefused()
+    {
+        CPPUNIT_ASSERT(waitForStore(*store(files("ca.crt", true))));
+        auto s = store(files("other.crt", true));
+        std::string msg;
+        CPPUNIT_ASSERT(trySet(*s, "tls-k", &msg) != JIFFY_OK);
+        CPPUNIT_ASSERT_MESSAGE(msg, contains(msg, "certificate"));
+    }
+
+    void testMissingCaFileIsRefusedByName()
+    {
+        try {
+            store(R"(, "ca_file": ")" + tls().file("absent.crt") + "\"");
+            CPPUNIT_FAIL("a missing ca_file was accepted");
+        } catch (const jiffy::host::PluginLoadError& e) {
+            CPPUNIT_ASSERT_MESSAGE(e.message(), contains(e.message(), "ca_file"));
+        }
+    }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(EtcdTlsTest);

@@ -8,6 +8,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
+#include <set>
 #include <stdexcept>
 #include <thread>
 #include <unistd.h>
@@ -261,36 +262,39 @@ std::string PostgresServer::databaseConfig() const
 }
 
 EtcdMember::EtcdMember(const std::string& name, uint16_t clientPort, uint16_t peerPort,
-                       const std::string& initialCluster)
+                       const std::string& initialCluster, const std::vector<std::string>& extraArgs,
+                       const std::string& scheme)
     : TcpServer(
           "etcd",
-          [name, peerPort, initialCluster](uint16_t port, const std::string& dir) {
-              const std::string client = "http://127.0.0.1:" + std::to_string(port);
+          [name, peerPort, initialCluster, extraArgs, scheme](uint16_t port, const std::string& dir) {
+              const std::string client = scheme + "://127.0.0.1:" + std::to_string(port);
               const std::string peer = "http://127.0.0.1:" + std::to_string(peerPort);
               // Once the data directory exists etcd ignores the --initial-* flags,
               // so a restarted member rejoins with what it had.
-              return std::vector<std::string>{"--name",
-                                              name,
-                                              "--data-dir",
-                                              dir + "/data",
-                                              "--listen-client-urls",
-                                              client,
-                                              "--advertise-client-urls",
-                                              client,
-                                              "--listen-peer-urls",
-                                              peer,
-                                              "--initial-advertise-peer-urls",
-                                              peer,
-                                              "--initial-cluster",
-                                              initialCluster,
-                                              "--initial-cluster-state",
-                                              "new",
-                                              "--initial-cluster-token",
-                                              "jiffy-test",
-                                              "--logger",
-                                              "zap",
-                                              "--log-outputs",
-                                              "stderr"};
+              std::vector<std::string> args = {"--name",
+                                               name,
+                                               "--data-dir",
+                                               dir + "/data",
+                                               "--listen-client-urls",
+                                               client,
+                                               "--advertise-client-urls",
+                                               client,
+                                               "--listen-peer-urls",
+                                               peer,
+                                               "--initial-advertise-peer-urls",
+                                               peer,
+                                               "--initial-cluster",
+                                               initialCluster,
+                                               "--initial-cluster-state",
+                                               "new",
+                                               "--initial-cluster-token",
+                                               "jiffy-test",
+                                               "--logger",
+                                               "zap",
+                                               "--log-outputs",
+                                               "stderr"};
+              args.insert(args.end(), extraArgs.begin(), extraArgs.end());
+              return args;
           },
           "127.0.0.1", clientPort),
       name_(name)
@@ -305,20 +309,28 @@ void EtcdMember::kill()
     proc_.reset();
 }
 
-EtcdCluster::EtcdCluster(size_t size)
+EtcdCluster::EtcdCluster(size_t size, const std::vector<std::string>& extraArgs, const std::string& scheme)
     : TcpServer("etcd", [](uint16_t, const std::string&) { return std::vector<std::string>{}; })
 {
     findProgram("etcd"); // fail at once, naming it
     std::vector<uint16_t> client{port_}, peer;
     std::string initial;
+    std::set<uint16_t> taken{port_};
+    auto another = [&taken] { // freePort() reserves nothing: never hand out one port twice
+        uint16_t p = freePort();
+        while (!taken.insert(p).second) p = freePort();
+        return p;
+    };
     for (size_t i = 0; i < size; ++i) {
-        if (i > 0) client.push_back(freePort());
-        peer.push_back(freePort());
+        if (i > 0) client.push_back(another());
+        peer.push_back(another());
         initial += (i ? "," : "") + std::string("n") + std::to_string(i + 1) +
                    "=http://127.0.0.1:" + std::to_string(peer.back());
     }
     for (size_t i = 0; i < size; ++i)
-        members_.push_back(std::make_unique<EtcdMember>("n" + std::to_string(i + 1), client[i], peer[i], initial));
+        members_.push_back(
+            std::make_unique<EtcdMember>("n" + std::to_string(i + 1), client[i], peer[i], initial, extraArgs, scheme));
+    https_ = scheme == "https";
 }
 
 EtcdCluster::~EtcdCluster()
@@ -351,6 +363,7 @@ std::string EtcdCluster::endpointsJson() const
 
 void EtcdCluster::waitHealthy(int timeoutMs)
 {
+    if (https_) return; // http() speaks plain HTTP only
     auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
     std::string last;
     while (std::chrono::steady_clock::now() < deadline) {

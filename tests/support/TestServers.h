@@ -95,7 +95,9 @@ private:
 class EtcdMember : public TcpServer {
 public:
     /// `initialCluster` is etcd's --initial-cluster ("n1=http://127.0.0.1:P1,...").
-    EtcdMember(const std::string& name, uint16_t clientPort, uint16_t peerPort, const std::string& initialCluster);
+    /// `extraArgs` are appended (e.g. TLS files); `scheme` is that of the client URL.
+    EtcdMember(const std::string& name, uint16_t clientPort, uint16_t peerPort, const std::string& initialCluster,
+               const std::vector<std::string>& extraArgs = {}, const std::string& scheme = "http");
     /// SIGKILL: the member dies without any shutdown (a crash or power loss).
     void kill();
     const std::string& name() const { return name_; }
@@ -111,7 +113,11 @@ private:
 /// those of member 0.
 class EtcdCluster : public TcpServer {
 public:
-    explicit EtcdCluster(size_t size = 3);
+    /// `extraArgs` go to every member. With `scheme` "https" (the members
+    /// given their certificate in `extraArgs`) start() waits only until the
+    /// members listen: the test checks health through its own TLS client.
+    explicit EtcdCluster(size_t size = 3, const std::vector<std::string>& extraArgs = {},
+                         const std::string& scheme = "http");
     ~EtcdCluster() override;
     void start() override;
     void stop() override;
@@ -128,6 +134,7 @@ public:
 
 private:
     std::vector<std::unique_ptr<EtcdMember>> members_;
+    bool https_ = false;
 };
 
 } // namespace jiffy::test
