@@ -119,6 +119,7 @@ class EtcdKvsTest : public KvsConformanceTest {
     JIFFY_KVS_SERVER_TESTS();
     CPPUNIT_TEST(testJiffyConfigKeysAreAccepted);
     CPPUNIT_TEST(testKeysLiveUnderThePrefix);
+    CPPUNIT_TEST(testEmptyPrefixUsesKeysAsTheyAre);
     CPPUNIT_TEST(testTtlIsALeaseInWholeSecondsRoundedUp);
     CPPUNIT_TEST(testReplacedAndUnusedLeasesAreRevoked);
     CPPUNIT_TEST(testIncrKeepsTheTtlOfAnExistingKey);
@@ -126,6 +127,7 @@ class EtcdKvsTest : public KvsConformanceTest {
     CPPUNIT_TEST(testCasRaceAcrossInstancesHasOneWinner);
     CPPUNIT_TEST(testOneMemberKilledStillWorksThroughTheOthers);
     CPPUNIT_TEST(testLeaderKilledCasStillHasOneWinner);
+    CPPUNIT_TEST(testFrozenMemberTimesOutAndCallsMoveOn);
     CPPUNIT_TEST(testWholeClusterDownFailsFastAndRecoversByItself);
     CPPUNIT_TEST(testEndpointsAreTriedInTurn);
     CPPUNIT_TEST(testBadEndpointIsRefusedByName);
@@ -157,6 +159,16 @@ public:
         Poco::JSON::Object::Ptr r =
             etcdPost(sharedCluster(), "/v3/kv/range", "{\"key\":\"" + b64("app-a/" + key("shared")) + "\"}");
         CPPUNIT_ASSERT_EQUAL(b64("from a"), r->getArray("kvs")->getObject(0)->getValue<std::string>("value"));
+    }
+
+    void testEmptyPrefixUsesKeysAsTheyAre()
+    {
+        auto s = harness_.kvs(jiffy::test::pluginFile("kvs", "etcd"),
+                              storeConfig(sharedCluster().endpointsJson(), R"(, "prefix": "")"));
+        s->health(); // a range over every key
+        s->set(key("bare"), "v");
+        CPPUNIT_ASSERT_EQUAL(0LL, leaseOf(sharedCluster(), key("bare")));
+        CPPUNIT_ASSERT(!store_->get(key("bare"))); // not under jiffy/
     }
 
     void testTtlIsALeaseInWholeSecondsRoundedUp()
@@ -316,6 +328,32 @@ public:
         CPPUNIT_ASSERT_MESSAGE("the store did not come back after the election", waitForStore(*store_));
         raceCas({store_.get()}, key("after-election"), 5);
         c.member(leader).start();
+        c.waitHealthy();
+    }
+
+    void testFrozenMemberTimesOutAndCallsMoveOn()
+    {
+        // A member that accepts connections but does not answer (SIGSTOP), a
+        // follower so the other two keep a leader, listed first.
+        jiffy::test::EtcdCluster& c = sharedCluster();
+        const size_t frozen = (c.leader() + 1) % c.size();
+        std::string endpoints = "[\"" + c.member(frozen).address() + "\"";
+        for (size_t i = 0; i < c.size(); ++i)
+            if (i != frozen) endpoints += ", \"" + c.member(i).address() + "\"";
+        auto s = harness_.kvs(jiffy::test::pluginFile("kvs", "etcd"),
+                              R"({"endpoints": )" + endpoints + R"(], "timeout_ms": 500})");
+        s->set(key("f"), "v");
+        c.member(frozen).freeze();
+        // A txn sent to it may still be applied when it wakes: TIMEOUT, not
+        // repeated on another member.
+        jiffy::host::CallError err;
+        jiffy_status st = s->compareAndSet(key("f"), "v", "w", 0, err.get());
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(err.e.message, int{JIFFY_TIMEOUT}, static_cast<int>(st));
+        CPPUNIT_ASSERT_MESSAGE(err.e.message, contains(err.e.message, "not repeated"));
+        // The next calls go to the other members, which answer at once.
+        CPPUNIT_ASSERT_EQUAL(std::string("v"), s->get(key("f")).value_or("<none>"));
+        CPPUNIT_ASSERT(s->compareAndSet(key("f"), "v", "x", 0) == CasOutcome::Swapped);
+        c.member(frozen).thaw();
         c.waitHealthy();
     }
 

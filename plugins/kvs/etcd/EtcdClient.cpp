@@ -229,13 +229,25 @@ EtcdClient::Attempt EtcdClient::attempt(EndpointState& ep, const std::string& pa
     }
     if (resp.getKeepAlive()) giveBack(ep, std::move(s));
 
+    return interpret(resp, text);
+}
+
+EtcdClient::Attempt EtcdClient::interpret(const Poco::Net::HTTPResponse& resp, const std::string& text)
+{
+    Attempt a;
     Poco::JSON::Object::Ptr obj;
     try {
         obj = Poco::JSON::Parser().parse(text).extract<Poco::JSON::Object::Ptr>();
     } catch (const Poco::Exception&) {
     }
-    if (resp.getStatus() == Poco::Net::HTTPResponse::HTTP_OK && obj) {
-        a.reply = obj;
+    if (resp.getStatus() == Poco::Net::HTTPResponse::HTTP_OK) {
+        if (obj) {
+            a.reply = obj;
+        } else { // most likely cut short: what was asked may have been done
+            a.outcome = Outcome::SentAndFailed;
+            a.status = JIFFY_UNAVAILABLE;
+            a.message = "unreadable reply (" + std::to_string(text.size()) + " bytes of no JSON object)";
+        }
         return a;
     }
     if (!obj || !obj->has("code")) {

@@ -25,7 +25,8 @@
 
 namespace Poco::Net {
 class HTTPClientSession;
-}
+class HTTPResponse;
+} // namespace Poco::Net
 
 namespace jiffy::etcd {
 
@@ -59,7 +60,10 @@ private:
         Poco::JSON::Object::Ptr reply;
     };
 
+    /// One request to one endpoint; transport failures become outcomes.
     Attempt attempt(EndpointState& ep, const std::string& path, const std::string& body, const std::string& token);
+    /// A reply: its JSON object, or etcd's gRPC error code mapped to an outcome and a status.
+    static Attempt interpret(const Poco::Net::HTTPResponse& resp, const std::string& text);
     /// attempt() with the auth token, authenticating through `ep` first when
     /// there is none and once more when etcd says the token expired.
     Attempt send(EndpointState& ep, const std::string& path, const std::string& body);

@@ -21,7 +21,7 @@ namespace {
 
 const jiffy_option kOptions[] = {
     jiffy::option("endpoints", JIFFY_OPT_ADDRESS_LIST, false, "[\"127.0.0.1:2379\"]",
-                  "etcd client URLs as host:port, tried in turn when one fails"),
+                  "the members' client addresses, tried in turn when one fails"),
     jiffy::option("prefix", JIFFY_OPT_STRING, false, "\"jiffy/\"", "prepended to every key"),
     jiffy::option("user", JIFFY_OPT_STRING, false, nullptr, "etcd user (auth enabled); needs password"),
     jiffy::option("password", JIFFY_OPT_STRING, false, nullptr, "password of user (never logged)"),
