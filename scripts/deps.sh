@@ -10,7 +10,7 @@ PACKAGES=(
   libpoco-dev libboost-dev libcppunit-dev libsqlite3-dev libssl-dev
   libpq-dev libmemcached-dev libargon2-dev libcrypt-dev openssl
   # servers the integration tests start on loopback
-  redis-server memcached postgresql-15
+  redis-server memcached postgresql-15 etcd-server etcd-client
   # tools used by tests and scripts
   curl procps sqlite3
 )

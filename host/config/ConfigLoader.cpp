@@ -23,8 +23,11 @@ namespace jiffy::host {
 namespace {
 
 /// Built-in KVS entries of jiffy's group_leader_kvs and the plugin serving each.
-const std::map<std::string, std::string> kBuiltinKvs = {
-    {"local_standalone", "standalone"}, {"sluggo", "sluggo"}, {"redis", "redis"}, {"memcached", "memcached"}};
+const std::map<std::string, std::string> kBuiltinKvs = {{"local_standalone", "standalone"},
+                                                        {"sluggo", "sluggo"},
+                                                        {"redis", "redis"},
+                                                        {"memcached", "memcached"},
+                                                        {"etcd", "etcd"}};
 
 /// jiffy's JWT key-file keys (PEM paths).
 const std::vector<std::string> kJwtKeyFiles = {
@@ -218,8 +221,8 @@ void readKvs(FieldReader& root, Config& cfg, std::vector<ConfigIssue>& issues)
             auto it = kBuiltinKvs.find(name);
             if (it == kBuiltinKvs.end()) {
                 e.issue("", "unknown KVS \"" + name +
-                                "\"; the built-in ones are local_standalone, sluggo, redis and "
-                                "memcached, and a custom one names its shared object in \"plugin\"");
+                                "\"; the built-in ones are local_standalone, sluggo, redis, "
+                                "memcached and etcd, and a custom one names its shared object in \"plugin\"");
                 continue;
             }
             plugin = it->second;
@@ -229,8 +232,8 @@ void readKvs(FieldReader& root, Config& cfg, std::vector<ConfigIssue>& issues)
         cfg.kvs.raw = entry;
     }
     if (active.empty())
-        r.issue("", "no entry has \"active\": true; exactly one must (local_standalone, sluggo, redis, memcached or a "
-                    "custom KVS)");
+        r.issue("", "no entry has \"active\": true; exactly one must (local_standalone, sluggo, redis, memcached, etcd "
+                    "or a custom KVS)");
     else if (active.size() > 1)
         r.issue("", "only one group_leader_kvs subsystem may be set as active; found " + std::to_string(active.size()) +
                         ": " + join(active, ", "));

@@ -1,11 +1,14 @@
 #include "support/TestServers.h"
 
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
 #include <Poco/Net/StreamSocket.h>
 
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
+#include <set>
 #include <stdexcept>
 #include <thread>
 #include <unistd.h>
@@ -27,8 +30,8 @@ bool waitForPort(const std::string& host, uint16_t port, int timeoutMs)
     return false;
 }
 
-TcpServer::TcpServer(std::string program, ArgsFn args, std::string host)
-    : program_(std::move(program)), args_(std::move(args)), host_(std::move(host)), port_(freePort(host_))
+TcpServer::TcpServer(std::string program, ArgsFn args, std::string host, uint16_t port)
+    : program_(std::move(program)), args_(std::move(args)), host_(std::move(host)), port_(port ? port : freePort(host_))
 {
 }
 
@@ -256,6 +259,150 @@ std::string PostgresServer::databaseConfig() const
 {
     return "{\"db_dialect\": \"postgres\", \"host\": \"127.0.0.1\", \"port\": " + std::to_string(port_) +
            ", \"usr\": \"postgres\", \"password\": \"\", \"name\": \"" + database() + "\"}";
+}
+
+EtcdMember::EtcdMember(const std::string& name, uint16_t clientPort, uint16_t peerPort,
+                       const std::string& initialCluster, const std::vector<std::string>& extraArgs,
+                       const std::string& scheme)
+    : TcpServer(
+          "etcd",
+          [name, peerPort, initialCluster, extraArgs, scheme](uint16_t port, const std::string& dir) {
+              const std::string client = scheme + "://127.0.0.1:" + std::to_string(port);
+              const std::string peer = "http://127.0.0.1:" + std::to_string(peerPort);
+              // Once the data directory exists etcd ignores the --initial-* flags,
+              // so a restarted member rejoins with what it had.
+              std::vector<std::string> args = {"--name",
+                                               name,
+                                               "--data-dir",
+                                               dir + "/data",
+                                               "--listen-client-urls",
+                                               client,
+                                               "--advertise-client-urls",
+                                               client,
+                                               "--listen-peer-urls",
+                                               peer,
+                                               "--initial-advertise-peer-urls",
+                                               peer,
+                                               "--initial-cluster",
+                                               initialCluster,
+                                               "--initial-cluster-state",
+                                               "new",
+                                               "--initial-cluster-token",
+                                               "jiffy-test",
+                                               "--logger",
+                                               "zap",
+                                               "--log-outputs",
+                                               "stderr"};
+              args.insert(args.end(), extraArgs.begin(), extraArgs.end());
+              return args;
+          },
+          "127.0.0.1", clientPort),
+      name_(name)
+{
+}
+
+void EtcdMember::kill()
+{
+    if (!proc_) return;
+    proc_->signal(SIGKILL);
+    proc_->wait(10000);
+    proc_.reset();
+}
+
+EtcdCluster::EtcdCluster(size_t size, const std::vector<std::string>& extraArgs, const std::string& scheme)
+    : TcpServer("etcd", [](uint16_t, const std::string&) { return std::vector<std::string>{}; })
+{
+    findProgram("etcd"); // fail at once, naming it
+    std::vector<uint16_t> client{port_}, peer;
+    std::string initial;
+    std::set<uint16_t> taken{port_};
+    auto another = [&taken] { // freePort() reserves nothing: never hand out one port twice
+        uint16_t p = freePort();
+        while (!taken.insert(p).second) p = freePort();
+        return p;
+    };
+    for (size_t i = 0; i < size; ++i) {
+        if (i > 0) client.push_back(another());
+        peer.push_back(another());
+        initial += (i ? "," : "") + std::string("n") + std::to_string(i + 1) +
+                   "=http://127.0.0.1:" + std::to_string(peer.back());
+    }
+    for (size_t i = 0; i < size; ++i)
+        members_.push_back(
+            std::make_unique<EtcdMember>("n" + std::to_string(i + 1), client[i], peer[i], initial, extraArgs, scheme));
+    https_ = scheme == "https";
+}
+
+EtcdCluster::~EtcdCluster()
+{
+    try {
+        EtcdCluster::stop();
+    } catch (...) {
+    }
+}
+
+void EtcdCluster::start()
+{
+    // Every member binds its client port before it has a quorum, so each
+    // start() returns at once and the members find each other afterwards.
+    for (auto& m : members_) m->start();
+    waitHealthy();
+}
+
+void EtcdCluster::stop()
+{
+    for (auto& m : members_) m->stop();
+}
+
+std::string EtcdCluster::endpointsJson() const
+{
+    std::string out;
+    for (const auto& m : members_) out += (out.empty() ? "[\"" : ", \"") + m->address() + "\"";
+    return out + "]";
+}
+
+void EtcdCluster::waitHealthy(int timeoutMs)
+{
+    if (https_) return; // http() speaks plain HTTP only
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
+    std::string last;
+    while (std::chrono::steady_clock::now() < deadline) {
+        bool all = true;
+        for (auto& m : members_) {
+            if (!m->running()) continue;
+            HttpResult r = http("GET", m->host(), m->port(), "/health", "", {}, 2000);
+            if (r.status != 200 || !contains(r.body, "\"true\"")) {
+                all = false;
+                last = m->name() + ": HTTP " + std::to_string(r.status) + " " + r.body;
+                break;
+            }
+        }
+        if (all) return;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    throw std::runtime_error("etcd cluster not healthy after " + std::to_string(timeoutMs) + " ms: " + last +
+                             "\nlog of n1: " + members_.front()->log());
+}
+
+size_t EtcdCluster::leader(int timeoutMs)
+{
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
+    while (std::chrono::steady_clock::now() < deadline) {
+        for (size_t i = 0; i < members_.size(); ++i) {
+            EtcdMember& m = *members_[i];
+            if (!m.running()) continue;
+            HttpResult r = http("POST", m.host(), m.port(), "/v3/maintenance/status", "{}", {}, 2000);
+            if (r.status != 200) continue;
+            try {
+                auto status = Poco::JSON::Parser().parse(r.body).extract<Poco::JSON::Object::Ptr>();
+                std::string self = status->getObject("header")->getValue<std::string>("member_id");
+                if (status->optValue<std::string>("leader", "") == self) return i;
+            } catch (const Poco::Exception&) {
+            }
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    throw std::runtime_error("no etcd member reports itself the leader after " + std::to_string(timeoutMs) + " ms");
 }
 
 } // namespace jiffy::test

@@ -26,7 +26,8 @@ class TcpServer {
 public:
     using ArgsFn = std::function<std::vector<std::string>(uint16_t port, const std::string& dir)>;
     /// `program` is run with `args(port, dir)`; `dir` is a fresh temp directory.
-    TcpServer(std::string program, ArgsFn args, std::string host = "127.0.0.1");
+    /// `port` 0 picks a free one.
+    TcpServer(std::string program, ArgsFn args, std::string host = "127.0.0.1", uint16_t port = 0);
     virtual ~TcpServer();
     TcpServer(const TcpServer&) = delete;
     TcpServer& operator=(const TcpServer&) = delete;
@@ -88,6 +89,52 @@ public:
 
 private:
     bool initialized_ = false;
+};
+
+/// One member of an EtcdCluster; its data directory is in dir().
+class EtcdMember : public TcpServer {
+public:
+    /// `initialCluster` is etcd's --initial-cluster ("n1=http://127.0.0.1:P1,...").
+    /// `extraArgs` are appended (e.g. TLS files); `scheme` is that of the client URL.
+    EtcdMember(const std::string& name, uint16_t clientPort, uint16_t peerPort, const std::string& initialCluster,
+               const std::vector<std::string>& extraArgs = {}, const std::string& scheme = "http");
+    /// SIGKILL: the member dies without any shutdown (a crash or power loss).
+    void kill();
+    const std::string& name() const { return name_; }
+
+private:
+    std::string name_;
+};
+
+/// An etcd v3 cluster of `size` members on loopback (client and peer ports
+/// free, data directories in temp directories). As a TcpServer it stands for
+/// the whole cluster: start() starts every member that is down and waits
+/// until all answer /health, stop() stops them all, and port()/address() are
+/// those of member 0.
+class EtcdCluster : public TcpServer {
+public:
+    /// `extraArgs` go to every member. With `scheme` "https" (the members
+    /// given their certificate in `extraArgs`) start() waits only until the
+    /// members listen: the test checks health through its own TLS client.
+    explicit EtcdCluster(size_t size = 3, const std::vector<std::string>& extraArgs = {},
+                         const std::string& scheme = "http");
+    ~EtcdCluster() override;
+    void start() override;
+    void stop() override;
+    size_t size() const { return members_.size(); }
+    EtcdMember& member(size_t i) { return *members_.at(i); }
+    /// The members' client addresses as a JSON array, in member order.
+    std::string endpointsJson() const;
+    /// Index of the member that is the raft leader, as the running members
+    /// report it (/v3/maintenance/status); waits up to `timeoutMs` for an
+    /// election to settle, then throws.
+    size_t leader(int timeoutMs = 30000);
+    /// Waits until every running member answers /health with a leader; throws after `timeoutMs`.
+    void waitHealthy(int timeoutMs = 30000);
+
+private:
+    std::vector<std::unique_ptr<EtcdMember>> members_;
+    bool https_ = false;
 };
 
 } // namespace jiffy::test

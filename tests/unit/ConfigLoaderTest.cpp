@@ -78,6 +78,7 @@ class ConfigLoaderTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testNoActiveKvsIsRefused);
     CPPUNIT_TEST(testTwoActiveKvsAreRefused);
     CPPUNIT_TEST(testUnknownKvsNeedsPlugin);
+    CPPUNIT_TEST(testEtcdIsABuiltinKvs);
     CPPUNIT_TEST(testCustomKvsNamesItsPlugin);
     CPPUNIT_TEST(testUnknownDialectIsRefused);
     CPPUNIT_TEST(testJiffyOnlyDialectIsExplained);
@@ -192,8 +193,16 @@ public:
 
     void testUnknownKvsNeedsPlugin()
     {
-        std::string m = issuesOf(R"({"group_leader_kvs": {"etcd": {"active": true}}})");
-        CPPUNIT_ASSERT(m.find("group_leader_kvs.etcd: unknown KVS \"etcd\"") != std::string::npos);
+        std::string m = issuesOf(R"({"group_leader_kvs": {"zookeeper": {"active": true}}})");
+        CPPUNIT_ASSERT(m.find("group_leader_kvs.zookeeper: unknown KVS \"zookeeper\"") != std::string::npos);
+        CPPUNIT_ASSERT_MESSAGE(m, m.find("memcached and etcd") != std::string::npos);
+    }
+
+    void testEtcdIsABuiltinKvs()
+    {
+        Config c = ConfigLoader().loadText(R"({"group_leader_kvs": {"etcd": {"active": true}}})", "t", "/tmp");
+        CPPUNIT_ASSERT_EQUAL(std::string("etcd"), c.kvs.entry);
+        CPPUNIT_ASSERT_EQUAL(std::string("etcd"), c.kvs.plugin);
     }
 
     void testCustomKvsNamesItsPlugin()

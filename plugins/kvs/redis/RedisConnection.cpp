@@ -1,6 +1,6 @@
 #include "RedisConnection.h"
 
-#include "SigpipeGuard.h"
+#include <SigpipeGuard.h>
 
 #include <Poco/Exception.h>
 #include <Poco/Net/NetException.h>
@@ -109,7 +109,7 @@ void RedisConnection::close() noexcept
 {
     // Closing flushes output still buffered after a failed write, which
     // may hit the reset socket again.
-    SigpipeGuard sigpipe;
+    support::SigpipeGuard sigpipe;
     try {
         client_.disconnect();
     } catch (...) {
@@ -147,7 +147,7 @@ template <class F> auto RedisConnection::exchange(F&& f) -> decltype(f())
     healthy_ = false; // stays false if anything below throws
     const auto started = Clock::now();
     try {
-        SigpipeGuard sigpipe;
+        support::SigpipeGuard sigpipe;
         auto result = f();
         healthy_ = true;
         ++uses_;

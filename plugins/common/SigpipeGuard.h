@@ -13,7 +13,7 @@
 #include <ctime>
 #include <pthread.h>
 
-namespace jiffy::redis {
+namespace jiffy::support {
 
 class SigpipeGuard {
 public:
@@ -50,4 +50,4 @@ private:
     bool wasPending_ = false;
 };
 
-} // namespace jiffy::redis
+} // namespace jiffy::support
