@@ -8,16 +8,13 @@
 #include "http/BuiltinRoutes.h"
 #include "http/Dispatcher.h"
 #include "http/HttpServer.h"
+#include "logging/LogSetup.h"
 #include "metrics/MetricsRegistry.h"
 #include "plugins/PluginErrors.h"
 #include "plugins/PluginRegistry.h"
 
-#include <Poco/AutoPtr.h>
-#include <Poco/ConsoleChannel.h>
-#include <Poco/FormattingChannel.h>
 #include <Poco/Logger.h>
 #include <Poco/Net/NetException.h>
-#include <Poco/PatternFormatter.h>
 #include <Poco/Util/HelpFormatter.h>
 #include <Poco/Util/Option.h>
 #include <Poco/Util/OptionException.h>
@@ -145,28 +142,8 @@ bool JiffyServer::loadConfig(Config& cfg)
 
 void JiffyServer::setupLogging(const Config& cfg)
 {
-    Poco::AutoPtr<Poco::PatternFormatter> fmt(new Poco::PatternFormatter(
-        cfg.logging.callLocation ? "%Y-%m-%dT%H:%M:%S.%iZ %p %s: %t (%U:%u)" : "%Y-%m-%dT%H:%M:%S.%iZ %p %s: %t"));
-    Poco::AutoPtr<Poco::Channel> console(cfg.logging.colorMsgTypes && isInteractive()
-                                             ? static_cast<Poco::Channel*>(new Poco::ColorConsoleChannel)
-                                             : static_cast<Poco::Channel*>(new Poco::ConsoleChannel));
-    Poco::AutoPtr<Poco::FormattingChannel> channel(new Poco::FormattingChannel(fmt, console));
-    int level = Poco::Message::PRIO_ERROR;
-    const LoggingConfig& l = cfg.logging;
-    if (!l.active)
-        level = Poco::Message::PRIO_FATAL;
-    else if (l.traceMsgs)
-        level = Poco::Message::PRIO_TRACE;
-    else if (l.debugMsgs)
-        level = Poco::Message::PRIO_DEBUG;
-    else if (l.infoMsgs)
-        level = Poco::Message::PRIO_INFORMATION;
-    else if (l.warningMsgs)
-        level = Poco::Message::PRIO_WARNING;
-    Poco::Logger::root().setChannel(channel);
-    Poco::Logger::root().setLevel(level);
-    Poco::Logger::setChannel("", channel);
-    Poco::Logger::setLevel("", level);
+    // jiffy's per-type switches, our format/output/request log; see logging/LogSetup.h.
+    logging::applyLogging(cfg.logging);
 }
 
 int JiffyServer::listPlugins(const Config& cfg)
@@ -230,7 +207,16 @@ int JiffyServer::main(const std::vector<std::string>&)
     }
     Config cfg;
     if (!loadConfig(cfg)) return exitCode_;
-    setupLogging(cfg);
+    try {
+        setupLogging(cfg);
+    } catch (const logging::LogSetupError& e) {
+        std::cerr << cfg.sourceFile << ": " << e.what() << "\n";
+        return kExitConfig;
+    }
+    // Pending "suppressed N similar messages" lines are written before the process ends.
+    struct FlushLogs {
+        ~FlushLogs() { logging::flushLogging(); }
+    } flushLogs;
     if (listPlugins_) return listPlugins(cfg);
     if (destructiveReset_ && !confirmReset_) {
         std::cerr << "--dr drops every table and all their data; add --yes-destroy-all-data to confirm\n";
