@@ -103,10 +103,11 @@ std::string renderHostMetrics(const PluginRegistry& plugins, const std::string& 
     using metrics::appendSample;
     std::string out;
     const auto& auth = metrics::AuthCounters::instance();
-    appendHeader(out, "jiffy_login_failures_total", "counter", "Logins refused for a wrong email or password.");
+    appendHeader(out, "jiffy_login_failures_total", "counter",
+                 "Logins and password changes refused for a wrong email or password.");
     appendSample(out, "jiffy_login_failures_total", "", auth.loginFailures.load(std::memory_order_relaxed));
     appendHeader(out, "jiffy_login_throttled_total", "counter",
-                 "Logins answered 429 because of too many failures (per email or address).");
+                 "Logins and password changes answered 429 after too many failures (per email or address).");
     appendSample(out, "jiffy_login_throttled_total", "", auth.loginThrottled.load(std::memory_order_relaxed));
     appendHeader(out, "jiffy_build_info", "gauge", "jiffyd's version and plugin ABI version.");
     appendSample(out, "jiffy_build_info",

@@ -69,8 +69,15 @@ void applyLogging(const LoggingConfig& cfg)
 
     SwappableChannel& top = root();
     Poco::AutoPtr<Poco::Channel> previous = top.swap(chain);
-    Poco::AutoPtr<Poco::Channel> topPtr(&top, true);
-    Poco::Logger::setChannel("", topPtr);
+    static bool installed = false;
+    if (!installed) {
+        // Once: loggers made later inherit it from their parent, and a
+        // reload then never writes to a channel pointer another thread reads.
+        Poco::AutoPtr<Poco::Channel> channel(&top, true);
+        Poco::Logger::root().setChannel(channel); // the root exists only once asked for
+        Poco::Logger::setChannel("", channel);
+        installed = true;
+    }
     Poco::Logger::setLevel("", mask.threshold());
     const bool requests = cfg.active && cfg.requests;
     Poco::Logger::get(kRequestLogger).setLevel(requests ? Poco::Message::PRIO_INFORMATION : 0);

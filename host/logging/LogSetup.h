@@ -20,9 +20,10 @@ public:
     using std::runtime_error::runtime_error;
 };
 
-/// Applies `cfg` (levels, format, output, rotation, request log, repeat limits).
-/// `colorAllowed` false forces colour off; it is on only when the output is
-/// stderr and stderr is a terminal.
+/// Applies `cfg` (levels, format, output, rotation, request log, repeat
+/// limits); thread-safe, and meant to be called again on SIGHUP with the
+/// re-read file's `logging` block. Throws LogSetupError (the old setup then
+/// stays) when the output file cannot be opened.
 void applyLogging(const LoggingConfig& cfg);
 
 /// True when colour would be written for `cfg` (colorMsgTypes, stderr, a terminal).
