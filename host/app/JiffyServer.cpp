@@ -9,17 +9,14 @@
 #include "http/Dispatcher.h"
 #include "http/HttpServer.h"
 #include "http/TlsContext.h"
+#include "logging/LogSetup.h"
 #include "metrics/MetricsRegistry.h"
 #include "plugins/PluginErrors.h"
 #include "plugins/PluginRegistry.h"
 
-#include <Poco/AutoPtr.h>
-#include <Poco/ConsoleChannel.h>
-#include <Poco/FormattingChannel.h>
 #include <Poco/JSON/Stringifier.h>
 #include <Poco/Logger.h>
 #include <Poco/Net/NetException.h>
-#include <Poco/PatternFormatter.h>
 #include <Poco/Util/HelpFormatter.h>
 #include <Poco/Util/Option.h>
 #include <Poco/Util/OptionException.h>
@@ -192,28 +189,8 @@ bool JiffyServer::loadConfig(Config& cfg)
 
 void JiffyServer::setupLogging(const Config& cfg)
 {
-    Poco::AutoPtr<Poco::PatternFormatter> fmt(new Poco::PatternFormatter(
-        cfg.logging.callLocation ? "%Y-%m-%dT%H:%M:%S.%iZ %p %s: %t (%U:%u)" : "%Y-%m-%dT%H:%M:%S.%iZ %p %s: %t"));
-    Poco::AutoPtr<Poco::Channel> console(cfg.logging.colorMsgTypes && isInteractive()
-                                             ? static_cast<Poco::Channel*>(new Poco::ColorConsoleChannel)
-                                             : static_cast<Poco::Channel*>(new Poco::ConsoleChannel));
-    Poco::AutoPtr<Poco::FormattingChannel> channel(new Poco::FormattingChannel(fmt, console));
-    int level = Poco::Message::PRIO_ERROR;
-    const LoggingConfig& l = cfg.logging;
-    if (!l.active)
-        level = Poco::Message::PRIO_FATAL;
-    else if (l.traceMsgs)
-        level = Poco::Message::PRIO_TRACE;
-    else if (l.debugMsgs)
-        level = Poco::Message::PRIO_DEBUG;
-    else if (l.infoMsgs)
-        level = Poco::Message::PRIO_INFORMATION;
-    else if (l.warningMsgs)
-        level = Poco::Message::PRIO_WARNING;
-    Poco::Logger::root().setChannel(channel);
-    Poco::Logger::root().setLevel(level);
-    Poco::Logger::setChannel("", channel);
-    Poco::Logger::setLevel("", level);
+    // jiffy's per-type switches, our format/output/request log; see logging/LogSetup.h.
+    logging::applyLogging(cfg.logging);
 }
 
 int JiffyServer::listPlugins(const Config& cfg)
@@ -277,7 +254,16 @@ int JiffyServer::main(const std::vector<std::string>&)
     }
     Config cfg;
     if (!loadConfig(cfg)) return exitCode_;
-    setupLogging(cfg);
+    try {
+        setupLogging(cfg);
+    } catch (const logging::LogSetupError& e) {
+        std::cerr << cfg.sourceFile << ": " << e.what() << "\n";
+        return kExitConfig;
+    }
+    // Pending "suppressed N similar messages" lines are written before the process ends.
+    struct FlushLogs {
+        ~FlushLogs() { logging::flushLogging(); }
+    } flushLogs;
     if (listPlugins_) return listPlugins(cfg);
     if (!checkOnly_ && !cfg.dataDir.empty() && !ensureDataDir(cfg.dataDir)) return kExitConfig;
     if (destructiveReset_ && !confirmReset_) {
@@ -529,8 +515,14 @@ void JiffyServer::reload(const Config& running, HttpServer& http, auth::AuthServ
         log.error("SIGHUP: %s is not valid, nothing changed:\n%s", running.sourceFile, e.message());
         return;
     }
-    setupLogging(next);
-    std::string applied = "log levels";
+    std::string applied;
+    try {
+        setupLogging(next);
+        applied = "logging (levels, format, output, request log)";
+    } catch (const logging::LogSetupError& e) {
+        log.error("SIGHUP: logging not changed: %s", std::string(e.what()));
+        applied = "no logging change";
+    }
     if (running.env == "prod") {
         try {
             http.reloadTls(next.resolvePath(next.certFile), next.resolvePath(next.keyFile));

@@ -1,6 +1,7 @@
 // Handlers of /usr/login, /usr/password and /usr... (see AuthService.h).
 #include "auth/AuthHttp.h"
 #include "auth/AuthService.h"
+#include "metrics/AuthCounters.h"
 
 #include <Poco/String.h>
 
@@ -96,6 +97,7 @@ std::optional<UsrRow> AuthService::authenticate(const jiffy_request& req, jiffy_
     const std::string emailKey = "email:" + email, addrKey = "addr:" + clientAddress(req);
     int64_t wait = std::max(byEmail_.retryAfter(emailKey), byAddress_.retryAfter(addrKey));
     if (wait > 0) {
+        metrics::AuthCounters::instance().loginThrottled.fetch_add(1, std::memory_order_relaxed);
         replyError(out, 429, "too many failed logins; try again in " + std::to_string(wait) + " s");
         out.headers.emplace_back("Retry-After", std::to_string(wait));
         return std::nullopt;
@@ -108,6 +110,7 @@ std::optional<UsrRow> AuthService::authenticate(const jiffy_request& req, jiffy_
         hasher_.burn(password); // same cost as a real check: timing does not reveal unknown emails
     }
     if (!ok) {
+        metrics::AuthCounters::instance().loginFailures.fetch_add(1, std::memory_order_relaxed);
         byEmail_.fail(emailKey);
         byAddress_.fail(addrKey);
         replyError(out, 400, kInvalidPassword);

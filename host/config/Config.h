@@ -44,16 +44,27 @@ struct RoutePluginConfig {
     Poco::JSON::Object::Ptr raw;
 };
 
-/// jiffy's `logging` object.
+/// jiffy's `logging` object (its lw switches, each type on its own) plus
+/// ours (format, output, rotation, request log, repeat limiting).
 struct LoggingConfig {
-    bool active = true;
-    bool callLocation = false;
-    bool colorMsgTypes = true;
+    // jiffy's keys, as lw means them
+    bool active = true;        ///< false: nothing but fatal messages
+    bool callLocation = false; ///< file:line on info and warning (always on error/debug/trace)
+    bool colorMsgTypes = true; ///< coloured type labels (ours: only when the output is a terminal)
     bool infoMsgs = true;
     bool warningMsgs = true;
     bool errorMsgs = true;
     bool debugMsgs = false;
     bool traceMsgs = false;
+    // ours
+    std::string format = "text";    ///< "text" or "json" (one JSON object a line)
+    std::string output = "stderr";  ///< "stderr" or a file path (rotated)
+    int64_t rotateBytes = 10 << 20; ///< rotate the file when it exceeds this size
+    int keep = 5;                   ///< rotated files kept besides the current one
+    bool requests = true;           ///< one line per request (jiffyd.request)
+    double requestSample = 1.0;     ///< share of 1xx-3xx requests logged (4xx/5xx: all, rate-limited)
+    int repeatBurst = 10;           ///< similar warnings/errors passed per window, then suppressed
+    int repeatIntervalS = 60;       ///< the window
 };
 
 /// Our `http` object: limits of the HTTP server.

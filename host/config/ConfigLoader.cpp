@@ -299,6 +299,28 @@ void readLogging(FieldReader& root, Config& cfg, std::vector<ConfigIssue>& issue
     r.readBool("errorMsgs", l.errorMsgs);
     r.readBool("debugMsgs", l.debugMsgs);
     r.readBool("traceMsgs", l.traceMsgs);
+    r.readString("format", l.format);
+    if (l.format != "text" && l.format != "json")
+        r.issue("format", "expected \"text\" or \"json\", got \"" + l.format + "\"");
+    r.readString("output", l.output);
+    if (l.output.empty())
+        r.issue("output", "expected \"stderr\" or a file path, got \"\"");
+    else if (l.output != "stderr")
+        l.output = cfg.resolvePath(l.output);
+    r.readInt("rotate_bytes", l.rotateBytes, 4096, int64_t(1) << 40);
+    r.readInt("keep", l.keep, 1, 1000);
+    r.readBool("requests", l.requests);
+    if (r.has("request_sample")) {
+        Poco::Dynamic::Var v = r.get("request_sample");
+        double d = -1;
+        if (v.isNumeric() && !v.isBoolean()) d = v.convert<double>();
+        if (d < 0 || d > 1)
+            r.issue("request_sample", "expected a number from 0 to 1, got " + describeJson(v));
+        else
+            l.requestSample = d;
+    }
+    r.readInt("repeat_burst", l.repeatBurst, 1, 1000000);
+    r.readInt("repeat_interval_s", l.repeatIntervalS, 1, 86400);
     for (const auto& k : r.unreadKeys()) cfg.warnings.push_back(r.pathOf(k) + ": unknown key, ignored");
 }
 

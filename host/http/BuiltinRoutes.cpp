@@ -1,6 +1,8 @@
 #include "http/BuiltinRoutes.h"
 
 #include "http/Dispatcher.h"
+#include "metrics/AuthCounters.h"
+#include "metrics/Exposition.h"
 #include "metrics/MetricsRegistry.h"
 #include "plugins/PluginErrors.h"
 #include "plugins/PluginRegistry.h"
@@ -93,6 +95,39 @@ std::string buildOpenApi(const PluginRegistry& plugins, const Router& router, co
     return os.str();
 }
 
+/// Login counters, build info and backend health; the backends are probed
+/// now, so the gauges say what a scrape found.
+std::string renderHostMetrics(const PluginRegistry& plugins, const std::string& version)
+{
+    using metrics::appendHeader;
+    using metrics::appendSample;
+    std::string out;
+    const auto& auth = metrics::AuthCounters::instance();
+    appendHeader(out, "jiffy_login_failures_total", "counter",
+                 "Logins and password changes refused for a wrong email or password.");
+    appendSample(out, "jiffy_login_failures_total", "", auth.loginFailures.load(std::memory_order_relaxed));
+    appendHeader(out, "jiffy_login_throttled_total", "counter",
+                 "Logins and password changes answered 429 after too many failures (per email or address).");
+    appendSample(out, "jiffy_login_throttled_total", "", auth.loginThrottled.load(std::memory_order_relaxed));
+    appendHeader(out, "jiffy_build_info", "gauge", "jiffyd's version and plugin ABI version.");
+    appendSample(out, "jiffy_build_info",
+                 "version=\"" + metrics::escapeLabel(version) + "\",abi=\"" + std::to_string(JIFFY_ABI_MAJOR) + "." +
+                     std::to_string(JIFFY_ABI_MINOR) + "\"",
+                 uint64_t(1));
+    auto up = [&out](const char* name, const char* help, const PluginInstance* inst, auto&& call) {
+        if (!inst) return;
+        CallError err;
+        appendHeader(out, name, "gauge", help);
+        appendSample(out, name, "plugin=\"" + metrics::escapeLabel(inst->label()) + "\"",
+                     uint64_t(call(err.get()) == JIFFY_OK ? 1 : 0));
+    };
+    up("jiffy_kvs_up", "1 when the KVS answered its health probe during this scrape, else 0.", plugins.kvs(),
+       [&](jiffy_error* e) { return plugins.kvs()->health(e); });
+    up("jiffy_db_up", "1 when the database answered its health probe during this scrape, else 0.", plugins.db(),
+       [&](jiffy_error* e) { return plugins.db()->health(e); });
+    return out;
+}
+
 } // namespace
 
 void addPluginRoutes(Router& router, const PluginRegistry& plugins)
@@ -133,11 +168,12 @@ void addBuiltinRoutes(Router& router, const PluginRegistry& plugins, const Dispa
     });
     add("/readyz",
         [&plugins](const jiffy_request&, jiffy_response& out, jiffy_error*) { return readyz(plugins, out); });
-    add("/metrics", [&dispatcher, &metrics](const jiffy_request&, jiffy_response& out, jiffy_error*) {
-        out.headers.emplace_back("Content-Type", "text/plain; version=0.0.4");
-        out.body = dispatcher.renderMetrics() + metrics.render();
-        return JIFFY_OK;
-    });
+    add("/metrics",
+        [&dispatcher, &metrics, &plugins, version](const jiffy_request&, jiffy_response& out, jiffy_error*) {
+            out.headers.emplace_back("Content-Type", "text/plain; version=0.0.4");
+            out.body = dispatcher.renderMetrics() + renderHostMetrics(plugins, version) + metrics.render();
+            return JIFFY_OK;
+        });
     auto doc = std::make_shared<std::string>();
     add("/openapi.json", [doc](const jiffy_request&, jiffy_response& out, jiffy_error*) {
         json(out, 200, *doc);

@@ -1,5 +1,9 @@
 #include "http/Dispatcher.h"
 
+#include "logging/Log.h"
+#include "logging/RequestContext.h"
+#include "logging/RequestLog.h"
+#include "metrics/Exposition.h"
 #include "plugins/PluginErrors.h"
 #include "plugins/RoutesInstance.h"
 
@@ -8,6 +12,7 @@
 #include <Poco/UTF8String.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <istream>
 
@@ -86,122 +91,180 @@ void Dispatcher::discardBody(Poco::Net::HTTPServerRequest& req, int64_t announce
 
 void Dispatcher::serve(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp)
 {
+    const auto started = std::chrono::steady_clock::now();
     uint64_t n = served_.fetch_add(1, std::memory_order_relaxed) + 1;
     char idBuf[24];
     std::snprintf(idBuf, sizeof idBuf, "%llx", static_cast<unsigned long long>(n));
     std::string requestId(idBuf);
+    // Every message logged while this request runs (host or plugin) carries its id.
+    logging::RequestScope scope(&requestId);
+    Exchange x;
+    x.requestId = &requestId;
     try {
-        // An announced body over the limit is refused before any other work.
-        if (req.hasContentLength() && req.getContentLength64() > limits_.maxBodyBytes) {
-            discardBody(req, req.getContentLength64());
-            resp.setKeepAlive(false);
-            return sendError(resp, 413,
-                             "request body exceeds the limit of " + std::to_string(limits_.maxBodyBytes) + " bytes",
-                             requestId);
-        }
-        const std::string& uri = req.getURI();
-        size_t q = uri.find('?');
-        std::string_view rawPath(uri.data(), q == std::string::npos ? uri.size() : q);
-        std::string_view query = q == std::string::npos ? std::string_view() : std::string_view(uri).substr(q + 1);
-        if (rawPath.rfind("http://", 0) == 0 || rawPath.rfind("https://", 0) == 0) {
-            size_t slash = rawPath.find('/', rawPath.find("//") + 2);
-            rawPath = slash == std::string_view::npos ? std::string_view("/") : rawPath.substr(slash);
-        }
-        std::vector<std::string> segments;
-        if (!Router::splitPath(rawPath, segments))
-            return sendError(resp, 400, "malformed percent-encoding in the request path", requestId);
-
-        Router::Match m = router_.match(req.getMethod(), segments);
-        if (m.outcome == Router::Outcome::NotFound)
-            return sendError(resp, 404, "no route for " + req.getMethod() + " " + std::string(rawPath), requestId);
-        if (m.outcome == Router::Outcome::MethodNotAllowed) {
-            resp.set("Allow", m.allow);
-            return sendError(resp, 405, "method " + req.getMethod() + " not allowed here; allowed: " + m.allow,
-                             requestId);
-        }
-
-        std::string body;
-        if (!readBody(req, body)) {
-            discardBody(req, -1);
-            resp.setKeepAlive(false);
-            return sendError(resp, 413,
-                             "request body exceeds the limit of " + std::to_string(limits_.maxBodyBytes) + " bytes",
-                             requestId);
-        }
-
-        std::string decodedPath = "/";
-        for (size_t i = 0; i < segments.size(); ++i) decodedPath += (i ? "/" : "") + segments[i];
-        std::string baseUrl = std::string(limits_.tls ? "https://" : "http://") +
-                              (req.getHost().empty() ? req.serverAddress().toString() : req.getHost());
-        std::string remote = req.clientAddress().toString();
-
-        jiffy_request r;
-        r.parts[JIFFY_REQ_METHOD] = req.getMethod();
-        r.parts[JIFFY_REQ_PATH] = decodedPath;
-        r.parts[JIFFY_REQ_QUERY] = query;
-        r.parts[JIFFY_REQ_BODY] = body;
-        r.parts[JIFFY_REQ_ROUTE_NAME] = m.target->name;
-        r.parts[JIFFY_REQ_BASE_URL] = baseUrl;
-        r.parts[JIFFY_REQ_REMOTE_ADDR] = remote;
-        r.parts[JIFFY_REQ_REQUEST_ID] = requestId;
-        r.parts[JIFFY_REQ_RAW_PATH] = rawPath;
-        r.params = std::move(m.params);
-        r.headers = &req;
-
-        jiffy_response out;
-        if (!(m.target->flags & JIFFY_ROUTE_OPEN) && gate_ && !gate_->allow(*m.target, r)) {
-            out.status = 401;
-            return send(resp, out, requestId);
-        }
-
-        CallError err;
-        jiffy_status s = m.target->plugin ? m.target->plugin->handle(m.target->id, &r, &out, err.get())
-                                          : m.target->builtin(r, out, err.get());
-        if (s != JIFFY_OK) {
-            int code = httpStatusFor(s);
-            if (code >= 500)
-                Poco::Logger::get("jiffyd.http")
-                    .error("request %s %s %s failed: %s", requestId, req.getMethod(), std::string(rawPath),
-                           err.message(s));
-            return sendError(resp, code, err.message(s), requestId);
-        }
-        send(resp, out, requestId);
+        route(req, resp, x);
     } catch (const std::exception& e) {
-        Poco::Logger::get("jiffyd.http").error("request %s: %s", requestId, std::string(e.what()));
-        if (!resp.sent()) sendError(resp, 500, "internal error (request " + requestId + ")", requestId);
+        JIFFY_LOG(Poco::Logger::get("jiffyd.http"), Poco::Message::PRIO_ERROR,
+                  "request " + requestId + ": " + std::string(e.what()));
+        if (!resp.sent()) sendError(resp, 500, "internal error (request " + requestId + ")", x);
     } catch (...) {
-        if (!resp.sent()) sendError(resp, 500, "internal error (request " + requestId + ")", requestId);
+        if (!resp.sent()) sendError(resp, 500, "internal error (request " + requestId + ")", x);
+    }
+    try {
+        const auto micros =
+            std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
+        record(req, x, static_cast<uint64_t>(micros < 0 ? 0 : micros));
+    } catch (...) {
+        // Accounting never fails a request.
     }
 }
 
-void Dispatcher::send(Poco::Net::HTTPServerResponse& resp, const jiffy_response& out, const std::string& requestId)
+void Dispatcher::record(Poco::Net::HTTPServerRequest& req, const Exchange& x, uint64_t micros)
 {
-    int cls = out.status / 100;
-    if (cls >= 1 && cls <= 5) byClass_[cls].fetch_add(1, std::memory_order_relaxed);
+    (x.target ? *x.target->stats : unmatched_).record(x.status, micros);
+    logging::RequestLog& log = logging::RequestLog::instance();
+    if (!log.wanted(x.status)) return;
+    const std::string client = req.clientAddress().toString();
+    logging::RequestRecord r;
+    r.method = req.getMethod();
+    r.path = x.rawPath;
+    r.route = x.target ? std::string_view(x.target->label()) : std::string_view("(unmatched)");
+    r.client = client;
+    r.requestId = *x.requestId;
+    r.status = x.status;
+    r.bytes = x.bytes;
+    r.durationMs = static_cast<double>(micros) / 1000.0;
+    log.write(r);
+}
+
+void Dispatcher::route(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp, Exchange& x)
+{
+    const std::string& requestId = *x.requestId;
+    const std::string& uri = req.getURI();
+    size_t q = uri.find('?');
+    std::string_view rawPath(uri.data(), q == std::string::npos ? uri.size() : q);
+    std::string_view query = q == std::string::npos ? std::string_view() : std::string_view(uri).substr(q + 1);
+    if (rawPath.rfind("http://", 0) == 0 || rawPath.rfind("https://", 0) == 0) {
+        size_t slash = rawPath.find('/', rawPath.find("//") + 2);
+        rawPath = slash == std::string_view::npos ? std::string_view("/") : rawPath.substr(slash);
+    }
+    x.rawPath = rawPath;
+    // An announced body over the limit is refused before any other work.
+    if (req.hasContentLength() && req.getContentLength64() > limits_.maxBodyBytes) {
+        discardBody(req, req.getContentLength64());
+        resp.setKeepAlive(false);
+        return sendError(resp, 413,
+                         "request body exceeds the limit of " + std::to_string(limits_.maxBodyBytes) + " bytes", x);
+    }
+    std::vector<std::string> segments;
+    if (!Router::splitPath(rawPath, segments))
+        return sendError(resp, 400, "malformed percent-encoding in the request path", x);
+
+    Router::Match m = router_.match(req.getMethod(), segments);
+    if (m.outcome == Router::Outcome::NotFound)
+        return sendError(resp, 404, "no route for " + req.getMethod() + " " + std::string(rawPath), x);
+    if (m.outcome == Router::Outcome::MethodNotAllowed) {
+        resp.set("Allow", m.allow);
+        return sendError(resp, 405, "method " + req.getMethod() + " not allowed here; allowed: " + m.allow, x);
+    }
+    x.target = m.target;
+
+    std::string body;
+    if (!readBody(req, body)) {
+        discardBody(req, -1);
+        resp.setKeepAlive(false);
+        return sendError(resp, 413,
+                         "request body exceeds the limit of " + std::to_string(limits_.maxBodyBytes) + " bytes", x);
+    }
+
+    std::string decodedPath = "/";
+    for (size_t i = 0; i < segments.size(); ++i) decodedPath += (i ? "/" : "") + segments[i];
+    std::string baseUrl = std::string(limits_.tls ? "https://" : "http://") +
+                          (req.getHost().empty() ? req.serverAddress().toString() : req.getHost());
+    std::string remote = req.clientAddress().toString();
+
+    jiffy_request r;
+    r.parts[JIFFY_REQ_METHOD] = req.getMethod();
+    r.parts[JIFFY_REQ_PATH] = decodedPath;
+    r.parts[JIFFY_REQ_QUERY] = query;
+    r.parts[JIFFY_REQ_BODY] = body;
+    r.parts[JIFFY_REQ_ROUTE_NAME] = m.target->name;
+    r.parts[JIFFY_REQ_BASE_URL] = baseUrl;
+    r.parts[JIFFY_REQ_REMOTE_ADDR] = remote;
+    r.parts[JIFFY_REQ_REQUEST_ID] = requestId;
+    r.parts[JIFFY_REQ_RAW_PATH] = rawPath;
+    r.params = std::move(m.params);
+    r.headers = &req;
+
+    jiffy_response out;
+    if (!(m.target->flags & JIFFY_ROUTE_OPEN) && gate_ && !gate_->allow(*m.target, r)) {
+        out.status = 401;
+        return send(resp, out, x);
+    }
+
+    CallError err;
+    jiffy_status s = m.target->plugin ? m.target->plugin->handle(m.target->id, &r, &out, err.get())
+                                      : m.target->builtin(r, out, err.get());
+    if (s != JIFFY_OK) {
+        int code = httpStatusFor(s);
+        if (code >= 500)
+            JIFFY_LOG(Poco::Logger::get("jiffyd.http"), Poco::Message::PRIO_ERROR,
+                      "request " + requestId + " " + req.getMethod() + " " + std::string(rawPath) +
+                          " failed: " + err.message(s));
+        return sendError(resp, code, err.message(s), x);
+    }
+    send(resp, out, x);
+}
+
+void Dispatcher::send(Poco::Net::HTTPServerResponse& resp, const jiffy_response& out, Exchange& x)
+{
+    x.status = out.status;
+    x.bytes = out.body.size();
     auto status = static_cast<Poco::Net::HTTPResponse::HTTPStatus>(out.status);
     resp.setStatusAndReason(status, Poco::Net::HTTPResponse::getReasonForStatus(status));
     for (const auto& [k, v] : out.headers) resp.set(k, v);
-    resp.set("X-Request-Id", requestId);
+    resp.set("X-Request-Id", *x.requestId);
     resp.setContentLength64(static_cast<Poco::Int64>(out.body.size()));
     resp.sendBuffer(out.body.data(), out.body.size());
 }
 
-void Dispatcher::sendError(Poco::Net::HTTPServerResponse& resp, int status, const std::string& message,
-                           const std::string& requestId)
+void Dispatcher::sendError(Poco::Net::HTTPServerResponse& resp, int status, const std::string& message, Exchange& x)
 {
     jiffy_response out;
     out.status = status;
     out.headers.emplace_back("Content-Type", "application/json");
     out.body = jsonError(message);
-    send(resp, out, requestId);
+    send(resp, out, x);
 }
 
 std::string Dispatcher::renderMetrics() const
 {
-    std::string out = "# TYPE jiffy_http_requests_total counter\n";
-    for (int c = 1; c <= 5; ++c)
-        out += "jiffy_http_requests_total{code=\"" + std::to_string(c) + "xx\"} " +
-               std::to_string(byClass_[c].load(std::memory_order_relaxed)) + "\n";
+    using metrics::appendHeader;
+    using metrics::appendSample;
+    using metrics::escapeLabel;
+    struct Series {
+        std::string labels;
+        const metrics::Histogram* histogram;
+    };
+    std::vector<Series> series;
+    auto collect = [&series](const metrics::RouteMetrics& m, const std::string& route, const std::string& method) {
+        for (int c = 1; c <= 5; ++c) {
+            const metrics::Histogram& h = m.ofClass(c);
+            if (h.count() == 0) continue;
+            series.push_back({"route=\"" + escapeLabel(route) + "\",method=\"" + escapeLabel(method) + "\",code=\"" +
+                                  std::to_string(c) + "xx\"",
+                              &h});
+        }
+    };
+    for (const auto& t : router_.routes()) collect(*t->stats, t->label(), t->method);
+    collect(unmatched_, "(unmatched)", "");
+
+    std::string out;
+    appendHeader(out, "jiffy_http_requests_total", "counter",
+                 "Requests answered, by route (name, else pattern), method and status class.");
+    for (const auto& s : series) appendSample(out, "jiffy_http_requests_total", s.labels, s.histogram->count());
+    appendHeader(out, "jiffy_http_request_duration_seconds", "histogram",
+                 "Time from the request's arrival to its response, by route, method and status class.");
+    for (const auto& s : series) s.histogram->render(out, "jiffy_http_request_duration_seconds", s.labels);
     return out;
 }
 

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace jiffy::host {
 
@@ -46,23 +47,34 @@ public:
     void setGate(std::shared_ptr<RequestGate> gate) { gate_ = std::move(gate); }
     /// Requests served so far.
     uint64_t served() const { return served_.load(std::memory_order_relaxed); }
-    /// Renders the dispatcher's own counters in Prometheus text format.
+    /// Renders request counts and latency histograms per route, method and
+    /// status class (Prometheus text); routes not yet called are left out.
     std::string renderMetrics() const;
 
 private:
-    void send(Poco::Net::HTTPServerResponse& resp, const jiffy_response& out, const std::string& requestId);
-    void sendError(Poco::Net::HTTPServerResponse& resp, int status, const std::string& message,
-                   const std::string& requestId);
+    /// What the access log and the metrics need to know of one exchange.
+    struct Exchange {
+        const std::string* requestId = nullptr;
+        const RouteTarget* target = nullptr; ///< null: no route matched
+        std::string_view rawPath;            ///< without the query string
+        int status = 500;                    ///< until a response is sent
+        uint64_t bytes = 0;
+    };
+    void route(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp, Exchange& x);
+    void send(Poco::Net::HTTPServerResponse& resp, const jiffy_response& out, Exchange& x);
+    void sendError(Poco::Net::HTTPServerResponse& resp, int status, const std::string& message, Exchange& x);
     bool readBody(Poco::Net::HTTPServerRequest& req, std::string& body);
     /// Reads and drops the rest of an oversized body (up to a cap), so the client sees the 413.
     void discardBody(Poco::Net::HTTPServerRequest& req, int64_t announced);
+    /// Counts the exchange and writes its request-log line.
+    void record(Poco::Net::HTTPServerRequest& req, const Exchange& x, uint64_t micros);
 
     Router& router_;
     Limits limits_;
     MetricsRegistry* metrics_;
     std::shared_ptr<RequestGate> gate_;
     std::atomic<uint64_t> served_{0};
-    std::atomic<uint64_t> byClass_[6] = {};
+    metrics::RouteMetrics unmatched_; ///< 400/404/405/413 answered before a route was chosen
 };
 
 } // namespace jiffy::host

@@ -6,6 +6,7 @@
 // coexist. Built once at start; match() allocates only the parameters.
 #pragma once
 
+#include "metrics/RouteMetrics.h"
 #include "plugins/HostContext.h"
 
 #include <functional>
@@ -30,6 +31,11 @@ struct RouteTarget {
     uint32_t id = 0; ///< the plugin's route id
     std::function<jiffy_status(const jiffy_request&, jiffy_response&, jiffy_error*)> builtin;
     std::vector<std::string> paramNames; ///< filled by Router::add, in path order
+    /// Request counts and latencies, allocated with the route so the
+    /// dispatcher records into it without a lookup or a lock.
+    std::shared_ptr<metrics::RouteMetrics> stats = std::make_shared<metrics::RouteMetrics>();
+    /// The route's label on /metrics and in the request log: name, else pattern.
+    const std::string& label() const { return name.empty() ? pattern : name; }
 };
 
 class Router {

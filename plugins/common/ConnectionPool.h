@@ -4,7 +4,8 @@
 // `size` exist, or waits up to `wait` for one to come back; then it fails
 // with JIFFY_TIMEOUT rather than hang. A connection returned as broken is
 // dropped and reopened on demand, which is how a plugin recovers after its
-// server restarts.
+// server restarts. An observer, when set, hears the number of connections
+// lent out and of callers waiting after every change (for /metrics).
 #pragma once
 
 #include <jiffy/plugin.hpp>
@@ -22,6 +23,8 @@ namespace jiffy::support {
 template <class T> class ConnectionPool {
 public:
     using Opener = std::function<std::unique_ptr<T>()>;
+    /// Called with (in use, waiting) under the pool's lock: keep it short, never call back into the pool.
+    using Observer = std::function<void(size_t inUse, size_t waiting)>;
 
     ConnectionPool(Opener open, size_t size, std::chrono::milliseconds wait)
         : open_(std::move(open)), size_(size ? size : 1), wait_(wait)
@@ -39,21 +42,33 @@ public:
     std::unique_ptr<T> take()
     {
         std::unique_lock<std::mutex> lock(mutex_);
-        if (!cv_.wait_for(lock, wait_, [this] { return !idle_.empty() || open_count_ < size_; }))
-            jiffy::fail(JIFFY_TIMEOUT, "all " + std::to_string(size_) + " connections are busy (waited " +
-                                           std::to_string(wait_.count()) + " ms)");
+        auto available = [this] { return !idle_.empty() || open_count_ < size_; };
+        if (!available()) {
+            ++waiting_;
+            report();
+            bool got = cv_.wait_for(lock, wait_, available);
+            --waiting_;
+            if (!got) {
+                report();
+                jiffy::fail(JIFFY_TIMEOUT, "all " + std::to_string(size_) + " connections are busy (waited " +
+                                               std::to_string(wait_.count()) + " ms)");
+            }
+        }
         if (!idle_.empty()) {
             std::unique_ptr<T> c = std::move(idle_.back());
             idle_.pop_back();
+            report();
             return c;
         }
         ++open_count_;
+        report();
         lock.unlock();
         try {
             return open_();
         } catch (...) {
             lock.lock();
             --open_count_;
+            report();
             cv_.notify_one();
             throw;
         }
@@ -69,6 +84,7 @@ public:
             c.reset();
             --open_count_;
         }
+        report();
         cv_.notify_one();
     }
 
@@ -83,7 +99,21 @@ public:
 
     size_t size() const { return size_; }
 
+    /// Installs the observer and reports the current state to it once.
+    void setObserver(Observer observer)
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        observer_ = std::move(observer);
+        report();
+    }
+
 private:
+    /// Connections lent out = opened (or being opened) minus idle. Caller holds mutex_.
+    void report()
+    {
+        if (observer_) observer_(open_count_ - idle_.size(), waiting_);
+    }
+
     Opener open_;
     size_t size_;
     std::chrono::milliseconds wait_;
@@ -91,6 +121,8 @@ private:
     std::condition_variable cv_;
     std::vector<std::unique_ptr<T>> idle_;
     size_t open_count_ = 0;
+    size_t waiting_ = 0;
+    Observer observer_;
 };
 
 /// Borrows a connection for one scope; returns it (or drops it if marked broken).

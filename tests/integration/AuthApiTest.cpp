@@ -39,8 +39,8 @@ void AuthApiTest::setUp()
 
 std::string AuthApiTest::config(const std::string& authExtra) const
 {
-    return "{\n \"database\": " + database_ +
-           ",\n \"logging\": {\"colorMsgTypes\": false, \"infoMsgs\": true},\n"
+    return "{\n \"database\": " + database_ + ",\n \"logging\": " + loggingJson() +
+           ",\n"
            " \"ecdsa384_priv_key_file\": \"" +
            dir_.file("ec384.priv.pem") +
            "\",\n"

@@ -70,6 +70,8 @@ protected:
     /// The result of a one-value query run directly on that database.
     virtual std::string querySql(const std::string& sql) = 0;
 
+    /// The `logging` object of the config (a derived fixture logs at trace).
+    virtual std::string loggingJson() const { return R"({"colorMsgTypes": false, "infoMsgs": true})"; }
     /// The config: library model, ES384 keys, fast bcrypt; `authExtra` goes into "auth".
     std::string config(const std::string& authExtra = "") const;
     void start(const std::string& authExtra = "", const std::vector<std::string>& args = {});

@@ -82,6 +82,12 @@ public:
         logSql_ = host.configBool("ormLogActive", false);
         settings_ = s;
         pool_ = std::make_unique<Pool>([s] { return std::make_unique<PgConnection>(s); }, poolSize, poolWait);
+        // /metrics: connections lent out and callers waiting for one, after every change.
+        host.metricSet("jiffy_db_pool_size", static_cast<double>(poolSize));
+        pool_->setObserver([host](size_t inUse, size_t waiting) {
+            host.metricSet("jiffy_db_pool_in_use", static_cast<double>(inUse));
+            host.metricSet("jiffy_db_pool_waiting", static_cast<double>(waiting));
+        });
 
         // Open one connection now, so a wrong address, user, password or
         // database stops the start with the server's own reason.

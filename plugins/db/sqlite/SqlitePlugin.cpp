@@ -73,6 +73,12 @@ public:
         }
         pool_ = std::make_unique<Pool>([s] { return std::make_unique<SqliteConnection>(s); }, static_cast<size_t>(pool),
                                        std::chrono::milliseconds(s.busyTimeoutMs));
+        // /metrics: connections lent out and callers waiting for one, after every change.
+        host.metricSet("jiffy_db_pool_size", static_cast<double>(pool));
+        pool_->setObserver([host](size_t inUse, size_t waiting) {
+            host.metricSet("jiffy_db_pool_in_use", static_cast<double>(inUse));
+            host.metricSet("jiffy_db_pool_waiting", static_cast<double>(waiting));
+        });
         // Open one connection now so a bad path fails at start, not on the first request.
         Lease probe(*pool_);
         probe->run("SELECT 1");
