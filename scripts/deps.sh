@@ -22,8 +22,23 @@ for p in "${PACKAGES[@]}"; do
   fi
 done
 
+# npm tools the tests use (OpenAPI lint), in a cache of their own.
+install_npm_tools() {
+  local tools=${JIFFY_TOOLS_DIR:-$HOME/.cache/jiffy-tools}
+  [ -x "$tools/node_modules/.bin/redocly" ] && return 0
+  if ! command -v npm >/dev/null; then
+    echo "deps: npm not found; the OpenAPI lint test will report SKIP"
+    return 0
+  fi
+  echo "deps: installing @redocly/cli into $tools"
+  mkdir -p "$tools"
+  (cd "$tools" && npm install --silent --no-audit --no-fund @redocly/cli >/dev/null 2>&1) ||
+    echo "deps: npm install @redocly/cli failed; the OpenAPI lint test will report SKIP"
+}
+
 if [ ${#missing[@]} -eq 0 ]; then
   echo "deps: all ${#PACKAGES[@]} Debian packages present"
+  install_npm_tools
   exit 0
 fi
 
@@ -38,3 +53,4 @@ $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
 # Do not let the packaged services start (the tests start their own on loopback).
 $SUDO env DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 echo "deps: installed in $(( $(date +%s) - start )) s"
+install_npm_tools

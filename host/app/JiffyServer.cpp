@@ -1,6 +1,7 @@
 #include "app/JiffyServer.h"
 
 #include "app/Version.h"
+#include "auth/AuthOpenApi.h"
 #include "auth/AuthService.h"
 #include "auth/JwtService.h"
 #include "cache/CacheBus.h"
@@ -456,7 +457,9 @@ int JiffyServer::serve(Config& cfg)
             log.warning("auth.enabled is false: every route is served without authentication");
         }
         addPluginRoutes(router, registry);
-        addBuiltinRoutes(router, registry, dispatcher, metrics, JIFFY_VERSION);
+        std::vector<std::string> openApi;
+        if (authService) openApi.push_back(auth::authOpenApi(cfg.auth.openRegistration));
+        addBuiltinRoutes(router, registry, dispatcher, metrics, JIFFY_VERSION, openApi);
         if (authService) {
             authService->bootstrap(router, rebuildSuper_);
             dispatcher.setGate(authService->gate());

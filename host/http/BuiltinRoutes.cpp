@@ -12,7 +12,10 @@
 #include <Poco/JSON/Stringifier.h>
 #include <Poco/Logger.h>
 
+#include <cctype>
 #include <sstream>
+#include <utility>
+#include <vector>
 
 namespace jiffy::host {
 namespace {
@@ -49,38 +52,109 @@ jiffy_status readyz(const PluginRegistry& plugins, jiffy_response& out)
     return JIFFY_OK;
 }
 
-std::string buildOpenApi(const PluginRegistry& plugins, const Router& router, const std::string& version)
+/// The `{name}` / `{name:int}` parameters of a route pattern, in order.
+std::vector<std::pair<std::string, bool>> patternParams(const std::string& pattern)
 {
-    Poco::JSON::Object::Ptr paths = new Poco::JSON::Object(true);
-    for (const auto& r : plugins.routes()) {
-        std::string frag;
+    std::vector<std::pair<std::string, bool>> out;
+    for (size_t open = pattern.find('{'); open != std::string::npos; open = pattern.find('{', open + 1)) {
+        size_t close = pattern.find('}', open);
+        if (close == std::string::npos) break;
+        std::string inside = pattern.substr(open + 1, close - open - 1);
+        size_t colon = inside.find(':');
+        out.emplace_back(inside.substr(0, colon), colon != std::string::npos && inside.substr(colon + 1) == "int");
+    }
+    return out;
+}
+
+Poco::JSON::Object::Ptr jsonObject()
+{
+    return new Poco::JSON::Object(true);
+}
+
+/// Completes one operation so the document validates as OpenAPI 3: a
+/// summary, an operationId, every path parameter, the security it needs, a 401.
+void completeOperation(Poco::JSON::Object::Ptr op, const RouteTarget& t, const std::string& path)
+{
+    const bool open = (t.flags & JIFFY_ROUTE_OPEN) != 0;
+    std::string id = t.name;
+    if (id.empty()) {
+        for (char c : t.method + path) id += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+    }
+    if (!op->has("operationId")) op->set("operationId", id);
+    if (!op->has("summary")) op->set("summary", t.name.empty() ? t.method + " " + path : t.name);
+    Poco::JSON::Array::Ptr params =
+        op->has("parameters") ? op->getArray("parameters") : Poco::JSON::Array::Ptr(new Poco::JSON::Array);
+    for (const auto& [name, integer] : patternParams(t.pattern)) {
+        bool listed = false;
+        for (size_t i = 0; i < params->size(); ++i)
+            if (params->getObject(static_cast<unsigned>(i))->optValue<std::string>("name", "") == name &&
+                params->getObject(static_cast<unsigned>(i))->optValue<std::string>("in", "") == "path")
+                listed = true;
+        if (listed) continue;
+        Poco::JSON::Object::Ptr p = jsonObject();
+        p->set("name", name);
+        p->set("in", "path");
+        p->set("required", true);
+        Poco::JSON::Object::Ptr schema = jsonObject();
+        schema->set("type", integer ? "integer" : "string");
+        if (integer) schema->set("format", "int64");
+        p->set("schema", schema);
+        params->add(p);
+    }
+    if (params->size()) op->set("parameters", params);
+    Poco::JSON::Array::Ptr security = new Poco::JSON::Array;
+    if (!open) {
+        Poco::JSON::Object::Ptr bearer = jsonObject();
+        bearer->set("bearerAuth", Poco::JSON::Array::Ptr(new Poco::JSON::Array));
+        security->add(bearer);
+    }
+    op->set("security", security);
+    Poco::JSON::Object::Ptr responses = op->has("responses") ? op->getObject("responses") : jsonObject();
+    if (!open && !responses->has("401")) {
+        Poco::JSON::Object::Ptr r = jsonObject();
+        r->set("description",
+               "no valid token, or its groups do not hold " + (t.name.empty() ? std::string("this route") : t.name));
+        responses->set("401", r);
+    }
+    if (responses->size() == 0) {
+        Poco::JSON::Object::Ptr r = jsonObject();
+        r->set("description", "see the route's plugin");
+        responses->set("default", r);
+    }
+    op->set("responses", responses);
+}
+
+std::string buildOpenApi(const PluginRegistry& plugins, const Router& router, const std::string& version,
+                         const std::vector<std::string>& hostFragments)
+{
+    Poco::JSON::Object::Ptr paths = jsonObject();
+    auto merge = [&paths](const std::string& label, const std::string& frag) {
+        if (frag.empty()) return;
         try {
-            frag = r->openapi();
-            if (frag.empty()) continue;
             auto obj = Poco::JSON::Parser().parse(frag).extract<Poco::JSON::Object::Ptr>();
             for (const auto& [k, v] : *obj) paths->set(k, v);
+        } catch (const Poco::Exception& e) {
+            Poco::Logger::get("jiffyd").warning("%s: ignoring its OpenAPI document: %s", label, e.displayText());
+        }
+    };
+    for (const auto& f : hostFragments) merge("jiffyd", f);
+    for (const auto& r : plugins.routes()) {
+        try {
+            merge(r->label(), r->openapi());
         } catch (const Poco::Exception& e) {
             Poco::Logger::get("jiffyd").warning("%s: ignoring its OpenAPI document: %s", r->label(), e.displayText());
         }
     }
-    // Routes without a plugin-provided description still appear, so the
-    // document lists everything the server answers.
+    // Every route appears, described or not, and every operation is made
+    // complete, so the document lists what the server answers and validates.
     for (const auto& t : router.routes()) {
         std::string p = t->pattern;
         for (size_t i = p.find(":int}"); i != std::string::npos; i = p.find(":int}")) p.erase(i, 4);
-        Poco::JSON::Object::Ptr item =
-            paths->has(p) ? paths->getObject(p) : Poco::JSON::Object::Ptr(new Poco::JSON::Object(true));
+        Poco::JSON::Object::Ptr item = paths->has(p) ? paths->getObject(p) : jsonObject();
         std::string m = Poco::toLower(t->method);
-        if (!item->has(m)) {
-            Poco::JSON::Object::Ptr op = new Poco::JSON::Object(true);
-            if (!t->name.empty()) op->set("operationId", t->name);
-            Poco::JSON::Object::Ptr responses = new Poco::JSON::Object;
-            Poco::JSON::Object::Ptr dflt = new Poco::JSON::Object;
-            dflt->set("description", "see the route's plugin");
-            responses->set("default", dflt);
-            op->set("responses", responses);
-            item->set(m, op);
-        }
+        Poco::JSON::Object::Ptr op = item->has(m) ? item->getObject(m) : jsonObject();
+        completeOperation(op, *t, p);
+        item->set(m, op);
         paths->set(p, item);
     }
     Poco::JSON::Object doc(true);
@@ -88,7 +162,23 @@ std::string buildOpenApi(const PluginRegistry& plugins, const Router& router, co
     Poco::JSON::Object info(true);
     info.set("title", "jiffyd");
     info.set("version", version);
+    info.set("description", "A jiffy-compatible REST service. Protected routes take `Authorization: Bearer <jwt>` "
+                            "from POST /usr/login.");
     doc.set("info", info);
+    Poco::JSON::Array::Ptr servers = new Poco::JSON::Array;
+    Poco::JSON::Object::Ptr here = jsonObject();
+    here->set("url", "/");
+    servers->add(here);
+    doc.set("servers", servers);
+    Poco::JSON::Object::Ptr bearer = jsonObject();
+    bearer->set("type", "http");
+    bearer->set("scheme", "bearer");
+    bearer->set("bearerFormat", "JWT");
+    Poco::JSON::Object::Ptr schemes = jsonObject();
+    schemes->set("bearerAuth", bearer);
+    Poco::JSON::Object::Ptr components = jsonObject();
+    components->set("securitySchemes", schemes);
+    doc.set("components", components);
     doc.set("paths", paths);
     std::ostringstream os;
     doc.stringify(os);
@@ -151,7 +241,8 @@ void addPluginRoutes(Router& router, const PluginRegistry& plugins)
 }
 
 void addBuiltinRoutes(Router& router, const PluginRegistry& plugins, const Dispatcher& dispatcher,
-                      const MetricsRegistry& metrics, const std::string& version)
+                      const MetricsRegistry& metrics, const std::string& version,
+                      const std::vector<std::string>& openApiFragments)
 {
     auto add = [&router](const std::string& pattern,
                          std::function<jiffy_status(const jiffy_request&, jiffy_response&, jiffy_error*)> fn) {
@@ -179,7 +270,7 @@ void addBuiltinRoutes(Router& router, const PluginRegistry& plugins, const Dispa
         json(out, 200, *doc);
         return JIFFY_OK;
     });
-    *doc = buildOpenApi(plugins, router, version);
+    *doc = buildOpenApi(plugins, router, version, openApiFragments);
 }
 
 } // namespace jiffy::host

@@ -5,6 +5,9 @@
 
 #include "http/Router.h"
 
+#include <string>
+#include <vector>
+
 namespace jiffy::host {
 
 class Dispatcher;
@@ -12,9 +15,11 @@ class MetricsRegistry;
 class PluginRegistry;
 
 /// Adds the built-in routes to `router`. The OpenAPI document is built here,
-/// once, from the plugins' fragments and the router's table.
+/// once, from `openApiFragments` (the host's own routes, e.g. auth), the
+/// plugins' fragments and the router's table; add this last.
 void addBuiltinRoutes(Router& router, const PluginRegistry& plugins, const Dispatcher& dispatcher,
-                      const MetricsRegistry& metrics, const std::string& version);
+                      const MetricsRegistry& metrics, const std::string& version,
+                      const std::vector<std::string>& openApiFragments = {});
 
 /// Registers every route of every route plugin in `router`; throws
 /// std::invalid_argument naming the plugin when two routes clash.

@@ -12,6 +12,8 @@
 #include <Poco/UTF8String.h>
 
 #include <algorithm>
+#include <cctype>
+#include <random>
 #include <chrono>
 #include <cstdio>
 #include <istream>
@@ -48,7 +50,39 @@ int httpStatusFor(jiffy_status s)
 Dispatcher::Dispatcher(Router& router, Limits limits, MetricsRegistry* metrics)
     : router_(router), limits_(limits), metrics_(metrics)
 {
+    // Ids unique across processes and restarts: a random prefix per process.
+    std::random_device rd;
+    std::snprintf(idPrefix_, sizeof idPrefix_, "%08x", static_cast<unsigned>(rd()));
 }
+
+namespace {
+
+/// An incoming X-Request-Id we keep: 1-64 characters of [A-Za-z0-9._:-].
+bool acceptableRequestId(const std::string& id)
+{
+    if (id.empty() || id.size() > 64) return false;
+    for (char c : id)
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != ':' && c != '-') return false;
+    return true;
+}
+
+/// What a client is told about a 5xx: the class and the request id; the
+/// plugin's message (paths, addresses, SQL) goes to the log only.
+std::string publicMessage(int code, const std::string& requestId)
+{
+    switch (code) {
+    case 501:
+        return "not supported (request " + requestId + ")";
+    case 503:
+        return "service unavailable, try again later (request " + requestId + ")";
+    case 504:
+        return "timed out (request " + requestId + ")";
+    default:
+        return "internal error (request " + requestId + ")";
+    }
+}
+
+} // namespace
 
 bool Dispatcher::readBody(Poco::Net::HTTPServerRequest& req, std::string& body)
 {
@@ -93,9 +127,15 @@ void Dispatcher::serve(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerR
 {
     const auto started = std::chrono::steady_clock::now();
     uint64_t n = served_.fetch_add(1, std::memory_order_relaxed) + 1;
-    char idBuf[24];
-    std::snprintf(idBuf, sizeof idBuf, "%llx", static_cast<unsigned long long>(n));
-    std::string requestId(idBuf);
+    std::string requestId;
+    auto incoming = req.find("X-Request-Id");
+    if (incoming != req.end() && acceptableRequestId(incoming->second)) {
+        requestId = incoming->second;
+    } else {
+        char idBuf[32];
+        std::snprintf(idBuf, sizeof idBuf, "%s-%llx", idPrefix_, static_cast<unsigned long long>(n));
+        requestId = idBuf;
+    }
     // Every message logged while this request runs (host or plugin) carries its id.
     logging::RequestScope scope(&requestId);
     Exchange x;
@@ -160,6 +200,11 @@ void Dispatcher::route(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerR
         return sendError(resp, 400, "malformed percent-encoding in the request path", x);
 
     Router::Match m = router_.match(req.getMethod(), segments);
+    if (m.outcome != Router::Outcome::Found && req.getMethod() == "HEAD") {
+        // HEAD is GET without the body (Poco's sendBuffer drops it for HEAD).
+        Router::Match get = router_.match("GET", segments);
+        if (get.outcome == Router::Outcome::Found) m = std::move(get);
+    }
     if (m.outcome == Router::Outcome::NotFound)
         return sendError(resp, 404, "no route for " + req.getMethod() + " " + std::string(rawPath), x);
     if (m.outcome == Router::Outcome::MethodNotAllowed) {
@@ -210,7 +255,7 @@ void Dispatcher::route(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerR
             JIFFY_LOG(Poco::Logger::get("jiffyd.http"), Poco::Message::PRIO_ERROR,
                       "request " + requestId + " " + req.getMethod() + " " + std::string(rawPath) +
                           " failed: " + err.message(s));
-        return sendError(resp, code, err.message(s), x);
+        return sendError(resp, code, code >= 500 ? publicMessage(code, requestId) : err.message(s), x);
     }
     send(resp, out, x);
 }
@@ -222,6 +267,7 @@ void Dispatcher::send(Poco::Net::HTTPServerResponse& resp, const jiffy_response&
     auto status = static_cast<Poco::Net::HTTPResponse::HTTPStatus>(out.status);
     resp.setStatusAndReason(status, Poco::Net::HTTPResponse::getReasonForStatus(status));
     for (const auto& [k, v] : out.headers) resp.set(k, v);
+    if (out.status == 401 && !resp.has("WWW-Authenticate")) resp.set("WWW-Authenticate", "Bearer"); // RFC 6750
     resp.set("X-Request-Id", *x.requestId);
     resp.setContentLength64(static_cast<Poco::Int64>(out.body.size()));
     resp.sendBuffer(out.body.data(), out.body.size());

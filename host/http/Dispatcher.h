@@ -74,6 +74,7 @@ private:
     MetricsRegistry* metrics_;
     std::shared_ptr<RequestGate> gate_;
     std::atomic<uint64_t> served_{0};
+    char idPrefix_[12] = {};
     metrics::RouteMetrics unmatched_; ///< 400/404/405/413 answered before a route was chosen
 };
 

@@ -146,6 +146,26 @@ public:
         auto r = jiffy::test::http("GET", "127.0.0.1", port, "/chello");
         CPPUNIT_ASSERT_EQUAL(200, r.status);
         CPPUNIT_ASSERT_EQUAL(std::string("{\"message\":\"hello from C\",\"calls\":1}"), r.body);
+        // An internal failure: the client gets the request id, the log the detail.
+        auto boom = jiffy::test::http("GET", "127.0.0.1", port, "/chello/boom");
+        CPPUNIT_ASSERT_EQUAL(500, boom.status);
+        const std::string id = boom.header("x-request-id");
+        CPPUNIT_ASSERT_EQUAL("{\"error\":\"internal error (request " + id + ")\"}", boom.body);
+        for (int i = 0; i < 100 && !contains(p.log(), "kaboom at /var/lib/secret.db"); ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        CPPUNIT_ASSERT_MESSAGE(p.log(), contains(p.log(), id) && contains(p.log(), "kaboom at /var/lib/secret.db"));
+        // HEAD answers every GET route with its headers and no body.
+        auto head = jiffy::test::http("HEAD", "127.0.0.1", port, "/healthz");
+        CPPUNIT_ASSERT_EQUAL(200, head.status);
+        CPPUNIT_ASSERT_EQUAL(std::string(""), head.body);
+        CPPUNIT_ASSERT_EQUAL(std::string("15"), head.header("content-length"));
+        // X-Request-Id: a sane incoming id is kept, anything else replaced by a fresh one.
+        auto kept = jiffy::test::http("GET", "127.0.0.1", port, "/healthz", "", {{"X-Request-Id", "trace-42.a_b"}});
+        CPPUNIT_ASSERT_EQUAL(std::string("trace-42.a_b"), kept.header("x-request-id"));
+        auto bad =
+            jiffy::test::http("GET", "127.0.0.1", port, "/healthz", "", {{"X-Request-Id", std::string(200, 'x')}});
+        CPPUNIT_ASSERT(!bad.header("x-request-id").empty() && bad.header("x-request-id").size() < 64);
+        CPPUNIT_ASSERT(bad.header("x-request-id") != id);
     }
 
     void testOversizedBodyIs413()

@@ -2,3 +2,7 @@
 jiffy_cppunit_test(integration_jiffyd SOURCES integration/JiffydProcessTest.cpp LABELS integration)
 # Secure defaults in env "prod": secrets, the admin password, TLS, SIGHUP (real jiffyd over HTTPS).
 jiffy_cppunit_test(integration_security SOURCES integration/SecurityTest.cpp LABELS integration auth)
+# GET /openapi.json validates as OpenAPI 3 (Redocly's recommended rules; SKIP when the linter is missing).
+add_test(NAME integration_openapi_lint
+  COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/integration/openapi_lint.sh $<TARGET_FILE:jiffyd> ${PROJECT_SOURCE_DIR})
+set_tests_properties(integration_openapi_lint PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 120 LABELS "integration")

@@ -64,14 +64,15 @@ public:
         jiffy::test::PluginHarness h;
         auto routes = h.routes(testPluginFile("routes", "chello"), "{}");
         CPPUNIT_ASSERT(!routes->library().threadSafe());
-        CPPUNIT_ASSERT_EQUAL(size_t(1), routes->routes().size());
+        CPPUNIT_ASSERT_EQUAL(size_t(2), routes->routes().size());
         CPPUNIT_ASSERT_EQUAL(std::string("/chello"), routes->routes()[0].pattern);
         jiffy_request req;
         jiffy_response resp;
         jiffy::host::CallError err;
         CPPUNIT_ASSERT_EQUAL(int{JIFFY_OK}, static_cast<int>(routes->handle(7, &req, &resp, err.get())));
         CPPUNIT_ASSERT_EQUAL(std::string("{\"message\":\"hello from C\",\"calls\":1}"), resp.body);
-        CPPUNIT_ASSERT_EQUAL(int{JIFFY_NOT_FOUND}, static_cast<int>(routes->handle(8, &req, &resp, err.get())));
+        CPPUNIT_ASSERT_EQUAL(int{JIFFY_INTERNAL}, static_cast<int>(routes->handle(8, &req, &resp, err.get())));
+        CPPUNIT_ASSERT_EQUAL(int{JIFFY_NOT_FOUND}, static_cast<int>(routes->handle(9, &req, &resp, err.get())));
     }
 
     void testMissingFileIsRefused()

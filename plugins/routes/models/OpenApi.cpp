@@ -135,9 +135,15 @@ Object::Ptr operation(const Model& model, const jiffy::Route& route, const Route
     list->set("items", entitySchema(target, false));
     switch (a.action) {
     case Action::List:
-    case Action::Filter:
-        responses->set("200", response("the list, or with $count the number as text", list));
+    case Action::Filter: {
+        // $count answers the number as text (jiffy's Content-Type application/text).
+        Object::Ptr ok = response("the list, or with $count the number as text", list);
+        Object::Ptr count = obj();
+        count->set("schema", typeSchema("integer"));
+        ok->getObject("content")->set("application/text", count);
+        responses->set("200", ok);
         break;
+    }
     case Action::Relation:
         responses->set("200", response("related " + target.typeName + " entities", list));
         responses->set("201", response("the related entity (single-object routes)", entitySchema(target, false)));
