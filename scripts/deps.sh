@@ -2,6 +2,7 @@
 # Installs the Debian 12 packages Jiffy C++ needs to build, run and test,
 # skipping those already installed. Used by `make deps` (and so by `make run`
 # and `make test`). Needs root or sudo when something is missing.
+# `scripts/deps.sh e2e` adds what `make packages` and `make test-e2e` need.
 set -euo pipefail
 
 PACKAGES=(
@@ -13,7 +14,17 @@ PACKAGES=(
   redis-server memcached postgresql-15
   # tools used by tests and scripts
   curl procps sqlite3
+  # make packages: CPack's DEB generator computes dependencies with dpkg-shlibdeps
+  dpkg-dev file
 )
+if [ "${1:-}" = "e2e" ]; then
+  PACKAGES+=(
+    # containers without a Docker engine or a registry (docker/build-base.sh)
+    podman runc buildah debootstrap uidmap
+    # package checks and the load balancer of the multi-instance test
+    lintian haproxy
+  )
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do
