@@ -48,6 +48,21 @@ debootstrap --variant=minbase bookworm "$dir" ${MIRROR:-} >"$dir.log" 2>&1 || { 
 rm -f "$dir.log"
 # mktemp -d made it 0700: as the image's / it would lock out every non-root user.
 chmod 755 "$dir"
+# The same apt sources as Debian's own bookworm-slim image (updates, security).
+rm -f "$dir/etc/apt/sources.list"
+cat >"$dir/etc/apt/sources.list.d/debian.sources" <<'SOURCES'
+Types: deb
+URIs: http://deb.debian.org/debian
+Suites: bookworm bookworm-updates
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+
+Types: deb
+URIs: http://deb.debian.org/debian-security
+Suites: bookworm-security
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SOURCES
 # The image is a runtime base: no apt lists, no caches (as debian:bookworm-slim).
 rm -rf "$dir"/var/lib/apt/lists/* "$dir"/var/cache/apt/*.bin
 step "podman import as $IMAGE"

@@ -56,7 +56,7 @@ foreach(comp IN LISTS _all_components)
     set(CPACK_DEBIAN_${COMP}_PACKAGE_SECTION net)
     set(CPACK_DEBIAN_${COMP}_PACKAGE_DEPENDS "jiffyd (= ${JIFFY_DEB_VERSION})")
     string(CONCAT CPACK_COMPONENT_${COMP}_DESCRIPTION
-      "${CMAKE_MATCH_1} plugin \"${CMAKE_MATCH_2}\" for jiffyd\n"
+      "${CMAKE_MATCH_1} plugin ${CMAKE_MATCH_2} for jiffyd\n"
       "The ${CMAKE_MATCH_1} plugin ${CMAKE_MATCH_2} of Jiffy C++, loaded by jiffyd from\n"
       "/usr/lib/jiffy/plugins when the configuration names it. Packaged on its\n"
       "own so that a machine that does not use it needs none of its libraries.")

@@ -20,3 +20,5 @@ endfunction()
 
 jiffy_e2e_test(deb-install)
 jiffy_e2e_test(lintian TIMEOUT 300)
+jiffy_e2e_test(images TIMEOUT 1800 FIXTURES_SETUP e2e_images)
+jiffy_e2e_test(container-aio FIXTURES_REQUIRED e2e_images)

@@ -104,3 +104,32 @@ crud() {
   case "$out" in *'"name":"Temp"'*) fail "DELETE /library/$id2 left it in the list: $out" ;; esac
   echo "$id"
 }
+
+# start_postgres DIR: a PostgreSQL of postgresql-15 on 127.0.0.1:$PG_PORT (set
+# here) with role jiffy (password $PG_PASSWORD, scram-sha-256 over TCP) owning
+# database jiffy; stopped by stop_postgres. As the integration suites do: initdb
+# and postgres as user postgres.
+start_postgres() {
+  local dir=$1 bin
+  bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+  [ -x "$bin/postgres" ] || fail "no PostgreSQL server under /usr/lib/postgresql/*/bin (scripts/deps.sh installs postgresql-15)"
+  PG_BIN=$bin
+  PG_DIR=$dir
+  PG_PORT=$(free_port)
+  PG_PASSWORD=${PG_PASSWORD:-e2e-$RANDOM$RANDOM}
+  mkdir -p "$dir"
+  chown postgres "$dir"
+  runuser -u postgres -- "$bin/initdb" -D "$dir/data" -U postgres --auth-local=trust --auth-host=scram-sha-256 \
+    >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log"; fail "initdb"; }
+  runuser -u postgres -- "$bin/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 \
+    -o "-h 127.0.0.1 -p $PG_PORT -k $dir" start >/dev/null || { cat "$dir/postgres.log"; fail "postgres start"; }
+  runuser -u postgres -- psql -h "$dir" -p "$PG_PORT" -U postgres -q -v ON_ERROR_STOP=1 \
+    -c "CREATE ROLE jiffy LOGIN PASSWORD '$PG_PASSWORD'" -c "CREATE DATABASE jiffy OWNER jiffy" >/dev/null
+}
+stop_postgres() {
+  [ -n "${PG_DIR:-}" ] && [ -d "$PG_DIR/data" ] || return 0
+  runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null 2>&1 || true
+}
+pg_query() {
+  runuser -u postgres -- psql -h "$PG_DIR" -p "$PG_PORT" -U postgres -d jiffy -tAc "$1"
+}
