@@ -34,7 +34,7 @@ envs=$(cx sed -n 's/^Environment=//p' $unit)
 [ -n "$pre" ] && [ -n "$start" ] || fail "$unit has no ExecStartPre/ExecStart"
 cx sh -c "echo JIFFY_EXTERNAL_ADDRESS=127.0.0.1:$port >/etc/default/jiffyd"
 "${PODMAN[@]}" exec -d "$ctr" sh -c "cd /var/lib/jiffy && umask 077 && exec runuser -u jiffy -- env $envs \$(cat /etc/default/jiffyd) \
-  sh -c 'echo \$\$ >/tmp/jiffyd.pid; $pre && exec $start' >/tmp/jiffyd.log 2>&1"
+  sh -c 'echo \$\$ >/tmp/jiffyd.pid; $pre && exec $start' >/tmp/jiffyd.log 2>&1" >/dev/null
 wait_for 60 "jiffyd /healthz on 127.0.0.1:$port" http_ok "http://127.0.0.1:$port/healthz" \
   || { cx cat /tmp/jiffyd.log; fail "jiffyd did not answer"; }
 base=http://127.0.0.1:$port
