@@ -11,7 +11,7 @@ IMG=localhost/jiffyd:$JIFFY_VERSION
 ctr=jiffy-e2e-aio-$$
 vol=jiffy-e2e-aio-$$
 cleanup() {
-  "${PODMAN[@]}" rm -f -t 0 "$ctr" >/dev/null 2>&1 || true
+  "${PODMAN[@]}" rm -f -v -t 0 "$ctr" >/dev/null 2>&1 || true
   "${PODMAN[@]}" volume rm -f "$vol" >/dev/null 2>&1 || true
 }
 trap cleanup EXIT

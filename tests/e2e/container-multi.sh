@@ -19,7 +19,7 @@ tmp=$(mktemp -d /var/tmp/jiffy-e2e-multi.XXXXXX)
 chmod 755 "$tmp"
 lb_pid=""
 cleanup() {
-  for c in "$tag-1" "$tag-2" "$tag-sluggo"; do "${PODMAN[@]}" rm -f -t 0 "$c" >/dev/null 2>&1 || true; done
+  for c in "$tag-1" "$tag-2" "$tag-sluggo"; do "${PODMAN[@]}" rm -f -v -t 0 "$c" >/dev/null 2>&1 || true; done
   for c in "$tag-1" "$tag-2"; do "${PODMAN[@]}" volume rm -f "$c" >/dev/null 2>&1 || true; done
   [ -n "$lb_pid" ] && kill "$lb_pid" 2>/dev/null || true
   stop_postgres

@@ -13,7 +13,7 @@ ctr=jiffy-e2e-single-$$
 tmp=$(mktemp -d /var/tmp/jiffy-e2e-single.XXXXXX)
 chmod 755 "$tmp"
 cleanup() {
-  "${PODMAN[@]}" rm -f -t 0 "$ctr" >/dev/null 2>&1 || true
+  "${PODMAN[@]}" rm -f -v -t 0 "$ctr" >/dev/null 2>&1 || true
   "${PODMAN[@]}" volume rm -f "$ctr" >/dev/null 2>&1 || true
   stop_postgres
   rm -rf "$tmp"

@@ -9,7 +9,7 @@ need_podman
 need_debs
 
 ctr=jiffy-e2e-kvs-$$
-trap '"${PODMAN[@]}" rm -f -t 0 "$ctr" >/dev/null 2>&1 || true' EXIT
+trap '"${PODMAN[@]}" rm -f -v -t 0 "$ctr" >/dev/null 2>&1 || true' EXIT
 cx() { "${PODMAN[@]}" exec "$ctr" "$@"; }
 
 step "clean $BASE_IMAGE container; apt-get install jiffyd jiffy-sdk-dev g++ cmake make pkg-config"

@@ -10,7 +10,7 @@ need_podman
 need_debs
 
 ctr=jiffy-e2e-deb-$$
-trap '"${PODMAN[@]}" rm -f -t 0 "$ctr" >/dev/null 2>&1 || true' EXIT
+trap '"${PODMAN[@]}" rm -f -v -t 0 "$ctr" >/dev/null 2>&1 || true' EXIT
 cx() { "${PODMAN[@]}" exec "$ctr" "$@"; }
 
 step "start a clean $BASE_IMAGE container ($ctr)"
