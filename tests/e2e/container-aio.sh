@@ -24,12 +24,15 @@ run_aio() {
 }
 
 step "internal_address from the container's own address (JIFFY_EXTERNAL_ADDRESS=0.0.0.0:…, --check-config)"
-out=$("${PODMAN[@]}" run --rm --network host --pull=never -e JIFFY_EXTERNAL_ADDRESS=0.0.0.0:$port "$IMG" --check-config 2>&1) \
-  || { echo "$out"; fail "--check-config in the image"; }
-own=$("${PODMAN[@]}" run --rm --network host --pull=never "$IMG" hostname -I | awk '{print $1}')
-[ -n "$own" ] || fail "hostname -I in the image printed nothing"
-expect_contains "$out" "internal_address $own:7070" "entrypoint"
-expect_contains "$out" "configuration OK" "--check-config"
+own=$("${PODMAN[@]}" run --rm --network host --pull=never "$IMG" hostname -I 2>/dev/null | awk '{print $1}')
+if [ -n "$own" ]; then
+  out=$("${PODMAN[@]}" run --rm --network host --pull=never -e JIFFY_EXTERNAL_ADDRESS=0.0.0.0:$port "$IMG" --check-config 2>&1) \
+    || { echo "$out"; fail "--check-config in the image"; }
+  expect_contains "$out" "internal_address $own:7070" "entrypoint"
+  expect_contains "$out" "configuration OK" "--check-config"
+else
+  echo "[$E2E_NAME]   this machine has no address but loopback: only the refusal below is checked"
+fi
 step "no address at all (--network none): the entrypoint refuses with a message"
 set +e
 out=$("${PODMAN[@]}" run --rm --network none --pull=never -e JIFFY_EXTERNAL_ADDRESS=0.0.0.0:8080 "$IMG" --check-config 2>&1)
