@@ -2,14 +2,15 @@
 #   make run    install missing Debian packages, build, start jiffyd with
 #               config/all-in-one.config.json (SQLite + local_standalone)
 #   make test   the same set-up, then the whole test suite (ctest)
-# Other targets: make deps | build | bench (throughput ratios, needs wrk) | clean. Variables: BUILD=build, WERROR=OFF.
+# Other targets: make deps | build | packages (.debs in $(BUILD)/packages) | test-e2e (packages and
+# containers, tests/e2e) | bench (throughput ratios, needs wrk) | clean. Variables: BUILD=build, WERROR=OFF.
 
 BUILD  ?= build
 WERROR ?= OFF
 JOBS   ?= $(shell nproc)
 CONFIG ?= config/all-in-one.config.json
 
-.PHONY: all deps configure build run test bench clean
+.PHONY: all deps configure build run test packages test-e2e bench clean
 
 all: build
 
@@ -32,8 +33,19 @@ run: build
 
 test: build
 	@echo "== ctest"
-	@start=$$(date +%s); cd $(BUILD) && ctest --output-on-failure; rc=$$?; \
+	@start=$$(date +%s); cd $(BUILD) && ctest --output-on-failure -LE e2e; rc=$$?; \
 	  echo "== tests finished in $$(( $$(date +%s) - start )) s"; exit $$rc
+
+packages: build
+	@echo "== cpack (DEB) -> $(BUILD)/packages"
+	@start=$$(date +%s); rm -f $(BUILD)/packages/*.deb; cd $(BUILD) && cpack -G DEB >/dev/null && \
+	  ls -1 packages/*.deb && echo "== packages in $$(( $$(date +%s) - start )) s"
+
+test-e2e: packages
+	@./scripts/deps.sh e2e
+	@echo "== ctest -L e2e"
+	@start=$$(date +%s); cd $(BUILD) && ctest --output-on-failure -L e2e; rc=$$?; \
+	  echo "== e2e tests finished in $$(( $$(date +%s) - start )) s"; exit $$rc
 
 bench: build
 	@command -v wrk >/dev/null || sudo apt-get install -y wrk || apt-get install -y wrk

@@ -2,18 +2,37 @@
 # Installs the Debian 12 packages Jiffy C++ needs to build, run and test,
 # skipping those already installed. Used by `make deps` (and so by `make run`
 # and `make test`). Needs root or sudo when something is missing.
+# `scripts/deps.sh e2e` adds what `make packages` and `make test-e2e` need.
 set -euo pipefail
 
+# `scripts/deps.sh build`: only what building the daemon, the plugins and the
+# packages needs (docker/Dockerfile's build stage).
+BUILD_PACKAGES=(
+  cmake make g++ pkg-config
+  libpoco-dev libboost-dev libsqlite3-dev libssl-dev
+  libpq-dev libmemcached-dev libargon2-dev libcrypt-dev
+  # make packages: CPack's DEB generator computes dependencies with dpkg-shlibdeps
+  dpkg-dev file
+)
 PACKAGES=(
-  # build
-  cmake make g++ pkg-config ccache
-  libpoco-dev libboost-dev libcppunit-dev libsqlite3-dev libssl-dev
-  libpq-dev libmemcached-dev libargon2-dev libcrypt-dev openssl
+  "${BUILD_PACKAGES[@]}"
+  # build and test
+  ccache libcppunit-dev openssl
   # servers the integration tests start on loopback
   redis-server memcached postgresql-15 etcd-server etcd-client
   # tools used by tests and scripts
   curl procps sqlite3
 )
+if [ "${1:-}" = "build" ]; then
+  PACKAGES=("${BUILD_PACKAGES[@]}")
+elif [ "${1:-}" = "e2e" ]; then
+  PACKAGES+=(
+    # containers without a Docker engine or a registry (docker/build-base.sh)
+    podman runc buildah debootstrap uidmap
+    # package checks and the load balancer of the multi-instance test
+    lintian haproxy
+  )
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do

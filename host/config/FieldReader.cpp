@@ -2,6 +2,10 @@
 
 #include <Poco/String.h>
 
+#include <cctype>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
 #include <limits>
 
 namespace jiffy::host {
@@ -15,6 +19,31 @@ std::string describeJson(const Poco::Dynamic::Var& v)
     if (v.isString()) return "string \"" + v.convert<std::string>() + "\"";
     if (v.isNumeric()) return "number " + v.convert<std::string>();
     return v.convert<std::string>();
+}
+
+bool integerFromString(const std::string& text, int64_t& out)
+{
+    size_t start = (!text.empty() && text[0] == '-') ? 1 : 0;
+    if (text.size() == start || text.find_first_not_of("0123456789", start) != std::string::npos) return false;
+    errno = 0;
+    char* end = nullptr;
+    long long x = std::strtoll(text.c_str(), &end, 10);
+    if (errno == ERANGE || *end != '\0') return false;
+    out = static_cast<int64_t>(x);
+    return true;
+}
+
+bool numberFromString(const std::string& text, double& out)
+{
+    if (text.empty() || std::isspace(static_cast<unsigned char>(text[0])) || text[0] == '+') return false;
+    errno = 0;
+    char* end = nullptr;
+    double x = std::strtod(text.c_str(), &end);
+    if (errno == ERANGE || *end != '\0' || !std::isfinite(x)) return false;
+    // strtod also reads hex floats, "inf" and "nan"; a config number is decimal.
+    if (text.find_first_not_of("0123456789.eE-+") != std::string::npos) return false;
+    out = x;
+    return true;
 }
 
 bool parseAddress(const std::string& text, Address& out, std::string& why)
@@ -114,6 +143,13 @@ void FieldReader::readBool(const std::string& key, bool& out)
 
 bool FieldReader::integral(const std::string& key, const Poco::Dynamic::Var& v, int64_t& out)
 {
+    // Containers set numbers through the environment ("port": "${PGPORT:-5432}"):
+    // after expansion a string holding a whole integer counts as that integer.
+    if (v.isString()) {
+        if (integerFromString(v.convert<std::string>(), out)) return true;
+        issue(key, "expected an integer, got " + describeJson(v));
+        return false;
+    }
     if (!v.isNumeric() || v.type() == typeid(bool) || !v.isInteger()) {
         issue(key, "expected an integer, got " + describeJson(v));
         return false;

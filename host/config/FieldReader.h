@@ -21,6 +21,12 @@ namespace jiffy::host {
 /// "string \"abc\"", "number 5", "object", "array", "null", "true" — for messages.
 std::string describeJson(const Poco::Dynamic::Var& v);
 
+/// A string holding a whole decimal integer (as `${PORT}` expands to): true with `out` set.
+/// Leading/trailing blanks, "+", fractions and out-of-range values are refused.
+bool integerFromString(const std::string& text, int64_t& out);
+/// A string holding a whole finite number ("1.5", "2e3"): true with `out` set.
+bool numberFromString(const std::string& text, double& out);
+
 /// Parses "host:port" / "[v6]:port"; false with `why` set when malformed.
 bool parseAddress(const std::string& text, Address& out, std::string& why);
 

@@ -35,11 +35,21 @@ std::string checkType(int32_t type, Poco::Dynamic::Var& v, const Config& cfg)
         if (!v.isString()) return "expected a file path, got " + describeJson(v);
         v = cfg.resolvePath(v.convert<std::string>());
         return "";
-    case JIFFY_OPT_INT:
+    // Numbers and booleans may come from the environment as strings ("${MAX_KEYS:-1000}");
+    // the plugin then sees the converted JSON value.
+    case JIFFY_OPT_INT: {
+        int64_t i = 0;
+        if (v.isString() && integerFromString(v.convert<std::string>(), i)) v = i;
         return (v.isInteger() && !isBool(v)) ? "" : "expected an integer, got " + describeJson(v);
-    case JIFFY_OPT_DOUBLE:
+    }
+    case JIFFY_OPT_DOUBLE: {
+        double d = 0;
+        if (v.isString() && numberFromString(v.convert<std::string>(), d)) v = d;
         return (v.isNumeric() && !isBool(v)) ? "" : "expected a number, got " + describeJson(v);
+    }
     case JIFFY_OPT_BOOL:
+        if (v.isString() && (v.convert<std::string>() == "true" || v.convert<std::string>() == "false"))
+            v = v.convert<std::string>() == "true";
         return isBool(v) ? "" : "expected true or false, got " + describeJson(v);
     case JIFFY_OPT_OBJECT:
         return isObject(v) ? "" : "expected an object, got " + describeJson(v);

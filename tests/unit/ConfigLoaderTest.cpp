@@ -157,8 +157,8 @@ public:
 
     void testWrongTypeNamesItsPath()
     {
-        std::string m = issuesOf(R"({"ping_cycle": "1"})");
-        CPPUNIT_ASSERT_EQUAL(std::string("test.json: ping_cycle: expected an integer, got string \"1\""), m);
+        std::string m = issuesOf(R"({"ping_cycle": "fast"})");
+        CPPUNIT_ASSERT_EQUAL(std::string("test.json: ping_cycle: expected an integer, got string \"fast\""), m);
     }
 
     void testBadAddressNamesItsPath()
