@@ -57,7 +57,7 @@ void JiffyServer::defineOptions(Poco::Util::OptionSet& options)
     options.addOption(Option("dev", "", "read ./.dev.config.json (jiffy's -dev)").required(false).repeatable(false));
     options.addOption(Option("prod", "", "read ./.prd.config.json (jiffy's -prod)").required(false).repeatable(false));
     options.addOption(Option("dr", "",
-                             "destructive reset: drop and recreate all tables, then exit "
+                             "destructive reset: drop the auth and model tables, then exit "
                              "(needs --yes-destroy-all-data)")
                           .required(false)
                           .repeatable(false));

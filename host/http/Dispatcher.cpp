@@ -224,7 +224,8 @@ void Dispatcher::route(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerR
     std::string decodedPath = "/";
     for (size_t i = 0; i < segments.size(); ++i) decodedPath += (i ? "/" : "") + segments[i];
     std::string baseUrl = std::string(limits_.tls ? "https://" : "http://") +
-                          (req.getHost().empty() ? req.serverAddress().toString() : req.getHost());
+                          // Poco's getHost() throws without a Host header (HTTP/1.0).
+                          (req.has("Host") && !req.getHost().empty() ? req.getHost() : req.serverAddress().toString());
     std::string remote = req.clientAddress().toString();
 
     jiffy_request r;

@@ -7,6 +7,9 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/Net/StreamSocket.h>
+
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
@@ -154,6 +157,16 @@ public:
         for (int i = 0; i < 100 && !contains(p.log(), "kaboom at /var/lib/secret.db"); ++i)
             std::this_thread::sleep_for(std::chrono::milliseconds(20));
         CPPUNIT_ASSERT_MESSAGE(p.log(), contains(p.log(), id) && contains(p.log(), "kaboom at /var/lib/secret.db"));
+        // HTTP/1.0 without a Host header (a load balancer's health check) is served.
+        {
+            Poco::Net::StreamSocket raw(Poco::Net::SocketAddress("127.0.0.1", port));
+            const std::string q = "GET /chello HTTP/1.0\r\n\r\n";
+            raw.sendBytes(q.data(), static_cast<int>(q.size()));
+            std::string got;
+            char buf[1024];
+            for (int n; (n = raw.receiveBytes(buf, sizeof buf)) > 0;) got.append(buf, static_cast<size_t>(n));
+            CPPUNIT_ASSERT_MESSAGE(got, got.rfind("HTTP/1.0 200", 0) == 0 && contains(got, "hello from C"));
+        }
         // HEAD answers every GET route with its headers and no body.
         auto head = jiffy::test::http("HEAD", "127.0.0.1", port, "/healthz");
         CPPUNIT_ASSERT_EQUAL(200, head.status);
