@@ -34,6 +34,7 @@ class PluginLoaderTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(PluginLoaderTest);
     CPPUNIT_TEST(testGoodPluginLoads);
     CPPUNIT_TEST(testPlainCPluginBuiltAgainstFrozenAbiServes);
+    CPPUNIT_TEST(testPluginWithoutOptionsLoads);
     CPPUNIT_TEST(testMissingFileIsRefused);
     CPPUNIT_TEST(testNonSharedObjectIsRefused);
     CPPUNIT_TEST(testMissingEntrySymbolIsRefused);
@@ -73,6 +74,14 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("{\"message\":\"hello from C\",\"calls\":1}"), resp.body);
         CPPUNIT_ASSERT_EQUAL(int{JIFFY_INTERNAL}, static_cast<int>(routes->handle(8, &req, &resp, err.get())));
         CPPUNIT_ASSERT_EQUAL(int{JIFFY_NOT_FOUND}, static_cast<int>(routes->handle(9, &req, &resp, err.get())));
+    }
+
+    void testPluginWithoutOptionsLoads()
+    {
+        jiffy::test::PluginHarness h;
+        auto routes = h.routes(testPluginFile("routes", "nooptions"), "{}");
+        CPPUNIT_ASSERT(routes->library().options().empty());
+        CPPUNIT_ASSERT_EQUAL(std::string("/nooptions"), routes->routes().at(0).pattern);
     }
 
     void testMissingFileIsRefused()

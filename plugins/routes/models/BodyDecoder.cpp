@@ -57,7 +57,10 @@ Scalar convert(const Entity& e, const Property& p, const Var& v)
         if (!v.isInteger())
             throw BadRequest(field + ": expected an integer (" + p.type + "), got " + v.convert<std::string>());
         if (!v.isSigned() && v.convert<uint64_t>() > static_cast<uint64_t>(p.max))
-            throw BadRequest(field + ": " + v.convert<std::string>() + " is out of range for " + p.type);
+            throw BadRequest(field + ": " + v.convert<std::string>() + " is out of range for " + p.type +
+                             (p.type == "uint64" || p.type == "uint"
+                                  ? " as stored here (SQL integers are signed: at most 9223372036854775807)"
+                                  : ""));
         int64_t x = v.isSigned() ? v.convert<int64_t>() : static_cast<int64_t>(v.convert<uint64_t>());
         if (x < p.min || x > p.max)
             throw BadRequest(field + ": " + std::to_string(x) + " is out of range for " + p.type);

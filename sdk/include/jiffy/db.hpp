@@ -134,7 +134,7 @@ const jiffy_db_vtable DbThunks<T>::table = {sizeof(jiffy_db_vtable), &DbThunks<T
 #define JIFFY_DB_PLUGIN(Class, name, version, capabilities, options)                                                   \
     static const jiffy_plugin_descriptor jiffy_plugin_descriptor_ = jiffy::makeDescriptor<Class>(                      \
         JIFFY_KIND_DB,                                                                                                 \
-        jiffy::PluginInfo{name, version, capabilities, options, sizeof(options) / sizeof((options)[0])},               \
+        jiffy::PluginInfo{name, version, capabilities, options, jiffy::optionCount(options)},                     \
         &jiffy::detail::DbThunks<Class>::table);                                                                       \
     JIFFY_EXPORT_DESCRIPTOR(jiffy_plugin_descriptor_)
 

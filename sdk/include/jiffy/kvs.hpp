@@ -156,7 +156,7 @@ const jiffy_kvs_vtable KvsThunks<T>::table = {sizeof(jiffy_kvs_vtable), &KvsThun
 #define JIFFY_KVS_PLUGIN(Class, name, version, capabilities, options)                                                  \
     static const jiffy_plugin_descriptor jiffy_plugin_descriptor_ = jiffy::makeDescriptor<Class>(                      \
         JIFFY_KIND_KVS,                                                                                                \
-        jiffy::PluginInfo{name, version, capabilities, options, sizeof(options) / sizeof((options)[0])},               \
+        jiffy::PluginInfo{name, version, capabilities, options, jiffy::optionCount(options)},                     \
         &jiffy::detail::KvsThunks<Class>::table);                                                                      \
     JIFFY_EXPORT_DESCRIPTOR(jiffy_plugin_descriptor_)
 

@@ -570,6 +570,17 @@ inline std::string_view view(const void* p, size_t n)
 
 } // namespace detail
 
+/// Number of entries of a plugin's option table, for the JIFFY_*_PLUGIN
+/// macros: an array gives its length, `nullptr` (no options) gives 0.
+template <size_t N> constexpr size_t optionCount(const jiffy_option (&)[N])
+{
+    return N;
+}
+constexpr size_t optionCount(std::nullptr_t)
+{
+    return 0;
+}
+
 /// Static facts about a plugin, given to the JIFFY_*_PLUGIN macros.
 struct PluginInfo {
     const char* name;

@@ -169,7 +169,7 @@ const jiffy_routes_vtable RoutesThunks<T>::table = {sizeof(jiffy_routes_vtable),
 #define JIFFY_ROUTES_PLUGIN(Class, name, version, capabilities, options)                                               \
     static const jiffy_plugin_descriptor jiffy_plugin_descriptor_ = jiffy::makeDescriptor<Class>(                      \
         JIFFY_KIND_ROUTES,                                                                                             \
-        jiffy::PluginInfo{name, version, capabilities, options, sizeof(options) / sizeof((options)[0])},               \
+        jiffy::PluginInfo{name, version, capabilities, options, jiffy::optionCount(options)},                     \
         &jiffy::detail::RoutesThunks<Class>::table);                                                                   \
     JIFFY_EXPORT_DESCRIPTOR(jiffy_plugin_descriptor_)
 

@@ -514,10 +514,12 @@ typedef struct jiffy_routes_vtable {
     jiffy_status (*routes)(void* state, const jiffy_route_sink* sink, jiffy_error* err);
     /**
      * Handles a request matched to route `route_id`. Writes the response
-     * through the host API. On a non-OK status with nothing written the host
-     * answers with `{"error":"<message>"}` and a status code derived from the
-     * status (NOT_FOUND 404, INVALID 400, CONFLICT 409, TOO_LARGE 413,
-     * UNAVAILABLE 503, TIMEOUT 504, other 500).
+     * through the host API. On a non-OK status the host discards whatever
+     * was written and answers with a status code derived from the status
+     * (NOT_FOUND 404, INVALID 400, CONFLICT 409, TOO_LARGE 413, UNSUPPORTED
+     * 501, UNAVAILABLE 503, TIMEOUT 504, other 500): 4xx answers carry
+     * `{"error":"<message>"}`; 5xx answers carry only the request id, and
+     * the message is logged with it.
      */
     jiffy_status (*handle)(void* state, uint32_t route_id, const jiffy_request* req, jiffy_response* resp,
                            jiffy_error* err);
