@@ -8,9 +8,9 @@ PACKAGES=(
   # build
   cmake make g++ pkg-config ccache
   libpoco-dev libboost-dev libcppunit-dev libsqlite3-dev libssl-dev
-  libpq-dev libmemcached-dev libargon2-dev libcrypt-dev openssl
+  libpq-dev libmariadb-dev libmemcached-dev libargon2-dev libcrypt-dev openssl
   # servers the integration tests start on loopback
-  redis-server memcached postgresql-15
+  redis-server memcached postgresql-15 mariadb-server
   # tools used by tests and scripts
   curl procps sqlite3
 )
