@@ -88,7 +88,8 @@ public:
     std::vector<std::pair<std::string, std::string>> grants();
 
     /// Current time as stored in created_on/updated_on (RFC 3339, UTC).
-    static std::string now();
+    /// The current time in UTC as the database takes it for a timestamp column.
+    std::string now() const;
 
 private:
     std::string ph(size_t n) const;
