@@ -66,6 +66,8 @@ protected:
     /// The result of a one-value query run directly on that database.
     virtual std::string querySql(const std::string& sql) = 0;
 
+    /// A bcrypt hash made by jiffy (its default pepper, cost 14) of "initpass".
+    static const char* jiffyAdminHash();
     /// The config: library model, ES384 keys, fast bcrypt; `authExtra` goes into "auth".
     std::string config(const std::string& authExtra = "") const;
     void start(const std::string& authExtra = "", const std::vector<std::string>& args = {});

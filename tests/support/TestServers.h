@@ -90,4 +90,27 @@ private:
     bool initialized_ = false;
 };
 
+/// A MariaDB server made with mariadb-install-db in a temp directory (root
+/// with an empty password), listening on 127.0.0.1:port() and on its own
+/// socket, with a utf8mb4 database `database()` created at first start.
+class MariadbServer : public TcpServer {
+public:
+    MariadbServer();
+    ~MariadbServer() override;
+    void start() override;
+    void stop() override;
+    std::string database() const { return "jiffy_test"; }
+    /// JSON object text for jiffy's `database` key pointing at this server
+    /// (`dialect` "mysql" or "mariadb", database `name`, default database()).
+    std::string databaseConfig(const std::string& dialect = "mysql", const std::string& name = "") const;
+    /// Runs `statements` with the mariadb client as root in database `db`
+    /// ("" = none); returns the output (tab-separated, no headers). Throws on failure.
+    std::string sql(const std::string& statements, const std::string& db = "") const;
+    /// The server's process id (for SIGSTOP tests).
+    int pid() const;
+
+private:
+    bool initialized_ = false;
+};
+
 } // namespace jiffy::test
