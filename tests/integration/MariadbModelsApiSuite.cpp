@@ -10,6 +10,7 @@ class MariadbModelsApiTest : public ModelsApiTest {
     CPPUNIT_TEST(testUnsafeChangeAppliesNoSafeOneEither);
     CPPUNIT_TEST(testMigrationCutShortAfterItsDdlIsCompletedOnNextStart);
     CPPUNIT_TEST(testTablesAreInnodbUtf8mb4);
+    CPPUNIT_TEST(testHelloRouteCountsWithoutReturning);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -70,6 +71,22 @@ public:
                                        "DATABASE() AND (engine <> 'InnoDB' OR table_collation NOT LIKE 'utf8mb4%')"));
         int64_t id = create("/library", "{\"name\":\"Z\xc3\xbcrich \xf0\x9f\x93\x9a\",\"city\":\"C\"}");
         CPPUNIT_ASSERT(contains(get("/library/" + std::to_string(id)).body, "Z\xc3\xbcrich \xf0\x9f\x93\x9a"));
+    }
+
+    void testHelloRouteCountsWithoutReturning()
+    {
+        const std::string cfg =
+            "{\"database\": " + database_ + ", \"auth\": {\"enabled\": false}, \"routes\": [{\"plugin\": \"hello\"}]}";
+        for (int round = 1; round <= 2; ++round) {
+            jiffyd_.start(cfg); // the second start finds its counter row already there
+            for (int i = 1; i <= 2; ++i) {
+                auto r = get("/hello");
+                CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 200, r.status);
+                CPPUNIT_ASSERT_EQUAL(
+                    "{\"message\":\"hello, world\",\"count\":" + std::to_string((round - 1) * 2 + i) + "}", r.body);
+            }
+            stop();
+        }
     }
 
 protected:

@@ -54,17 +54,44 @@ const jiffy_db_dialect kDialect = {
     "BIGINT AUTO_INCREMENT PRIMARY KEY",
 };
 
-std::once_flag libraryInit;
+/// Holds the client library initialised while any instance lives:
+/// mysql_init() is not thread-safe before mysql_library_init(), and the
+/// library's global state is freed with the last instance (the plugin may
+/// be unloaded and loaded again).
+class LibraryUse {
+public:
+    LibraryUse()
+    {
+        std::lock_guard<std::mutex> lock(mutex());
+        if (users() == 0 && mysql_library_init(0, nullptr, nullptr))
+            jiffy::fail(JIFFY_INTERNAL, "mysql: cannot initialise the client library");
+        ++users();
+    }
+    ~LibraryUse()
+    {
+        std::lock_guard<std::mutex> lock(mutex());
+        if (--users() == 0) mysql_library_end();
+    }
+    LibraryUse(const LibraryUse&) = delete;
+    LibraryUse& operator=(const LibraryUse&) = delete;
+
+private:
+    static std::mutex& mutex()
+    {
+        static std::mutex m;
+        return m;
+    }
+    static int& users()
+    {
+        static int n = 0;
+        return n;
+    }
+};
 
 class MysqlDatabase : public jiffy::Database {
 public:
     MysqlDatabase(const jiffy::Host& host, std::string_view) : host_(host)
     {
-        // mysql_init() is not thread-safe until the library is initialised once.
-        std::call_once(libraryInit, [] {
-            if (mysql_library_init(0, nullptr, nullptr))
-                jiffy::fail(JIFFY_INTERNAL, "mysql: cannot initialise the client library");
-        });
         auto s = std::make_shared<ConnectionSettings>();
         s->host = host.configString("host").value_or("localhost");
         s->port = static_cast<int>(host.configInt("port", 3306, 1, 65535));
@@ -183,6 +210,7 @@ private:
         pool_->give(std::move(c), keep);
     }
 
+    LibraryUse library_; // first: outlives every connection
     jiffy::Host host_;
     bool logSql_ = false;
     std::shared_ptr<const ConnectionSettings> settings_;
