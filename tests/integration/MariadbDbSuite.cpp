@@ -121,6 +121,7 @@ class MariadbDbTest : public DbConformanceTest {
     CPPUNIT_TEST(testPoolSmallerThanThreadCountWaits);
     CPPUNIT_TEST(testExhaustedPoolIsTimeout);
     CPPUNIT_TEST(testKilledSessionIsReplacedTransparently);
+    CPPUNIT_TEST(testSessionLostInTransactionIsUnavailable);
     CPPUNIT_TEST(testHungServerIsTimeout);
     CPPUNIT_TEST(testHungServerFailsToConnectInTime);
     CPPUNIT_TEST(testServerDownFailsFastThenRecovers);
@@ -402,11 +403,7 @@ public:
     {
         auto db = make("\"pool_size\": 1");
         int64_t id = intOf(*db, "SELECT CONNECTION_ID()");
-        db_->execute("KILL CONNECTION " + std::to_string(id), {});
-        // KILL returns before the session is gone: wait until the server lists it no more.
-        for (int i = 0;
-             i < 100 && intOf(*db_, "SELECT count(*) FROM information_schema.processlist WHERE id = ?", {id}) > 0; ++i)
-            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        kill(id);
         int64_t again = -1;
         try {
             again = intOf(*db, "SELECT CONNECTION_ID()");
@@ -414,6 +411,34 @@ public:
             CPPUNIT_FAIL(e.message());
         }
         CPPUNIT_ASSERT(again != id);
+    }
+
+    void testSessionLostInTransactionIsUnavailable()
+    {
+        auto db = make("\"pool_size\": 1");
+        std::string t = table("lost");
+        createTable(t, "n BIGINT");
+        CallError err;
+        jiffy_db_conn* conn = nullptr;
+        CPPUNIT_ASSERT_EQUAL(int{JIFFY_OK}, static_cast<int>(db->begin(&conn, err.get())));
+        db->execute("INSERT INTO " + t + " (n) VALUES (1)", {}, {}, conn);
+        int64_t id = -1;
+        db->execute(
+            "SELECT CONNECTION_ID()", {}, [&](const ValuesView& v) { id = v.getInt(0); }, conn);
+        kill(id);
+        jiffy_status st = JIFFY_OK;
+        try {
+            db->execute("INSERT INTO " + t + " (n) VALUES (2)", {}, {}, conn);
+        } catch (const PluginCallError& e) {
+            st = e.status();
+        }
+        CPPUNIT_ASSERT_EQUAL(int{JIFFY_UNAVAILABLE}, static_cast<int>(st));
+        CallError commitErr;
+        CPPUNIT_ASSERT_EQUAL(int{JIFFY_UNAVAILABLE}, static_cast<int>(db->commit(conn, commitErr.get())));
+        CPPUNIT_ASSERT_MESSAGE(commitErr.e.message, contains(commitErr.e.message, "rolled it back"));
+        // Nothing of the transaction stayed, and the pool has a fresh connection.
+        CPPUNIT_ASSERT_EQUAL(int64_t(0), intOf(*db, "SELECT count(*) FROM " + t));
+        CPPUNIT_ASSERT(intOf(*db, "SELECT CONNECTION_ID()") != id);
     }
 
     void testHungServerIsTimeout()
@@ -603,6 +628,15 @@ private:
         }
         CPPUNIT_FAIL("started with " + cfg);
         return "";
+    }
+
+    /// KILLs a session and waits until the server lists it no more (KILL returns before it is gone).
+    void kill(int64_t id)
+    {
+        db_->execute("KILL CONNECTION " + std::to_string(id), {});
+        for (int i = 0;
+             i < 100 && intOf(*db_, "SELECT count(*) FROM information_schema.processlist WHERE id = ?", {id}) > 0; ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
 
     int statusOfIn(jiffy_db_conn* conn, const std::string& sql, const std::vector<Value>& params)
