@@ -109,6 +109,7 @@ class MariadbDbTest : public DbConformanceTest {
     CPPUNIT_TEST(testSessionIsStrictAnsiUtf8mb4InUtc);
     CPPUNIT_TEST(testDoubleQuotesAreIdentifiersAndBackslashesPlain);
     CPPUNIT_TEST(testErrorsMapToStatuses);
+    CPPUNIT_TEST(testParameterTypesFollowTheValues);
     CPPUNIT_TEST(testUpdateCountsMatchedRows);
     CPPUNIT_TEST(testDatetimeReadsBackAsIsoText);
     CPPUNIT_TEST(testDecimalKeepsItsValue);
@@ -193,6 +194,31 @@ public:
         std::string msg = messageOf(*db_, ins, {"a", 3});
         CPPUNIT_ASSERT_MESSAGE(msg, contains(msg, "1062") && contains(msg, "Duplicate entry"));
         CPPUNIT_ASSERT_EQUAL(int64_t(1), intOf(*db_, "SELECT count(*) FROM " + parent));
+    }
+
+    void testParameterTypesFollowTheValues()
+    {
+        auto db = make("\"pool_size\": 1"); // one connection: the second call reuses the prepared statement
+        const std::string sql = "SELECT ? AS a, ? + 1 AS next, ? AS b, ? AS t";
+        auto row = firstRow(*db, sql, {int64_t(9000000000000000000LL), int64_t(41), true, "text"});
+        CPPUNIT_ASSERT_EQUAL(int{JIFFY_TYPE_INT}, static_cast<int>(row[0].type));
+        CPPUNIT_ASSERT_EQUAL(int64_t(9000000000000000000LL), row[0].i);
+        CPPUNIT_ASSERT_EQUAL(int64_t(42), row[1].i);
+        CPPUNIT_ASSERT_EQUAL(int64_t(1), row[2].i);
+        CPPUNIT_ASSERT_EQUAL(std::string("text"), row[3].text);
+        row = firstRow(*db, sql, {"x", 1.5, nullptr, 7});
+        CPPUNIT_ASSERT_EQUAL(int{JIFFY_TYPE_TEXT}, static_cast<int>(row[0].type));
+        CPPUNIT_ASSERT_EQUAL(std::string("x"), row[0].text);
+        CPPUNIT_ASSERT_EQUAL(int{JIFFY_TYPE_DOUBLE}, static_cast<int>(row[1].type));
+        CPPUNIT_ASSERT_EQUAL(2.5, row[1].d);
+        CPPUNIT_ASSERT_EQUAL(int{JIFFY_TYPE_NULL}, static_cast<int>(row[2].type));
+        CPPUNIT_ASSERT_EQUAL(int64_t(7), row[3].i);
+        // Doubles travel exactly.
+        for (double x : {0.1, 1e-310, 1.7976931348623157e308, -0.0}) {
+            auto r = firstRow(*db, "SELECT ?", {x});
+            CPPUNIT_ASSERT_EQUAL(int{JIFFY_TYPE_DOUBLE}, static_cast<int>(r[0].type));
+            CPPUNIT_ASSERT_EQUAL(x, r[0].d);
+        }
     }
 
     void testUpdateCountsMatchedRows()
