@@ -133,6 +133,7 @@ class MariadbDbTest : public DbConformanceTest {
     CPPUNIT_TEST(testFailedStartsLeakNoSockets);
     CPPUNIT_TEST(testWrongPasswordFailsAtStartWithoutLeakingIt);
     CPPUNIT_TEST(testUnixSocketWorks);
+    CPPUNIT_TEST(testTlsIsEnforcedAndVerified);
     CPPUNIT_TEST(testBadOptionIsRefused);
     CPPUNIT_TEST_SUITE_END();
 
@@ -620,8 +621,54 @@ public:
         CPPUNIT_ASSERT_EQUAL_MESSAGE(via, std::string("localhost"), via);
     }
 
+    void testTlsIsEnforcedAndVerified()
+    {
+        // A CA, a server certificate it signs for 127.0.0.1, and an unrelated CA.
+        jiffy::test::TempDir certs;
+        const std::string d = certs.path() + "/";
+        const std::string ec = " -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes ";
+        jiffy::test::writeFile(d + "san.ext", "subjectAltName=IP:127.0.0.1\n");
+        for (const std::string& cmd :
+             {"openssl req -x509" + ec + "-keyout " + d + "ca.key -out " + d + "ca.pem -days 2 -subj /CN=jiffy-ca",
+              "openssl req -x509" + ec + "-keyout " + d + "other.key -out " + d + "other.pem -days 2 -subj /CN=other",
+              "openssl req" + ec + "-keyout " + d + "server.key -out " + d + "server.csr -subj /CN=127.0.0.1",
+              "openssl x509 -req -in " + d + "server.csr -CA " + d + "ca.pem -CAkey " + d +
+                  "ca.key -CAcreateserial -out " + d + "server.pem -days 2 -extfile " + d + "san.ext"})
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(cmd, 0, std::system((cmd + " >/dev/null 2>&1").c_str()));
+        jiffy::test::MariadbServer tls(
+            {"--ssl-cert=" + d + "server.pem", "--ssl-key=" + d + "server.key", "--ssl-ca=" + d + "ca.pem"});
+        tls.start();
+        auto cfg = [&](const std::string& extra) {
+            std::string c = tls.databaseConfig();
+            c.pop_back();
+            return c + ", " + extra + "}";
+        };
+        const std::string cipher = "SELECT variable_value FROM information_schema.session_status WHERE "
+                                   "variable_name = 'SSL_CIPHER'";
+        auto plain = harness_.db(jiffy::test::pluginFile("db", "mysql"), cfg("\"ssl_mode\": \"disable\""));
+        CPPUNIT_ASSERT_EQUAL(std::string(), textOf(*plain, cipher));
+        auto required = harness_.db(jiffy::test::pluginFile("db", "mysql"), cfg("\"ssl_mode\": \"require\""));
+        CPPUNIT_ASSERT(!textOf(*required, cipher).empty());
+        auto verified = harness_.db(jiffy::test::pluginFile("db", "mysql"),
+                                    cfg("\"ssl_mode\": \"verify-full\", \"ssl_ca\": \"" + d + "ca.pem\""));
+        CPPUNIT_ASSERT(!textOf(*verified, cipher).empty());
+        // A server whose certificate the given CA did not sign is refused.
+        std::string msg = loadError(cfg("\"ssl_mode\": \"verify-full\", \"ssl_ca\": \"" + d + "other.pem\""));
+        CPPUNIT_ASSERT_MESSAGE(msg, contains(msg, "cannot connect to " + tls.address()));
+        // So is one whose certificate names another host ("localhost" is not 127.0.0.1).
+        std::string byName = cfg("\"ssl_mode\": \"verify-full\", \"ssl_ca\": \"" + d + "ca.pem\"");
+        byName.replace(byName.find("\"127.0.0.1\""), 11, "\"localhost\"");
+        msg = loadError(byName);
+        CPPUNIT_ASSERT_MESSAGE(msg, contains(msg, "cannot connect to localhost:"));
+        // And a server without TLS is refused when TLS is required.
+        msg = loadError(withOptions("\"ssl_mode\": \"require\""));
+        CPPUNIT_ASSERT_MESSAGE(msg, contains(msg, "cannot connect to " + server().address()));
+        CPPUNIT_ASSERT_MESSAGE(msg, contains(msg, "offers no TLS"));
+    }
+
     void testBadOptionIsRefused()
     {
+        CPPUNIT_ASSERT_MESSAGE("ssl_mode", contains(loadError(withOptions("\"ssl_mode\": \"sometimes\"")), "ssl_mode"));
         CPPUNIT_ASSERT_MESSAGE("pool_size", contains(loadError(withOptions("\"pool_size\": 0")), "pool_size"));
         std::string msg = loadError(withOptions("\"statement_timeout_ms\": 60000, \"read_timeout_s\": 30"));
         CPPUNIT_ASSERT_MESSAGE(msg, contains(msg, "read_timeout_s: must exceed statement_timeout_ms"));

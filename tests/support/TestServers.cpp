@@ -259,8 +259,8 @@ std::string PostgresServer::databaseConfig() const
            ", \"usr\": \"postgres\", \"password\": \"\", \"name\": \"" + database() + "\"}";
 }
 
-MariadbServer::MariadbServer()
-    : TcpServer("mariadbd", [](uint16_t port, const std::string& dir) {
+MariadbServer::MariadbServer(std::vector<std::string> extraArgs)
+    : TcpServer("mariadbd", [extraArgs](uint16_t port, const std::string& dir) {
           // --no-defaults: nothing from /etc/mysql; small buffers and no
           // durability, a test server holds nothing worth an fsync.
           std::vector<std::string> a{"--no-defaults",
@@ -278,6 +278,7 @@ MariadbServer::MariadbServer()
                                      "--max-connections=300",
                                      "--skip-log-bin"};
           if (::geteuid() == 0) a.push_back("--user=root");
+          a.insert(a.end(), extraArgs.begin(), extraArgs.end());
           return a;
       })
 {

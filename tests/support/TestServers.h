@@ -95,7 +95,8 @@ private:
 /// socket, with a utf8mb4 database `database()` created at first start.
 class MariadbServer : public TcpServer {
 public:
-    MariadbServer();
+    /// `extraArgs` go to mariadbd as they are (e.g. --ssl-cert=...).
+    explicit MariadbServer(std::vector<std::string> extraArgs = {});
     ~MariadbServer() override;
     void start() override;
     void stop() override;

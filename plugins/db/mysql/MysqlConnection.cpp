@@ -94,6 +94,14 @@ void MysqlConnection::connect()
     mysql_optionsv(conn_, MYSQL_OPT_PROTOCOL, &protocol);
     mysql_optionsv(conn_, MYSQL_SET_CHARSET_NAME, "utf8mb4");
     mysql_optionsv(conn_, MYSQL_OPT_LOCAL_INFILE, &localInfile);
+    if (s.sslMode != "disable") {
+        my_bool on = 1;
+        mysql_optionsv(conn_, MYSQL_OPT_SSL_ENFORCE, &on); // no TLS, no connection
+        if (s.sslMode == "verify-full") {
+            mysql_optionsv(conn_, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &on); // chain and host name
+            if (!s.sslCa.empty()) mysql_optionsv(conn_, MYSQL_OPT_SSL_CA, s.sslCa.c_str());
+        }
+    }
 
     const std::string where = "mysql: cannot connect to " + s.where() + ": ";
     // CLIENT_FOUND_ROWS: an UPDATE counts the rows it matched, not only those it changed
@@ -105,6 +113,10 @@ void MysqlConnection::connect()
         jiffy::fail(statusForError(mysql_errno(conn_), mysql_sqlstate(conn_)) == JIFFY_INTERNAL ? JIFFY_INTERNAL
                                                                                                 : JIFFY_UNAVAILABLE,
                     where + std::to_string(mysql_errno(conn_)) + " " + oneLine(mysql_error(conn_)));
+
+    // Connector/C falls back to plain text when the server offers no TLS, whatever was asked: check.
+    if (s.sslMode != "disable" && !mysql_get_ssl_cipher(conn_))
+        jiffy::fail(JIFFY_UNAVAILABLE, where + "the server offers no TLS and ssl_mode is " + s.sslMode);
 
     std::string setup = std::string("SET SESSION sql_mode = '") + kSqlMode +
                         "', time_zone = '+00:00', default_storage_engine = 'InnoDB'";

@@ -28,6 +28,9 @@ struct ConnectionSettings {
     std::string user;
     std::string password; ///< never logged, never in a message
     std::string database;
+    std::string sslMode =
+        "disable";     ///< disable, require (encrypted), verify-full (and the server's certificate checked)
+    std::string sslCa; ///< CA file for verify-full; empty = the system's
     int connectTimeoutS = 5;
     int readTimeoutS = 60;
     int writeTimeoutS = 60;

@@ -34,6 +34,10 @@ const jiffy_option kOptions[] = {
     jiffy::option("statement_timeout_ms", JIFFY_OPT_INT, false, "30000",
                   "server-side limit per statement (JIFFY_TIMEOUT); 0 = the server's own setting"),
     jiffy::option("statement_cache", JIFFY_OPT_INT, false, "128", "prepared statements kept per connection"),
+    jiffy::option("ssl_mode", JIFFY_OPT_STRING, false, "\"disable\"",
+                  "disable (jiffy's choice), require (TLS) or verify-full (TLS, certificate and host name checked)"),
+    jiffy::option("ssl_ca", JIFFY_OPT_PATH, false, nullptr,
+                  "CA certificate file for verify-full; default: the system's"),
 };
 
 // No RETURNING: MySQL has none and MariaDB only for INSERT and DELETE, so
@@ -99,6 +103,11 @@ public:
         s->user = host.configString("usr").value_or("");
         s->password = host.configString("password").value_or("");
         s->database = host.configString("name").value_or("");
+        s->sslMode = host.configString("ssl_mode").value_or("disable");
+        if (s->sslMode != "disable" && s->sslMode != "require" && s->sslMode != "verify-full")
+            jiffy::fail(JIFFY_INVALID,
+                        "ssl_mode: expected disable, require or verify-full, got \"" + s->sslMode + "\"");
+        s->sslCa = host.configString("ssl_ca").value_or("");
         s->connectTimeoutS = static_cast<int>(host.configInt("connect_timeout_s", 5, 1, 3600));
         s->readTimeoutS = static_cast<int>(host.configInt("read_timeout_s", 60, 1, 86400));
         s->writeTimeoutS = static_cast<int>(host.configInt("write_timeout_s", 60, 1, 86400));
@@ -127,8 +136,8 @@ public:
             host.warning("mysql: database \"" + s->database + "\" has default character set " + charset +
                          ": new tables get it too; utf8mb4 stores all of Unicode (ALTER DATABASE ... CHARACTER SET "
                          "utf8mb4)");
-        host.info("MySQL " + version + " at " + s->where() + ", pool " + std::to_string(poolSize) +
-                  ", statement timeout " +
+        host.info("MySQL " + version + " at " + s->where() + ", pool " + std::to_string(poolSize) + ", ssl_mode " +
+                  s->sslMode + ", statement timeout " +
                   (s->statementTimeoutMs ? std::to_string(s->statementTimeoutMs) + " ms" : std::string("from server")));
     }
 
