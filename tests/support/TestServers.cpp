@@ -263,20 +263,15 @@ MariadbServer::MariadbServer(std::vector<std::string> extraArgs)
     : TcpServer("mariadbd", [extraArgs](uint16_t port, const std::string& dir) {
           // --no-defaults: nothing from /etc/mysql; small buffers and no
           // durability, a test server holds nothing worth an fsync.
-          std::vector<std::string> a{"--no-defaults",
-                                     "--datadir=" + dir + "/data",
-                                     "--socket=" + dir + "/sock",
+          std::vector<std::string> a{"--no-defaults", "--datadir=" + dir + "/data", "--socket=" + dir + "/sock",
                                      "--pid-file=" + dir + "/mariadbd.pid",
-                                     "--port=" + std::to_string(port),
-                                     "--bind-address=127.0.0.1",
-                                     "--character-set-server=utf8mb4",
-                                     "--collation-server=utf8mb4_bin",
-                                     "--innodb-buffer-pool-size=64M",
-                                     "--innodb-log-file-size=16M",
-                                     "--innodb-flush-log-at-trx-commit=0",
-                                     "--innodb-doublewrite=0",
-                                     "--max-connections=300",
-                                     "--skip-log-bin"};
+                                     // Its own tmpdir: in the shared /tmp an internal temp table's
+                                     // file was once removed under a running query.
+                                     "--tmpdir=" + dir + "/tmp", "--port=" + std::to_string(port),
+                                     "--bind-address=127.0.0.1", "--character-set-server=utf8mb4",
+                                     "--collation-server=utf8mb4_bin", "--innodb-buffer-pool-size=64M",
+                                     "--innodb-log-file-size=16M", "--innodb-flush-log-at-trx-commit=0",
+                                     "--innodb-doublewrite=0", "--max-connections=300", "--skip-log-bin"};
           if (::geteuid() == 0) a.push_back("--user=root");
           a.insert(a.end(), extraArgs.begin(), extraArgs.end());
           return a;
@@ -304,6 +299,7 @@ void MariadbServer::start()
             throw std::runtime_error("mariadb-install-db failed: " + readFile(dir_.file("install.log")));
         initialized_ = true;
     }
+    std::filesystem::create_directories(dir_.path() + "/tmp");
     proc_ = std::make_unique<ChildProcess>(findProgram(program_), args_(port_, dir_.path()), dir_.file("server.log"));
     waitUntilListening(30000);
     // The port opens before the server takes queries: wait for a query to succeed.
@@ -331,11 +327,6 @@ void MariadbServer::stop()
         proc_->wait(5000);
     }
     proc_.reset();
-}
-
-int MariadbServer::pid() const
-{
-    return proc_ ? static_cast<int>(proc_->pid()) : -1;
 }
 
 std::string MariadbServer::databaseConfig(const std::string& dialect, const std::string& name) const

@@ -107,8 +107,6 @@ public:
     /// Runs `statements` with the mariadb client as root in database `db`
     /// ("" = none); returns the output (tab-separated, no headers). Throws on failure.
     std::string sql(const std::string& statements, const std::string& db = "") const;
-    /// The server's process id (for SIGSTOP tests).
-    int pid() const;
 
 private:
     bool initialized_ = false;
