@@ -265,8 +265,8 @@ MariadbServer::MariadbServer(std::vector<std::string> extraArgs)
           // durability, a test server holds nothing worth an fsync.
           std::vector<std::string> a{"--no-defaults", "--datadir=" + dir + "/data", "--socket=" + dir + "/sock",
                                      "--pid-file=" + dir + "/mariadbd.pid",
-                                     // Its own tmpdir: in the shared /tmp an internal temp table's
-                                     // file was once removed under a running query.
+                                     // Its own tmpdir: a starting mariadbd deletes every #sql* file
+                                     // in its tmpdir, also those of another server still running.
                                      "--tmpdir=" + dir + "/tmp", "--port=" + std::to_string(port),
                                      "--bind-address=127.0.0.1", "--character-set-server=utf8mb4",
                                      "--collation-server=utf8mb4_bin", "--innodb-buffer-pool-size=64M",
@@ -290,16 +290,17 @@ MariadbServer::~MariadbServer()
 void MariadbServer::start()
 {
     if (proc_) return;
+    std::filesystem::create_directories(dir_.path() + "/tmp");
     if (!initialized_) {
+        // TMPDIR is the bootstrap server's tmpdir (see --tmpdir above).
         std::string cmd =
-            findProgram("mariadb-install-db") +
+            "TMPDIR=" + dir_.path() + "/tmp " + findProgram("mariadb-install-db") +
             " --no-defaults --auth-root-authentication-method=normal --skip-test-db --datadir=" + dir_.path() +
             "/data" + (::geteuid() == 0 ? " --user=root" : "") + " >" + dir_.file("install.log") + " 2>&1";
         if (std::system(cmd.c_str()) != 0)
             throw std::runtime_error("mariadb-install-db failed: " + readFile(dir_.file("install.log")));
         initialized_ = true;
     }
-    std::filesystem::create_directories(dir_.path() + "/tmp");
     proc_ = std::make_unique<ChildProcess>(findProgram(program_), args_(port_, dir_.path()), dir_.file("server.log"));
     waitUntilListening(30000);
     // The port opens before the server takes queries: wait for a query to succeed.
