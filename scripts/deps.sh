@@ -10,7 +10,7 @@ set -euo pipefail
 BUILD_PACKAGES=(
   cmake make g++ pkg-config
   libpoco-dev libboost-dev libsqlite3-dev libssl-dev
-  libpq-dev libmemcached-dev libargon2-dev libcrypt-dev
+  libpq-dev libmariadb-dev libmemcached-dev libargon2-dev libcrypt-dev
   # make packages: CPack's DEB generator computes dependencies with dpkg-shlibdeps
   dpkg-dev file
 )
@@ -19,7 +19,7 @@ PACKAGES=(
   # build and test
   ccache libcppunit-dev openssl
   # servers the integration tests start on loopback
-  redis-server memcached postgresql-15 etcd-server etcd-client
+  redis-server memcached postgresql-15 mariadb-server etcd-server etcd-client
   # tools used by tests and scripts
   curl procps sqlite3
 )

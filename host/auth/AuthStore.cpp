@@ -58,9 +58,12 @@ std::string AuthStore::ph(size_t n) const
     return db_.dialect().placeholder == JIFFY_PLACEHOLDER_DOLLAR ? "$" + std::to_string(n) : "?";
 }
 
-std::string AuthStore::now()
+std::string AuthStore::now() const
 {
-    return Poco::DateTimeFormatter::format(Poco::Timestamp(), "%Y-%m-%dT%H:%M:%S.%iZ");
+    // MySQL's DATETIME refuses a zone suffix; its sessions run in UTC (see plugins/db/mysql).
+    const bool zoneless = std::string_view(db_.dialect().name) == "mysql";
+    return Poco::DateTimeFormatter::format(Poco::Timestamp(),
+                                           zoneless ? "%Y-%m-%dT%H:%M:%S.%i" : "%Y-%m-%dT%H:%M:%S.%iZ");
 }
 
 void AuthStore::createTables()
@@ -157,6 +160,7 @@ std::vector<UsrRow> AuthStore::usrs()
 
 int64_t AuthStore::insertReturningId(const std::string& sql, const Values& params)
 {
+    if (!(db_.dialect().flags & JIFFY_DB_RETURNING)) return db_.execute(sql, params).lastInsertId;
     int64_t id = 0;
     db_.execute(sql + " RETURNING id", params, [&](const jiffy::ValuesView& r) { id = r.getInt(0); });
     return id;

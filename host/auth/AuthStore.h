@@ -87,8 +87,9 @@ public:
     std::vector<int64_t> activeUsrIds();
     std::vector<std::pair<std::string, std::string>> grants();
 
-    /// Current time as stored in created_on/updated_on (RFC 3339, UTC).
-    static std::string now();
+    /// Current time as stored in created_on/updated_on (RFC 3339, UTC; without
+    /// the zone suffix on MySQL, whose DATETIME refuses one).
+    std::string now() const;
 
 private:
     std::string ph(size_t n) const;

@@ -25,7 +25,7 @@ struct Address {
 /// jiffy's `database` object; `raw` (defaults of the plugin not yet applied)
 /// is what the DB plugin receives.
 struct DatabaseConfig {
-    std::string dialect; ///< db_dialect: "sqlite" or "postgres"
+    std::string dialect; ///< db_dialect: "sqlite", "postgres" or "mysql" (aliases already mapped)
     std::string plugin;  ///< ours: plugin name or file; default = dialect
     Poco::JSON::Object::Ptr raw;
 };

@@ -175,20 +175,22 @@ void readDatabase(FieldReader& root, Config& cfg, std::vector<ConfigIssue>& issu
     std::string& d = cfg.database.dialect;
     if (d == "sqlite3") d = "sqlite";
     if (d == "postgresql") d = "postgres";
+    if (d == "mariadb") d = "mysql"; // one plugin serves both
     if (!cfg.database.plugin.empty()) {
         if (d.empty()) d = cfg.database.plugin;
         return;
     }
     if (d.empty() && !r.has("db_dialect")) {
-        r.issue("db_dialect", "required: \"sqlite\" or \"postgres\"");
-    } else if (d == "sqlite" || d == "postgres") {
+        r.issue("db_dialect", "required: \"sqlite\", \"postgres\" or \"mysql\"");
+    } else if (d == "sqlite" || d == "postgres" || d == "mysql") {
         cfg.database.plugin = d;
-    } else if (d == "mssql" || d == "hdb" || d == "mysql") {
+    } else if (d == "mssql" || d == "hdb") {
         r.issue("db_dialect", "\"" + d +
-                                  "\" is a jiffy dialect that Jiffy C++ does not support; use \"sqlite\" or "
-                                  "\"postgres\", or name a DB plugin in database.plugin");
+                                  "\" is a jiffy dialect that Jiffy C++ does not support; use \"sqlite\", "
+                                  "\"postgres\" or \"mysql\", or name a DB plugin in database.plugin");
     } else if (!d.empty()) {
-        r.issue("db_dialect", "unknown dialect \"" + d + "\"; expected \"sqlite\" or \"postgres\"");
+        r.issue("db_dialect",
+                "unknown dialect \"" + d + "\"; expected \"sqlite\", \"postgres\" or \"mysql\" (or \"mariadb\")");
     }
 }
 

@@ -157,15 +157,29 @@ void DbConformanceTest::testParametersAreNeverInterpolated()
     CPPUNIT_ASSERT_EQUAL(evil, back);
 }
 
-void DbConformanceTest::testReturningGivesTheNewId()
+int64_t DbConformanceTest::insertId(const std::string& insert, const std::vector<Value>& params)
+{
+    if (!(db_->dialect().flags & JIFFY_DB_RETURNING)) return db_->execute(insert, params).lastInsertId;
+    int64_t id = -1;
+    db_->execute(insert + " RETURNING id", params, [&](const ValuesView& v) { id = v.getInt(0); });
+    return id;
+}
+
+void DbConformanceTest::testInsertReportsTheNewId()
 {
     const auto& d = db_->dialect();
     std::string t = table("ret");
     createTable(t, std::string("s ") + d.type_text);
     std::set<int64_t> ids;
-    for (int i = 0; i < 3; ++i)
-        db_->execute("INSERT INTO " + t + " (s) VALUES (" + ph(1) + ") RETURNING id", {"v"},
-                     [&](const ValuesView& v) { ids.insert(v.getInt(0)); });
+    for (int i = 0; i < 3; ++i) {
+        int64_t id = insertId("INSERT INTO " + t + " (s) VALUES (" + ph(1) + ")", {"v" + std::to_string(i)});
+        // The id names the row just written.
+        std::string s;
+        db_->execute("SELECT s FROM " + t + " WHERE id = " + ph(1), {id},
+                     [&](const ValuesView& v) { s = std::string(v.getText(0)); });
+        CPPUNIT_ASSERT_EQUAL("v" + std::to_string(i), s);
+        ids.insert(id);
+    }
     CPPUNIT_ASSERT_EQUAL(size_t(3), ids.size());
     CPPUNIT_ASSERT(*ids.begin() >= 1);
 }
@@ -316,11 +330,10 @@ void DbConformanceTest::testConcurrentInsertsAllLand()
         threads.emplace_back([&, w] {
             for (int i = 0; i < 50; ++i) {
                 try {
-                    db_->execute("INSERT INTO " + t + " (worker, n) VALUES (" + ph(1) + ", " + ph(2) + ") RETURNING id",
-                                 {w, i}, [&](const ValuesView& v) {
-                                     std::lock_guard<std::mutex> lock(m);
-                                     ids.insert(v.getInt(0));
-                                 });
+                    int64_t id =
+                        insertId("INSERT INTO " + t + " (worker, n) VALUES (" + ph(1) + ", " + ph(2) + ")", {w, i});
+                    std::lock_guard<std::mutex> lock(m);
+                    ids.insert(id);
                 } catch (const std::exception& e) {
                     std::lock_guard<std::mutex> lock(m);
                     if (first.empty()) first = e.what();

@@ -28,6 +28,11 @@ int64_t idOf(const std::string& json, const char* key = "id")
 
 } // namespace
 
+const char* AuthApiTest::jiffyAdminHash()
+{
+    return kJiffyAdminHash;
+}
+
 void AuthApiTest::setUp()
 {
     database_ = freshDatabase();

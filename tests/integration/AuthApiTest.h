@@ -72,6 +72,8 @@ protected:
 
     /// The `logging` object of the config (a derived fixture logs at trace).
     virtual std::string loggingJson() const { return R"({"colorMsgTypes": false, "infoMsgs": true})"; }
+    /// A bcrypt hash made by jiffy (its default pepper, cost 14) of "initpass".
+    static const char* jiffyAdminHash();
     /// The config: library model, ES384 keys, fast bcrypt; `authExtra` goes into "auth".
     std::string config(const std::string& authExtra = "") const;
     void start(const std::string& authExtra = "", const std::vector<std::string>& args = {});

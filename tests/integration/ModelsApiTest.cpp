@@ -380,9 +380,14 @@ void ModelsApiTest::testOptionalNullFieldsAreOmitted()
 void ModelsApiTest::testInjectionAttemptsAreHarmless()
 {
     start({kV1});
-    const std::vector<std::string> evil = {
-        "x'); DROP TABLE library; --", "100% _sure_", "a;b;c",       "O'Brien",
-        "Zürich \xf0\x9f\x93\x9a",     "\\",          "' OR '1'='1", std::string(3000, 'w')};
+    const std::vector<std::string> evil = {"x'); DROP TABLE library; --",
+                                           "100% _sure_",
+                                           "a;b;c",
+                                           "O'Brien",
+                                           "Zürich \xf0\x9f\x93\x9a",
+                                           "\\",
+                                           "' OR '1'='1",
+                                           std::string(maxTextLength() ? maxTextLength() : 3000, 'w')};
     for (const auto& v : evil) {
         std::string body = "{\"name\":" + std::string("\"");
         for (char c : v) body += (c == '\\' || c == '"') ? std::string("\\") + c : std::string(1, c);
@@ -400,6 +405,14 @@ void ModelsApiTest::testInjectionAttemptsAreHarmless()
     HttpResult huge = get("/librarys/name(EQ%20'" + std::string(10240, 'z') + "')");
     CPPUNIT_ASSERT(huge.status == 200 || huge.status == 400 || huge.status == 414);
     CPPUNIT_ASSERT_EQUAL(std::to_string(evil.size()), get("/librarys/$count").body); // table intact
+    if (maxTextLength()) {
+        // One character over the column's limit is refused, never cut short.
+        HttpResult over =
+            post("/library", "{\"name\":\"" + std::string(maxTextLength() + 1, 'v') + "\",\"city\":\"C\"}");
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(over.body, 400, over.status);
+        CPPUNIT_ASSERT_MESSAGE(over.body, jiffy::test::contains(over.body, "'name'"));
+        CPPUNIT_ASSERT_EQUAL(std::to_string(evil.size()), get("/librarys/$count").body);
+    }
 }
 
 void ModelsApiTest::testConcurrentWritersLoseNothing()

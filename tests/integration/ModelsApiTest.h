@@ -79,6 +79,8 @@ public:
 protected:
     /// jiffy's `database` object (JSON) for a fresh, empty database.
     virtual std::string freshDatabase() = 0;
+    /// Characters a plain string field holds at most; 0 = no limit (MySQL's VARCHAR(255) has one).
+    virtual size_t maxTextLength() const { return 0; }
 
     /// Starts jiffyd serving `models` (paths under the source tree); `extra` is
     /// added to the config object. Waits for /healthz.

@@ -13,6 +13,7 @@ class TestServersTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testRedisStartsStopsAndRestarts);
     CPPUNIT_TEST(testMemcachedStartsStopsAndRestarts);
     CPPUNIT_TEST(testPostgresStartsStopsAndRestarts);
+    CPPUNIT_TEST(testMariadbStartsStopsAndRestartsKeepingData);
     CPPUNIT_TEST_SUITE_END();
 
     static void cycle(TcpServer& s)
@@ -43,6 +44,21 @@ public:
         std::string q = "psql -h 127.0.0.1 -p " + std::to_string(pg.port()) + " -U postgres -d " + pg.database() +
                         " -tAc 'SELECT 1' >/dev/null 2>&1";
         CPPUNIT_ASSERT_EQUAL(0, std::system(q.c_str()));
+    }
+    void testMariadbStartsStopsAndRestartsKeepingData()
+    {
+        MariadbServer m;
+        m.start();
+        m.sql("CREATE TABLE kept (n INT); INSERT INTO kept VALUES (7)", m.database());
+        m.stop();
+        CPPUNIT_ASSERT(!waitForPort(m.host(), m.port(), 300));
+        m.start();
+        CPPUNIT_ASSERT(waitForPort(m.host(), m.port(), 1000));
+        CPPUNIT_ASSERT_EQUAL(std::string("7\n"), m.sql("SELECT n FROM kept", m.database()));
+        CPPUNIT_ASSERT_EQUAL(std::string("utf8mb4\n"),
+                             m.sql("SELECT default_character_set_name FROM information_schema.schemata WHERE "
+                                   "schema_name = '" +
+                                   m.database() + "'"));
     }
 };
 

@@ -4,6 +4,7 @@
 #include <Poco/JSON/Parser.h>
 #include <Poco/Net/StreamSocket.h>
 
+#include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
@@ -337,6 +338,30 @@ EtcdCluster::~EtcdCluster()
 {
     try {
         EtcdCluster::stop();
+MariadbServer::MariadbServer(std::vector<std::string> extraArgs)
+    : TcpServer("mariadbd", [extraArgs](uint16_t port, const std::string& dir) {
+          // --no-defaults: nothing from /etc/mysql; small buffers and no
+          // durability, a test server holds nothing worth an fsync.
+          std::vector<std::string> a{"--no-defaults", "--datadir=" + dir + "/data", "--socket=" + dir + "/sock",
+                                     "--pid-file=" + dir + "/mariadbd.pid",
+                                     // Its own tmpdir: a starting mariadbd deletes every #sql* file
+                                     // in its tmpdir, also those of another server still running.
+                                     "--tmpdir=" + dir + "/tmp", "--port=" + std::to_string(port),
+                                     "--bind-address=127.0.0.1", "--character-set-server=utf8mb4",
+                                     "--collation-server=utf8mb4_bin", "--innodb-buffer-pool-size=64M",
+                                     "--innodb-log-file-size=16M", "--innodb-flush-log-at-trx-commit=0",
+                                     "--innodb-doublewrite=0", "--max-connections=300", "--skip-log-bin"};
+          if (::geteuid() == 0) a.push_back("--user=root");
+          a.insert(a.end(), extraArgs.begin(), extraArgs.end());
+          return a;
+      })
+{
+}
+
+MariadbServer::~MariadbServer()
+{
+    try {
+        MariadbServer::stop();
     } catch (...) {
     }
 }
@@ -403,6 +428,72 @@ size_t EtcdCluster::leader(int timeoutMs)
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     throw std::runtime_error("no etcd member reports itself the leader after " + std::to_string(timeoutMs) + " ms");
+void MariadbServer::start()
+{
+    if (proc_) return;
+    std::filesystem::create_directories(dir_.path() + "/tmp");
+    if (!initialized_) {
+        // TMPDIR is the bootstrap server's tmpdir (see --tmpdir above).
+        std::string cmd =
+            "TMPDIR=" + dir_.path() + "/tmp " + findProgram("mariadb-install-db") +
+            " --no-defaults --auth-root-authentication-method=normal --skip-test-db --datadir=" + dir_.path() +
+            "/data" + (::geteuid() == 0 ? " --user=root" : "") + " >" + dir_.file("install.log") + " 2>&1";
+        if (std::system(cmd.c_str()) != 0)
+            throw std::runtime_error("mariadb-install-db failed: " + readFile(dir_.file("install.log")));
+        initialized_ = true;
+    }
+    proc_ = std::make_unique<ChildProcess>(findProgram(program_), args_(port_, dir_.path()), dir_.file("server.log"));
+    waitUntilListening(30000);
+    // The port opens before the server takes queries: wait for a query to succeed.
+    std::string lastError;
+    for (int i = 0; i < 200; ++i) {
+        try {
+            sql("SELECT 1");
+            lastError.clear();
+            break;
+        } catch (const std::exception& e) {
+            lastError = e.what();
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+    }
+    if (!lastError.empty()) throw std::runtime_error("mariadbd does not answer queries: " + lastError);
+    sql("CREATE DATABASE IF NOT EXISTS " + database() + " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin");
+}
+
+void MariadbServer::stop()
+{
+    if (!proc_) return;
+    proc_->signal(SIGTERM); // shutdown; InnoDB needs a moment
+    if (proc_->wait(30000) < 0) {
+        proc_->signal(SIGKILL);
+        proc_->wait(5000);
+    }
+    proc_.reset();
+}
+
+std::string MariadbServer::databaseConfig(const std::string& dialect, const std::string& name) const
+{
+    return "{\"db_dialect\": \"" + dialect + "\", \"host\": \"127.0.0.1\", \"port\": " + std::to_string(port_) +
+           ", \"usr\": \"root\", \"password\": \"\", \"name\": \"" + (name.empty() ? database() : name) + "\"}";
+}
+
+std::string MariadbServer::sql(const std::string& statements, const std::string& db) const
+{
+    // One file per call and thread: tests may run this from several threads.
+    static std::atomic<int> seq{0};
+    const std::string base = dir_.file("q" + std::to_string(++seq));
+    writeFile(base + ".sql", statements + ";\n");
+    std::string cmd = findProgram("mariadb") + " --no-defaults -h 127.0.0.1 -P " + std::to_string(port_) +
+                      " -u root -N -B " + (db.empty() ? "" : "-D " + db + " ") + "< " + base + ".sql >" + base +
+                      ".out 2>" + base + ".err";
+    int rc = std::system(cmd.c_str());
+    std::string out = readFile(base + ".out");
+    std::string err = readFile(base + ".err");
+    std::filesystem::remove(base + ".sql");
+    std::filesystem::remove(base + ".out");
+    std::filesystem::remove(base + ".err");
+    if (rc != 0) throw std::runtime_error("mariadb client failed on \"" + statements.substr(0, 200) + "\": " + err);
+    return out;
 }
 
 } // namespace jiffy::test

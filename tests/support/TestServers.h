@@ -135,6 +135,26 @@ public:
 private:
     std::vector<std::unique_ptr<EtcdMember>> members_;
     bool https_ = false;
+/// A MariaDB server made with mariadb-install-db in a temp directory (root
+/// with an empty password), listening on 127.0.0.1:port() and on its own
+/// socket, with a utf8mb4 database `database()` created at first start.
+class MariadbServer : public TcpServer {
+public:
+    /// `extraArgs` go to mariadbd as they are (e.g. --ssl-cert=...).
+    explicit MariadbServer(std::vector<std::string> extraArgs = {});
+    ~MariadbServer() override;
+    void start() override;
+    void stop() override;
+    std::string database() const { return "jiffy_test"; }
+    /// JSON object text for jiffy's `database` key pointing at this server
+    /// (`dialect` "mysql" or "mariadb", database `name`, default database()).
+    std::string databaseConfig(const std::string& dialect = "mysql", const std::string& name = "") const;
+    /// Runs `statements` with the mariadb client as root in database `db`
+    /// ("" = none); returns the output (tab-separated, no headers). Throws on failure.
+    std::string sql(const std::string& statements, const std::string& db = "") const;
+
+private:
+    bool initialized_ = false;
 };
 
 } // namespace jiffy::test

@@ -82,6 +82,7 @@ class ConfigLoaderTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testCustomKvsNamesItsPlugin);
     CPPUNIT_TEST(testUnknownDialectIsRefused);
     CPPUNIT_TEST(testJiffyOnlyDialectIsExplained);
+    CPPUNIT_TEST(testMysqlAndMariadbPickTheMysqlPlugin);
     CPPUNIT_TEST(testMalformedJsonIsRefused);
     CPPUNIT_TEST(testTopLevelArrayIsRefused);
     CPPUNIT_TEST(testMissingFileIsRefused);
@@ -131,6 +132,9 @@ public:
         Config pg = ConfigLoader().loadFile(jiffy::test::sourceDir() + "/config/postgres.config.json");
         CPPUNIT_ASSERT_EQUAL(std::string("postgres"), pg.database.plugin);
         CPPUNIT_ASSERT(pg.warnings.empty());
+        Config my = ConfigLoader().loadFile(jiffy::test::sourceDir() + "/config/mysql.config.json");
+        CPPUNIT_ASSERT_EQUAL(std::string("mysql"), my.database.plugin);
+        CPPUNIT_ASSERT(my.warnings.empty());
         auto env = [](const std::string& n) -> std::optional<std::string> {
             if (n == "JIFFY_PEPPER") return std::string("a long random pepper");
             if (n == "JIFFY_HMAC_KEY") return std::string("a long random hmac key");
@@ -222,9 +226,19 @@ public:
 
     void testJiffyOnlyDialectIsExplained()
     {
-        std::string m = issuesOf(R"({"database": {"db_dialect": "mysql"}})");
-        CPPUNIT_ASSERT(m.find("database.db_dialect: \"mysql\" is a jiffy dialect that Jiffy C++ does not support") !=
+        std::string m = issuesOf(R"({"database": {"db_dialect": "mssql"}})");
+        CPPUNIT_ASSERT(m.find("database.db_dialect: \"mssql\" is a jiffy dialect that Jiffy C++ does not support") !=
                        std::string::npos);
+    }
+
+    void testMysqlAndMariadbPickTheMysqlPlugin()
+    {
+        for (const char* d : {"mysql", "mariadb"}) {
+            Config c = ConfigLoader().loadText(
+                std::string(R"({"database": {"db_dialect": ")") + d + R"(", "usr": "u", "name": "n"}})", "t", "/tmp");
+            CPPUNIT_ASSERT_EQUAL(std::string("mysql"), c.database.plugin);
+            CPPUNIT_ASSERT_EQUAL(std::string("mysql"), c.database.dialect);
+        }
     }
 
     void testMalformedJsonIsRefused()

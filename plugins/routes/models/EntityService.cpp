@@ -26,10 +26,11 @@ EntityService::EntityService(const jiffy::Host& host, const Entity& entity, cons
     const std::string t = Sql::quote(e_.table);
     selectAll_ = "SELECT " + columns_ + " FROM " + t;
     selectById_ = selectAll_ + " WHERE " + Sql::quote("id") + " = " + sql_.ph(1);
-    insert_ = n ? "INSERT INTO " + t + " (" + insertCols + ") VALUES (" + insertVals + ") RETURNING " + columns_
-                : "INSERT INTO " + t + " DEFAULT VALUES RETURNING " + columns_;
-    update_ = n ? "UPDATE " + t + " SET " + sets + " WHERE " + Sql::quote("id") + " = " + sql_.ph(n + 1) +
-                      " RETURNING " + columns_
+    // Without RETURNING (MySQL) the row is read back by id after the write.
+    const std::string returning = sql_.returning() ? " RETURNING " + columns_ : "";
+    insert_ = n ? "INSERT INTO " + t + " (" + insertCols + ") VALUES (" + insertVals + ")" + returning
+                : "INSERT INTO " + t + (sql_.isMysql() ? " () VALUES ()" : " DEFAULT VALUES") + returning;
+    update_ = n ? "UPDATE " + t + " SET " + sets + " WHERE " + Sql::quote("id") + " = " + sql_.ph(n + 1) + returning
                 : selectById_;
     delete_ = "DELETE FROM " + t + " WHERE " + Sql::quote("id") + " = " + sql_.ph(1);
     count_ = "SELECT count(*) FROM " + t;
@@ -173,7 +174,13 @@ Reply EntityService::writeReply(const std::string& sql, std::vector<Scalar> valu
     JsonWriter w;
     size_t n = 0;
     try {
-        n = rows(sql, params, base, w);
+        if (sql_.returning()) {
+            n = rows(sql, params, base, w);
+        } else {
+            jiffy::ExecResult r = host_.execute(sql, params);
+            if (!id || r.rowsAffected > 0)
+                n = rows(selectById_, {static_cast<long long>(id ? *id : r.lastInsertId)}, base, w);
+        }
     } catch (const jiffy::Error& err) {
         // The database's own text (SQL, constraint names) goes to the log
         // only; the client gets a stable message naming entity and field.

@@ -13,6 +13,10 @@ const char* kMetaTable = "jiffy_model_columns";
 /// Arbitrary constant naming the advisory lock that serializes migrations of
 /// several jiffyd instances starting together on one PostgreSQL database.
 const long long kMigrationLock = 0x6a69666679LL;
+/// The named lock (GET_LOCK) doing the same on MySQL / MariaDB.
+const char* kMysqlMigrationLock = "jiffy_model_migration";
+/// How long a second instance waits for the first one's migration.
+const long long kMysqlLockWaitS = 60;
 
 } // namespace
 
@@ -68,6 +72,9 @@ std::vector<std::string> SchemaMigrator::existingColumns(jiffy::Transaction& txn
             sql_.ph(1) + " ORDER BY ordinal_position";
     else if (sql_.isSqlite())
         q = "SELECT name FROM pragma_table_info(" + sql_.ph(1) + ")";
+    else if (sql_.isMysql())
+        q = "SELECT column_name FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = " +
+            sql_.ph(1) + " ORDER BY ordinal_position";
     else
         jiffy::fail(JIFFY_UNSUPPORTED,
                     "the models plugin cannot inspect tables of dialect \"" + sql_.dialect().name + "\"");
@@ -78,12 +85,14 @@ std::vector<std::string> SchemaMigrator::existingColumns(jiffy::Transaction& txn
 void SchemaMigrator::recordColumn(jiffy::Transaction& txn, const Entity& e, const Property& p, bool replace)
 {
     if (replace)
-        txn.execute(std::string("DELETE FROM ") + kMetaTable + " WHERE table_name = " + sql_.ph(1) +
-                        " AND column_name = " + sql_.ph(2),
-                    {e.table, p.column});
-    txn.execute(std::string("INSERT INTO ") + kMetaTable + " (table_name, column_name, definition) VALUES (" +
-                    sql_.ph(1) + ", " + sql_.ph(2) + ", " + sql_.ph(3) + ")",
-                {e.table, p.column, sql_.columnSignature(p)});
+        change(txn,
+               std::string("DELETE FROM ") + kMetaTable + " WHERE table_name = " + sql_.ph(1) +
+                   " AND column_name = " + sql_.ph(2),
+               {e.table, p.column});
+    change(txn,
+           std::string("INSERT INTO ") + kMetaTable + " (table_name, column_name, definition) VALUES (" + sql_.ph(1) +
+               ", " + sql_.ph(2) + ", " + sql_.ph(3) + ")",
+           {e.table, p.column, sql_.columnSignature(p)});
 }
 
 void SchemaMigrator::createTable(jiffy::Transaction& txn, const Entity& e)
@@ -91,16 +100,19 @@ void SchemaMigrator::createTable(jiffy::Transaction& txn, const Entity& e)
     std::string ddl = "CREATE TABLE " + Sql::quote(e.table) + " (" + Sql::quote("id") + " " + sql_.dialect().primaryKey;
     for (const Property& p : e.properties)
         if (!p.noDb) ddl += ", " + sql_.columnDefinition(p, false);
-    txn.execute(ddl + ")", {});
+    ddl += ")";
+    // MySQL: the first id is a table option, so the table is complete in one statement.
+    if (sql_.isMysql() && e.idStart && *e.idStart > 1) ddl += " AUTO_INCREMENT=" + std::to_string(*e.idStart);
+    change(txn, ddl, {});
     for (const Property& p : e.properties)
         if (!p.noDb) recordColumn(txn, e, p, false);
     if (e.idStart && *e.idStart > 1) {
         if (sql_.isSqlite())
-            txn.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (" + sql_.ph(1) + ", " + sql_.ph(2) + ")",
-                        {e.table, *e.idStart - 1});
+            change(txn, "INSERT INTO sqlite_sequence (name, seq) VALUES (" + sql_.ph(1) + ", " + sql_.ph(2) + ")",
+                   {e.table, *e.idStart - 1});
         else if (sql_.isPostgres())
-            txn.execute("SELECT setval(pg_get_serial_sequence(" + sql_.ph(1) + ", 'id'), " + sql_.ph(2) + ", false)",
-                        {Sql::quote(e.table), *e.idStart});
+            change(txn, "SELECT setval(pg_get_serial_sequence(" + sql_.ph(1) + ", 'id'), " + sql_.ph(2) + ", false)",
+                   {Sql::quote(e.table), *e.idStart});
     }
     done_.push_back("created table " + e.table);
 }
@@ -132,11 +144,15 @@ void SchemaMigrator::alterTable(jiffy::Transaction& txn, const Entity& e, const 
                                 " would have no value; give it a \"default\" or make it not required");
             continue;
         }
-        txn.execute("ALTER TABLE " + Sql::quote(e.table) + " ADD COLUMN " + sql_.columnDefinition(p, true), {});
-        if (p.unique)
-            txn.execute("CREATE UNIQUE INDEX " + Sql::quote("uq_" + e.table + "_" + p.column) + " ON " +
-                            Sql::quote(e.table) + " (" + Sql::quote(p.column) + ")",
-                        {});
+        // MySQL takes UNIQUE in ADD COLUMN: one statement, so a failure cannot leave the column without it.
+        const bool inlineUnique = sql_.isMysql();
+        change(txn, "ALTER TABLE " + Sql::quote(e.table) + " ADD COLUMN " + sql_.columnDefinition(p, !inlineUnique),
+               {});
+        if (p.unique && !inlineUnique)
+            change(txn,
+                   "CREATE UNIQUE INDEX " + Sql::quote("uq_" + e.table + "_" + p.column) + " ON " +
+                       Sql::quote(e.table) + " (" + Sql::quote(p.column) + ")",
+                   {});
         recordColumn(txn, e, p, false);
         done_.push_back("added column " + e.table + "." + p.column);
     }
@@ -160,23 +176,27 @@ void SchemaMigrator::createIndexes(jiffy::Transaction& txn, const Entity& e)
     for (const Property& p : e.properties) {
         if (p.noDb || p.index.empty()) continue;
         std::string kind = p.index == "unique" ? "CREATE UNIQUE INDEX IF NOT EXISTS " : "CREATE INDEX IF NOT EXISTS ";
-        txn.execute(
-            kind + Sql::quote("idx_" + e.table + "_" + p.column) + " ON " + t + " (" + Sql::quote(p.column) + ")", {});
+        change(txn,
+               kind + Sql::quote("idx_" + e.table + "_" + p.column) + " ON " + t + " (" + Sql::quote(p.column) + ")",
+               {});
     }
     for (const CompositeIndex& ci : e.compositeIndexes) {
         std::string cols;
         for (const auto& c : ci.columns) cols += (cols.empty() ? "" : ", ") + Sql::quote(c);
-        txn.execute("CREATE INDEX IF NOT EXISTS " + Sql::quote(ci.name) + " ON " + t + " (" + cols + ")", {});
+        change(txn, "CREATE INDEX IF NOT EXISTS " + Sql::quote(ci.name) + " ON " + t + " (" + cols + ")", {});
     }
 }
 
-std::vector<std::string> SchemaMigrator::migrate()
+void SchemaMigrator::change(jiffy::Transaction& txn, const std::string& sql, const std::vector<jiffy::Value>& params)
 {
+    if (apply_) txn.execute(sql, params);
+}
+
+void SchemaMigrator::pass(jiffy::Transaction& txn, const std::vector<size_t>& order, bool apply)
+{
+    apply_ = apply;
     done_.clear();
     problems_.clear();
-    std::vector<size_t> order = creationOrder(model_);
-    jiffy::Transaction txn = host_.begin();
-    if (sql_.isPostgres()) txn.execute("SELECT pg_advisory_xact_lock(" + sql_.ph(1) + ")", {kMigrationLock});
     Meta meta = loadMeta(txn);
     for (size_t i : order) {
         const Entity& e = model_.entities[i];
@@ -187,10 +207,50 @@ std::vector<std::string> SchemaMigrator::migrate()
             alterTable(txn, e, cols, meta[e.table]);
         createIndexes(txn, e);
     }
+}
+
+std::vector<std::string> SchemaMigrator::migrate()
+{
+    std::vector<size_t> order = creationOrder(model_);
+    jiffy::Transaction txn = host_.begin();
+    if (sql_.isPostgres()) txn.execute("SELECT pg_advisory_xact_lock(" + sql_.ph(1) + ")", {kMigrationLock});
+    // A MySQL named lock belongs to the session, not the transaction: it is
+    // released before the connection goes back to the pool, whatever happens.
+    struct NamedLock {
+        jiffy::Transaction* txn = nullptr;
+        std::string unlock;
+        void release()
+        {
+            if (!txn) return;
+            jiffy::Transaction* t = txn;
+            txn = nullptr;
+            try {
+                t->execute(unlock, {kMysqlMigrationLock});
+            } catch (...) {
+                // a lost session released it anyway
+            }
+        }
+        ~NamedLock() { release(); }
+    } named;
+    if (sql_.isMysql()) {
+        int64_t got = 0;
+        txn.execute("SELECT GET_LOCK(" + sql_.ph(1) + ", " + sql_.ph(2) + ")", {kMysqlMigrationLock, kMysqlLockWaitS},
+                    [&](const jiffy::ValuesView& r) { got = r.getInt(0); });
+        if (got != 1)
+            jiffy::fail(JIFFY_TIMEOUT, "another instance has been migrating the schema for " +
+                                           std::to_string(kMysqlLockWaitS) + " s (lock " + kMysqlMigrationLock + ")");
+        named.txn = &txn;
+        named.unlock = "SELECT RELEASE_LOCK(" + sql_.ph(1) + ")";
+    }
+    // Where DDL commits on its own, find every problem before changing anything.
+    if (!sql_.transactionalDdl()) pass(txn, order, false);
+    if (problems_.empty()) pass(txn, order, true);
     if (!problems_.empty()) {
+        named.release();
         txn.rollback();
         throw ModelError(problems_);
     }
+    named.release();
     txn.commit();
     return done_;
 }

@@ -3,7 +3,11 @@
 // column, new index → created. A change that could lose or invent data
 // (a removed required column, a changed type, a required field without a
 // default added to an existing table) is refused with a ModelError naming
-// what to do; nothing is applied then.
+// what to do; nothing is applied then. Where DDL is not transactional
+// (MySQL: each DDL statement commits on its own) every problem is found in
+// a first pass that changes nothing, each table or column is created by one
+// statement with all its constraints, and a column whose bookkeeping row
+// was lost to a failure in between is adopted on the next start.
 #pragma once
 
 #include "Model.h"
@@ -37,12 +41,17 @@ private:
                     const std::map<std::string, std::string>& meta);
     void createIndexes(jiffy::Transaction& txn, const Entity& e);
     void recordColumn(jiffy::Transaction& txn, const Entity& e, const Property& p, bool replace);
+    /// Runs a statement that changes the database; skipped in the checking pass.
+    void change(jiffy::Transaction& txn, const std::string& sql, const std::vector<jiffy::Value>& params);
+    /// One pass over every entity: with `apply` false only reads and collects problems.
+    void pass(jiffy::Transaction& txn, const std::vector<size_t>& order, bool apply);
 
     jiffy::Host host_; // a copy: two pointers, valid for the life of the instance
     const Model& model_;
     const Sql& sql_;
     std::vector<std::string> done_;
     std::vector<std::string> problems_;
+    bool apply_ = true;
 };
 
 } // namespace jiffy::models

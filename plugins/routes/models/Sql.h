@@ -16,6 +16,11 @@ public:
     const jiffy::Dialect& dialect() const { return d_; }
     bool isPostgres() const { return d_.name == "postgres"; }
     bool isSqlite() const { return d_.name == "sqlite"; }
+    bool isMysql() const { return d_.name == "mysql"; }
+    /// INSERT/UPDATE ... RETURNING works; otherwise read the row back (by last_insert_id for an INSERT).
+    bool returning() const { return (d_.flags & JIFFY_DB_RETURNING) != 0; }
+    /// DDL is rolled back with its transaction; otherwise each DDL statement commits on its own.
+    bool transactionalDdl() const { return (d_.flags & JIFFY_DB_TRANSACTIONAL_DDL) != 0; }
 
     /// "\"name\"" — model identifiers are [a-z0-9_], so quoting is exact.
     static std::string quote(const std::string& ident) { return "\"" + ident + "\""; }

@@ -1,0 +1,110 @@
+// One MySQL / MariaDB connection, opened with Connector/C and used by one
+// thread at a time (the pool lends it out). Statements are prepared once
+// per connection (server-side, binary protocol) and kept in a bounded LRU
+// cache keyed by SQL text; every wait on the server is bounded by the
+// connect/read/write timeouts, and a connection that lost its server says
+// so (broken()) so the pool drops it instead of reusing it.
+#pragma once
+
+#include "MysqlValues.h"
+
+#include <jiffy/db.hpp>
+
+#include <chrono>
+#include <list>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+namespace jiffy::mysql {
+
+/// What every connection of one plugin instance is opened with.
+struct ConnectionSettings {
+    std::string host = "localhost";
+    int port = 3306;
+    std::string socket; ///< Unix socket path; empty = TCP to host:port
+    std::string user;
+    std::string password; ///< never logged, never in a message
+    std::string database;
+    std::string sslMode =
+        "disable";     ///< disable, require (encrypted), verify-full (and the server's certificate checked)
+    std::string sslCa; ///< CA file for verify-full; empty = the system's
+    int connectTimeoutS = 5;
+    int readTimeoutS = 60;
+    int writeTimeoutS = 60;
+    int statementTimeoutMs = 30000; ///< 0 = the server's own setting
+    size_t statementCache = 128;
+    const jiffy::Host* logger = nullptr; ///< may be null
+
+    /// "host:port (user \"u\", database \"d\")": what a connection message names.
+    std::string where() const;
+};
+
+class MysqlConnection : public jiffy::DbConnection {
+public:
+    /// Connects within connectTimeoutS; throws jiffy::Error(UNAVAILABLE) naming where() and the server's reason.
+    explicit MysqlConnection(std::shared_ptr<const ConnectionSettings> settings);
+    ~MysqlConnection() override;
+    MysqlConnection(const MysqlConnection&) = delete;
+    MysqlConnection& operator=(const MysqlConnection&) = delete;
+
+    /// Runs one statement with bound parameters; see jiffy_db_vtable.execute.
+    void execute(std::string_view sql, const jiffy::ValuesView& params, jiffy::RowWriter& rows,
+                 jiffy::ExecResult& result);
+    /// Runs one parameterless statement with the text protocol, discarding any rows.
+    void run(std::string_view sql);
+
+    void begin();
+    /// Commits; fails (and rolls back) when a statement rolled the transaction back (deadlock).
+    void commit();
+    /// Rolls back; a connection already lost counts as rolled back.
+    void rollback();
+
+    /// False once the session is gone; the pool must drop the connection.
+    bool broken() const { return broken_; }
+    /// Without a round trip: false when the server closed the connection while it sat idle.
+    bool alive();
+    /// Brings an idle-in-pool connection back to "no transaction"; false if it must be dropped.
+    bool readyForPool();
+    /// e.g. "10.11.6-MariaDB-0+deb12u1"
+    std::string serverVersion() const;
+    bool isMariadb() const;
+    /// The default character set of the connected database (e.g. "utf8mb4").
+    std::string databaseCharset();
+
+private:
+    struct StmtCloser {
+        void operator()(MYSQL_STMT* s) const;
+    };
+    using Stmt = std::unique_ptr<MYSQL_STMT, StmtCloser>;
+
+    void connect();
+    /// The prepared statement for `sql`, preparing (and caching) it if needed.
+    MYSQL_STMT* prepared(std::string_view sql);
+    void forget(const std::string& sql);
+    void deliver(MYSQL_STMT* st, std::string_view sql, jiffy::RowWriter& rows, jiffy::ExecResult& result);
+    [[noreturn]] void raise(unsigned error, const char* sqlstate, const char* message, std::string_view sql);
+    [[noreturn]] void raiseStmt(MYSQL_STMT* st, std::string_view sql);
+    [[noreturn]] void raiseConn(std::string_view sql);
+
+    std::shared_ptr<const ConnectionSettings> settings_;
+    MYSQL* conn_ = nullptr;
+    bool broken_ = false;
+    bool inTransaction_ = false;
+    /// Why the open transaction can no longer commit (a deadlock rolled it back).
+    std::optional<std::pair<jiffy_status, std::string>> aborted_;
+    std::chrono::steady_clock::time_point started_{};
+
+    ParamBinder params_;
+    ResultBinder results_;
+    std::list<std::string> lru_; ///< cached SQL texts, most recently used first
+    struct Entry {
+        Stmt stmt;
+        std::list<std::string>::iterator pos;
+    };
+    std::unordered_map<std::string, Entry> cache_;
+};
+
+} // namespace jiffy::mysql

@@ -1,0 +1,232 @@
+// The MySQL / MariaDB DB plugin: a bounded pool of MysqlConnection behind jiffy_db_vtable.
+#include "MysqlConnection.h"
+
+#include <ConnectionPool.h>
+
+#include <jiffy/db.hpp>
+
+#include <memory>
+#include <mutex>
+
+namespace {
+
+using jiffy::mysql::ConnectionSettings;
+using jiffy::mysql::MysqlConnection;
+using Pool = jiffy::support::ConnectionPool<MysqlConnection>;
+
+const jiffy_option kOptions[] = {
+    jiffy::option("host", JIFFY_OPT_STRING, false, "\"localhost\"",
+                  "server host name or address, over TCP (jiffy's key)"),
+    jiffy::option("port", JIFFY_OPT_INT, false, "3306", "server port (jiffy's key)"),
+    jiffy::option("usr", JIFFY_OPT_STRING, true, nullptr, "user name (jiffy's key)"),
+    jiffy::option("password", JIFFY_OPT_STRING, false, "\"\"", "password; empty = none (jiffy's key; never logged)"),
+    jiffy::option("name", JIFFY_OPT_STRING, true, nullptr, "database name (jiffy's key)"),
+    jiffy::option("ormLogActive", JIFFY_OPT_BOOL, false, "false", "log every statement (jiffy's key)"),
+    jiffy::option("socket", JIFFY_OPT_PATH, false, nullptr, "Unix socket file; when set, host and port are unused"),
+    jiffy::option("pool_size", JIFFY_OPT_INT, false, "10", "connections kept open at most (1-256)"),
+    jiffy::option("pool_wait_ms", JIFFY_OPT_INT, false, "5000",
+                  "how long a request waits for a free connection before JIFFY_TIMEOUT"),
+    jiffy::option("connect_timeout_s", JIFFY_OPT_INT, false, "5",
+                  "seconds opening a connection may take before JIFFY_UNAVAILABLE"),
+    jiffy::option("read_timeout_s", JIFFY_OPT_INT, false, "60",
+                  "seconds to wait for an answer before JIFFY_TIMEOUT; must exceed statement_timeout_ms"),
+    jiffy::option("write_timeout_s", JIFFY_OPT_INT, false, "60", "seconds a send may block before JIFFY_UNAVAILABLE"),
+    jiffy::option("statement_timeout_ms", JIFFY_OPT_INT, false, "30000",
+                  "server-side limit per statement (JIFFY_TIMEOUT); 0 = the server's own setting"),
+    jiffy::option("statement_cache", JIFFY_OPT_INT, false, "128", "prepared statements kept per connection"),
+    jiffy::option("ssl_mode", JIFFY_OPT_STRING, false, "\"disable\"",
+                  "disable (jiffy's choice), require (TLS) or verify-full (TLS, certificate and host name checked)"),
+    jiffy::option("ssl_ca", JIFFY_OPT_PATH, false, nullptr,
+                  "CA certificate file for verify-full; default: the system's"),
+};
+
+// No RETURNING: MySQL has none and MariaDB only for INSERT and DELETE, so
+// callers read last_insert_id (same connection) instead. DDL commits
+// implicitly. VARCHAR(255) as jiffy (sqac) declares strings on MySQL: it
+// can carry UNIQUE, indexes and keys, which TEXT cannot without a length.
+const jiffy_db_dialect kDialect = {
+    sizeof(jiffy_db_dialect),
+    "mysql",
+    JIFFY_PLACEHOLDER_QUESTION,
+    JIFFY_DB_ADD_COLUMN,
+    "BIGINT",
+    "DOUBLE",
+    "VARCHAR(255)",
+    "BOOLEAN",
+    "LONGBLOB",
+    "DATETIME",
+    "BIGINT AUTO_INCREMENT PRIMARY KEY",
+};
+
+/// Holds the client library initialised while any instance lives:
+/// mysql_init() is not thread-safe before mysql_library_init(), and the
+/// library's global state is freed with the last instance (the plugin may
+/// be unloaded and loaded again).
+class LibraryUse {
+public:
+    LibraryUse()
+    {
+        std::lock_guard<std::mutex> lock(mutex());
+        if (users() == 0 && mysql_library_init(0, nullptr, nullptr))
+            jiffy::fail(JIFFY_INTERNAL, "mysql: cannot initialise the client library");
+        ++users();
+    }
+    ~LibraryUse()
+    {
+        std::lock_guard<std::mutex> lock(mutex());
+        if (--users() == 0) mysql_library_end();
+    }
+    LibraryUse(const LibraryUse&) = delete;
+    LibraryUse& operator=(const LibraryUse&) = delete;
+
+private:
+    static std::mutex& mutex()
+    {
+        static std::mutex m;
+        return m;
+    }
+    static int& users()
+    {
+        static int n = 0;
+        return n;
+    }
+};
+
+class MysqlDatabase : public jiffy::Database {
+public:
+    MysqlDatabase(const jiffy::Host& host, std::string_view) : host_(host)
+    {
+        auto s = std::make_shared<ConnectionSettings>();
+        s->host = host.configString("host").value_or("localhost");
+        s->port = static_cast<int>(host.configInt("port", 3306, 1, 65535));
+        s->socket = host.configString("socket").value_or("");
+        s->user = host.configString("usr").value_or("");
+        s->password = host.configString("password").value_or("");
+        s->database = host.configString("name").value_or("");
+        s->sslMode = host.configString("ssl_mode").value_or("disable");
+        if (s->sslMode != "disable" && s->sslMode != "require" && s->sslMode != "verify-full")
+            jiffy::fail(JIFFY_INVALID,
+                        "ssl_mode: expected disable, require or verify-full, got \"" + s->sslMode + "\"");
+        s->sslCa = host.configString("ssl_ca").value_or("");
+        s->connectTimeoutS = static_cast<int>(host.configInt("connect_timeout_s", 5, 1, 3600));
+        s->readTimeoutS = static_cast<int>(host.configInt("read_timeout_s", 60, 1, 86400));
+        s->writeTimeoutS = static_cast<int>(host.configInt("write_timeout_s", 60, 1, 86400));
+        s->statementTimeoutMs = static_cast<int>(host.configInt("statement_timeout_ms", 30000, 0, 86400000));
+        if (s->statementTimeoutMs > 0 && s->readTimeoutS * 1000LL <= s->statementTimeoutMs)
+            jiffy::fail(JIFFY_INVALID, "read_timeout_s: must exceed statement_timeout_ms (" +
+                                           std::to_string(s->statementTimeoutMs) +
+                                           " ms) so the server's own limit "
+                                           "answers first, got " +
+                                           std::to_string(s->readTimeoutS) + " s");
+        s->statementCache = static_cast<size_t>(host.configInt("statement_cache", 128, 1, 10000));
+        s->logger = &host_;
+        const auto poolSize = static_cast<size_t>(host.configInt("pool_size", 10, 1, 256));
+        const auto poolWait = std::chrono::milliseconds(host.configInt("pool_wait_ms", 5000, 0, 600000));
+        logSql_ = host.configBool("ormLogActive", false);
+        settings_ = s;
+        pool_ = std::make_unique<Pool>([s] { return std::make_unique<MysqlConnection>(s); }, poolSize, poolWait);
+
+        // Open one connection now, so a wrong address, user, password or
+        // database stops the start with the server's own reason.
+        auto probe = take();
+        std::string version = probe->serverVersion();
+        std::string charset = probe->databaseCharset();
+        release(std::move(probe));
+        if (charset != "utf8mb4")
+            host.warning("mysql: database \"" + s->database + "\" has default character set " + charset +
+                         ": new tables get it too; utf8mb4 stores all of Unicode (ALTER DATABASE ... CHARACTER SET "
+                         "utf8mb4)");
+        host.info("MySQL " + version + " at " + s->where() + ", pool " + std::to_string(poolSize) + ", ssl_mode " +
+                  s->sslMode + ", statement timeout " +
+                  (s->statementTimeoutMs ? std::to_string(s->statementTimeoutMs) + " ms" : std::string("from server")));
+    }
+
+    jiffy_db_dialect dialect() override { return kDialect; }
+
+    void execute(jiffy::DbConnection* conn, std::string_view sql, const jiffy::ValuesView& params,
+                 jiffy::RowWriter& rows, jiffy::ExecResult& result) override
+    {
+        if (logSql_) host_.info("sql: " + std::string(sql));
+        if (conn) return static_cast<MysqlConnection*>(conn)->execute(sql, params, rows, result);
+        Lease lease(*this);
+        lease->execute(sql, params, rows, result);
+    }
+
+    jiffy::DbConnection* begin() override
+    {
+        std::unique_ptr<MysqlConnection> c = take();
+        try {
+            c->begin();
+        } catch (...) {
+            release(std::move(c));
+            throw;
+        }
+        return c.release();
+    }
+
+    void commit(jiffy::DbConnection* conn) override
+    {
+        Lease lease(*this, static_cast<MysqlConnection*>(conn));
+        lease->commit();
+    }
+
+    void rollback(jiffy::DbConnection* conn) override
+    {
+        Lease lease(*this, static_cast<MysqlConnection*>(conn));
+        lease->rollback();
+    }
+
+    void health() override
+    {
+        Lease lease(*this);
+        lease->run("SELECT 1");
+    }
+
+private:
+    /// A pooled connection for one scope, given back (or dropped) at its end.
+    class Lease {
+    public:
+        explicit Lease(MysqlDatabase& db) : db_(db), conn_(db.take()) {}
+        Lease(MysqlDatabase& db, MysqlConnection* held) : db_(db), conn_(held) {}
+        ~Lease() { db_.release(std::move(conn_)); }
+        Lease(const Lease&) = delete;
+        Lease& operator=(const Lease&) = delete;
+        MysqlConnection* operator->() { return conn_.get(); }
+
+    private:
+        MysqlDatabase& db_;
+        std::unique_ptr<MysqlConnection> conn_;
+    };
+
+    /// A connection that is still open: idle ones the server closed (a
+    /// restart) are dropped here, before anything is sent on them.
+    std::unique_ptr<MysqlConnection> take()
+    {
+        for (size_t round = 0; round <= pool_->size(); ++round) {
+            std::unique_ptr<MysqlConnection> c = pool_->take();
+            if (c->alive()) return c;
+            host_.info("mysql: dropping a connection the server closed");
+            pool_->give(std::move(c), false);
+        }
+        jiffy::fail(JIFFY_UNAVAILABLE,
+                    "mysql: every connection to " + settings_->where() + " was closed by the server");
+    }
+
+    void release(std::unique_ptr<MysqlConnection> c)
+    {
+        if (!c) return;
+        bool keep = c->readyForPool();
+        pool_->give(std::move(c), keep);
+    }
+
+    LibraryUse library_; // first: outlives every connection
+    jiffy::Host host_;
+    bool logSql_ = false;
+    std::shared_ptr<const ConnectionSettings> settings_;
+    std::unique_ptr<Pool> pool_;
+};
+
+} // namespace
+
+JIFFY_DB_PLUGIN(MysqlDatabase, "mysql", "1.0.0", JIFFY_CAP_THREAD_SAFE | JIFFY_CAP_TRANSACTIONS | JIFFY_CAP_PERSISTENT,
+                kOptions)
