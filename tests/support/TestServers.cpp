@@ -338,30 +338,6 @@ EtcdCluster::~EtcdCluster()
 {
     try {
         EtcdCluster::stop();
-MariadbServer::MariadbServer(std::vector<std::string> extraArgs)
-    : TcpServer("mariadbd", [extraArgs](uint16_t port, const std::string& dir) {
-          // --no-defaults: nothing from /etc/mysql; small buffers and no
-          // durability, a test server holds nothing worth an fsync.
-          std::vector<std::string> a{"--no-defaults", "--datadir=" + dir + "/data", "--socket=" + dir + "/sock",
-                                     "--pid-file=" + dir + "/mariadbd.pid",
-                                     // Its own tmpdir: a starting mariadbd deletes every #sql* file
-                                     // in its tmpdir, also those of another server still running.
-                                     "--tmpdir=" + dir + "/tmp", "--port=" + std::to_string(port),
-                                     "--bind-address=127.0.0.1", "--character-set-server=utf8mb4",
-                                     "--collation-server=utf8mb4_bin", "--innodb-buffer-pool-size=64M",
-                                     "--innodb-log-file-size=16M", "--innodb-flush-log-at-trx-commit=0",
-                                     "--innodb-doublewrite=0", "--max-connections=300", "--skip-log-bin"};
-          if (::geteuid() == 0) a.push_back("--user=root");
-          a.insert(a.end(), extraArgs.begin(), extraArgs.end());
-          return a;
-      })
-{
-}
-
-MariadbServer::~MariadbServer()
-{
-    try {
-        MariadbServer::stop();
     } catch (...) {
     }
 }
@@ -428,6 +404,36 @@ size_t EtcdCluster::leader(int timeoutMs)
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     throw std::runtime_error("no etcd member reports itself the leader after " + std::to_string(timeoutMs) + " ms");
+}
+
+MariadbServer::MariadbServer(std::vector<std::string> extraArgs)
+    : TcpServer("mariadbd", [extraArgs](uint16_t port, const std::string& dir) {
+          // --no-defaults: nothing from /etc/mysql; small buffers and no
+          // durability, a test server holds nothing worth an fsync.
+          std::vector<std::string> a{"--no-defaults", "--datadir=" + dir + "/data", "--socket=" + dir + "/sock",
+                                     "--pid-file=" + dir + "/mariadbd.pid",
+                                     // Its own tmpdir: a starting mariadbd deletes every #sql* file
+                                     // in its tmpdir, also those of another server still running.
+                                     "--tmpdir=" + dir + "/tmp", "--port=" + std::to_string(port),
+                                     "--bind-address=127.0.0.1", "--character-set-server=utf8mb4",
+                                     "--collation-server=utf8mb4_bin", "--innodb-buffer-pool-size=64M",
+                                     "--innodb-log-file-size=16M", "--innodb-flush-log-at-trx-commit=0",
+                                     "--innodb-doublewrite=0", "--max-connections=300", "--skip-log-bin"};
+          if (::geteuid() == 0) a.push_back("--user=root");
+          a.insert(a.end(), extraArgs.begin(), extraArgs.end());
+          return a;
+      })
+{
+}
+
+MariadbServer::~MariadbServer()
+{
+    try {
+        MariadbServer::stop();
+    } catch (...) {
+    }
+}
+
 void MariadbServer::start()
 {
     if (proc_) return;

@@ -135,6 +135,8 @@ public:
 private:
     std::vector<std::unique_ptr<EtcdMember>> members_;
     bool https_ = false;
+};
+
 /// A MariaDB server made with mariadb-install-db in a temp directory (root
 /// with an empty password), listening on 127.0.0.1:port() and on its own
 /// socket, with a utf8mb4 database `database()` created at first start.
