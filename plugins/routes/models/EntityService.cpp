@@ -186,8 +186,7 @@ Reply EntityService::writeReply(const std::string& sql, std::vector<Scalar> valu
         // only; the client gets a stable message naming entity and field.
         if (err.status() != JIFFY_CONFLICT && err.status() != JIFFY_INVALID) throw;
         host_.warning(e_.table + ": the database refused a write: " + err.what());
-        std::string msg = err.status() == JIFFY_CONFLICT ? explainConflict(values, id)
-                                                         : e_.table + ": the database refused these values";
+        std::string msg = err.status() == JIFFY_CONFLICT ? explainConflict(values, id) : explainInvalid(err.what());
         return {err.status() == JIFFY_CONFLICT ? 409 : 400, "application/json",
                 "{\"error\":" + JsonWriter::quote(msg) + "}"};
     }
@@ -221,6 +220,19 @@ Reply EntityService::remove(int64_t id) const
     }
     if (r.rowsAffected == 0) return notFound(id);
     return {202, "application/json", ""};
+}
+
+std::string EntityService::explainInvalid(const std::string& driverMessage) const
+{
+    // The driver's text only picks which of our own field names to mention
+    // (e.g. MariaDB's "Data too long for column 'name'"); the client sees our words.
+    for (size_t i : stored_) {
+        const std::string& c = e_.properties[i].column;
+        for (const char* q : {"'", "\"", "`"})
+            if (driverMessage.find(q + c + q) != std::string::npos)
+                return e_.table + "." + c + ": the database refused this value (too long, or out of its type's range)";
+    }
+    return e_.table + ": the database refused these values";
 }
 
 std::string EntityService::explainConflict(const std::vector<Scalar>& values, std::optional<int64_t> self) const

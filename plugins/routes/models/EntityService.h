@@ -72,6 +72,8 @@ private:
     /// A stable message for a refused write: the missing reference or the
     /// taken unique value, found by asking the database (no driver text).
     std::string explainConflict(const std::vector<Scalar>& values, std::optional<int64_t> self) const;
+    /// A stable message for a value the database refused, naming the field when its driver does.
+    std::string explainInvalid(const std::string& driverMessage) const;
     Reply writeReply(const std::string& sql, std::vector<Scalar> values, std::optional<int64_t> id,
                      std::string_view base, int status) const;
 
