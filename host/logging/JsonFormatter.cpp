@@ -4,25 +4,13 @@
 #include "logging/RequestContext.h"
 #include "logging/TextFormatter.h"
 
+#include <jiffy/json.hpp>
+
 #include <Poco/DateTimeFormatter.h>
 #include <Poco/Message.h>
 
 namespace jiffy::host::logging {
 namespace {
-
-/// Length of the valid UTF-8 sequence at s[i], 0 when invalid.
-size_t utf8Length(const std::string& s, size_t i)
-{
-    const auto c = static_cast<unsigned char>(s[i]);
-    size_t n = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c <= 0xDF ? 2 : 0;
-    if (n == 0 || i + n > s.size()) return 0;
-    for (size_t k = 1; k < n; ++k)
-        if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;
-    const auto c1 = static_cast<unsigned char>(s[i + 1]);
-    if (n == 3 && ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 > 0x9F))) return 0; // overlong, surrogates
-    if (n == 4 && ((c == 0xF0 && c1 < 0x90) || (c == 0xF4 && c1 > 0x8F))) return 0;
-    return n;
-}
 
 void appendField(std::string& out, const char* name, const std::string& value, bool number)
 {
@@ -59,49 +47,8 @@ const char* JsonFormatter::levelName(int priority)
 
 void JsonFormatter::appendString(std::string& out, const std::string& s)
 {
-    static const char hex[] = "0123456789abcdef";
-    out += '"';
-    for (size_t i = 0; i < s.size();) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        if (c >= 0x80) {
-            size_t n = utf8Length(s, i);
-            if (n == 0) {
-                out += "\\ufffd";
-                ++i;
-            } else {
-                out.append(s, i, n);
-                i += n;
-            }
-            continue;
-        }
-        switch (c) {
-        case '"':
-            out += "\\\"";
-            break;
-        case '\\':
-            out += "\\\\";
-            break;
-        case '\n':
-            out += "\\n";
-            break;
-        case '\r':
-            out += "\\r";
-            break;
-        case '\t':
-            out += "\\t";
-            break;
-        default:
-            if (c < 0x20 || c == 0x7f) {
-                out += "\\u00";
-                out += hex[c >> 4];
-                out += hex[c & 15];
-            } else {
-                out += static_cast<char>(c);
-            }
-        }
-        ++i;
-    }
-    out += '"';
+    // The SDK's Go-compatible escaping: valid JSON for any bytes (bad UTF-8 becomes U+FFFD).
+    jiffy::detail::appendEscaped(out, s);
 }
 
 void JsonFormatter::format(const Poco::Message& msg, std::string& text)
