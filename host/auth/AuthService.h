@@ -40,8 +40,9 @@ public:
     void bootstrap(const Router& router, bool rebuildSuper);
     /// The request gate for the dispatcher.
     std::shared_ptr<RequestGate> gate() { return gate_; }
-    /// After bootstrap(): true while user admin still has jiffy's default
-    /// password (env "prod" refuses to serve then).
+    /// After bootstrap() in env "prod": true while user admin still has
+    /// jiffy's default password (prod refuses to serve then). Elsewhere the
+    /// check runs in the background after bootstrap and only warns.
     bool adminHasDefaultPassword() const { return adminHasDefaultPassword_; }
     /// Applies new login-throttling limits (SIGHUP); the failures counted so far are kept.
     void applyLimits(const AuthConfig& a);
@@ -114,6 +115,7 @@ private:
     bool stopping_ = false;
     bool adminHasDefaultPassword_ = false;
     std::thread refresher_;
+    std::thread passwordCheck_; ///< the dev warning about admin's default password, after start
 };
 
 } // namespace jiffy::host::auth

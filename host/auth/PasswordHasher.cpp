@@ -50,7 +50,8 @@ bool constantTimeEquals(const std::string& a, const std::string& b)
 
 PasswordHasher::PasswordHasher(const AuthConfig& cfg, std::string pepper) : cfg_(cfg), pepper_(std::move(pepper))
 {
-    dummy_ = hash("timing-equalizer");
+    // The timing-equalisation hash is made on first use, not here: nothing
+    // slow runs before the server listens.
 }
 
 std::string PasswordHasher::bcrypt(const std::string& input, const std::string& setting) const
@@ -105,6 +106,7 @@ bool PasswordHasher::needsUpgrade(const std::string& stored) const
 
 void PasswordHasher::burn(const std::string& password) const
 {
+    std::call_once(dummyOnce_, [this] { dummy_ = hash("timing-equalizer"); });
     (void)verify(dummy_, password);
 }
 

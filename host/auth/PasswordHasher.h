@@ -6,6 +6,7 @@
 
 #include "config/Config.h"
 
+#include <mutex>
 #include <string>
 
 namespace jiffy::host::auth {
@@ -28,7 +29,8 @@ private:
     std::string bcrypt(const std::string& input, const std::string& setting) const;
     const AuthConfig& cfg_;
     std::string pepper_;
-    std::string dummy_;
+    mutable std::once_flag dummyOnce_;
+    mutable std::string dummy_; ///< a hash to verify against for unknown users, made on first use
 };
 
 /// Constant-time comparison of two byte strings.
