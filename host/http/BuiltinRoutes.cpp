@@ -36,6 +36,11 @@ jiffy_status readyz(const PluginRegistry& plugins, jiffy_response& out)
         if (!inst) return;
         CallError err;
         jiffy_status s = call(err.get());
+        // UNSUPPORTED: the plugin cannot tell; say so without failing readiness.
+        if (s == JIFFY_UNSUPPORTED) {
+            checks.set(inst->label(), "unknown: " + err.message(s));
+            return;
+        }
         checks.set(inst->label(), s == JIFFY_OK ? std::string("ok") : err.message(s));
         ok = ok && s == JIFFY_OK;
     };

@@ -1,5 +1,7 @@
 #include "metrics/MetricsRegistry.h"
 
+#include <Poco/Logger.h>
+
 #include <cctype>
 #include <cstdio>
 
@@ -13,9 +15,20 @@ bool MetricsRegistry::validName(const std::string& name)
     return true;
 }
 
+bool MetricsRegistry::accept(const std::string& name)
+{
+    if (validName(name)) return true;
+    // Dropped, and said once per name (bounded: a plugin looping over bad names cannot flood).
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (warned_.size() < 100 && warned_.insert(name).second)
+        Poco::Logger::get("jiffyd.metrics")
+            .warning("metric name \"%s\" is not [a-zA-Z_:][a-zA-Z0-9_:]*: dropped", name);
+    return false;
+}
+
 void MetricsRegistry::add(const std::string& name, double delta)
 {
-    if (!validName(name)) return;
+    if (!accept(name)) return;
     std::lock_guard<std::mutex> lock(mutex_);
     Metric& m = metrics_[name];
     m.counter = true;
@@ -24,7 +37,7 @@ void MetricsRegistry::add(const std::string& name, double delta)
 
 void MetricsRegistry::set(const std::string& name, double value)
 {
-    if (!validName(name)) return;
+    if (!accept(name)) return;
     std::lock_guard<std::mutex> lock(mutex_);
     Metric& m = metrics_[name];
     m.counter = false;

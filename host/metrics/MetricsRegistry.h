@@ -6,6 +6,7 @@
 #include <atomic>
 #include <map>
 #include <mutex>
+#include <set>
 #include <string>
 
 namespace jiffy::host {
@@ -25,11 +26,15 @@ public:
     static bool validName(const std::string& name);
 
 private:
+    /// validName(), else a warning once per name and false.
+    bool accept(const std::string& name);
+
     struct Metric {
         bool counter = true;
         double value = 0;
     };
     mutable std::mutex mutex_;
+    std::set<std::string> warned_;
     std::map<std::string, Metric> metrics_;
 };
 

@@ -2,6 +2,7 @@
 
 #include "plugins/PluginErrors.h"
 
+#include <cstddef>
 #include <cstring>
 #include <filesystem>
 
@@ -68,6 +69,29 @@ std::string str(const char* s)
 
 } // namespace
 
+const std::vector<PluginLibrary::RequiredEntry>& PluginLibrary::requiredEntries(int32_t kind)
+{
+    // Exactly the entries abi.h marks "Required." (a unit test compares them).
+#define JIFFY_REQUIRED(T, f)                                                                                           \
+    RequiredEntry                                                                                                      \
+    {                                                                                                                  \
+#f, offsetof(T, f)                                                                                             \
+    }
+    static const std::vector<RequiredEntry> kvs = {
+        JIFFY_REQUIRED(jiffy_kvs_vtable, get),    JIFFY_REQUIRED(jiffy_kvs_vtable, set),
+        JIFFY_REQUIRED(jiffy_kvs_vtable, add),    JIFFY_REQUIRED(jiffy_kvs_vtable, compare_and_set),
+        JIFFY_REQUIRED(jiffy_kvs_vtable, remove), JIFFY_REQUIRED(jiffy_kvs_vtable, incr),
+        JIFFY_REQUIRED(jiffy_kvs_vtable, health)};
+    static const std::vector<RequiredEntry> db = {
+        JIFFY_REQUIRED(jiffy_db_vtable, dialect),  JIFFY_REQUIRED(jiffy_db_vtable, execute),
+        JIFFY_REQUIRED(jiffy_db_vtable, begin),    JIFFY_REQUIRED(jiffy_db_vtable, commit),
+        JIFFY_REQUIRED(jiffy_db_vtable, rollback), JIFFY_REQUIRED(jiffy_db_vtable, health)};
+    static const std::vector<RequiredEntry> routes = {JIFFY_REQUIRED(jiffy_routes_vtable, routes),
+                                                      JIFFY_REQUIRED(jiffy_routes_vtable, handle)};
+#undef JIFFY_REQUIRED
+    return kind == JIFFY_KIND_KVS ? kvs : kind == JIFFY_KIND_DB ? db : routes;
+}
+
 std::shared_ptr<PluginLibrary> PluginLibrary::open(const std::string& file, int32_t expectedKind)
 {
     std::error_code fsErr;
@@ -96,7 +120,9 @@ void PluginLibrary::validate(int32_t expectedKind)
     auto query = lib_.get<const jiffy_plugin_descriptor*(uint32_t, uint32_t, uint32_t)>(JIFFY_PLUGIN_ENTRY_SYMBOL);
     const jiffy_plugin_descriptor* raw = query(JIFFY_ABI_MAJOR, 0, JIFFY_ABI_MINOR);
     const std::string host = std::to_string(JIFFY_ABI_MAJOR) + "." + std::to_string(JIFFY_ABI_MINOR);
-    if (!raw) throw PluginLoadError(file_ + ": the plugin declined this host's plugin ABI " + host);
+    if (!raw)
+        throw PluginLoadError(file_ + ": the plugin declined this host's plugin ABI " + host +
+                              ": it needs a newer jiffyd (one that offers the ABI minor it was built for)");
     if (raw->struct_size < offsetof(jiffy_plugin_descriptor, kind))
         throw PluginLoadError(file_ + ": descriptor is " + std::to_string(raw->struct_size) +
                               " bytes, too small to be a Jiffy plugin descriptor");
@@ -120,34 +146,24 @@ void PluginLibrary::validate(int32_t expectedKind)
         throw PluginLoadError(file_ + ": plugin " + name_ + " lacks create, destroy or its function table");
 
     std::string missing;
-    auto need = [&missing](const void* fn, const char* n) {
-        if (!fn) missing += std::string(missing.empty() ? "" : ", ") + n;
-    };
+    const void* table = desc_.kind == JIFFY_KIND_KVS  ? static_cast<const void*>(&kvs_)
+                        : desc_.kind == JIFFY_KIND_DB ? static_cast<const void*>(&db_)
+                                                      : static_cast<const void*>(&routes_);
     switch (desc_.kind) {
     case JIFFY_KIND_KVS:
         kvs_ = copyPrefix<jiffy_kvs_vtable>(desc_.vtable);
-        need(reinterpret_cast<const void*>(kvs_.get), "get");
-        need(reinterpret_cast<const void*>(kvs_.set), "set");
-        need(reinterpret_cast<const void*>(kvs_.add), "add");
-        need(reinterpret_cast<const void*>(kvs_.compare_and_set), "compare_and_set");
-        need(reinterpret_cast<const void*>(kvs_.remove), "remove");
-        need(reinterpret_cast<const void*>(kvs_.incr), "incr");
-        need(reinterpret_cast<const void*>(kvs_.health), "health");
         break;
     case JIFFY_KIND_DB:
         db_ = copyPrefix<jiffy_db_vtable>(desc_.vtable);
-        need(reinterpret_cast<const void*>(db_.dialect), "dialect");
-        need(reinterpret_cast<const void*>(db_.execute), "execute");
-        need(reinterpret_cast<const void*>(db_.begin), "begin");
-        need(reinterpret_cast<const void*>(db_.commit), "commit");
-        need(reinterpret_cast<const void*>(db_.rollback), "rollback");
-        need(reinterpret_cast<const void*>(db_.health), "health");
         break;
     default:
         routes_ = copyPrefix<jiffy_routes_vtable>(desc_.vtable);
-        need(reinterpret_cast<const void*>(routes_.routes), "routes");
-        need(reinterpret_cast<const void*>(routes_.handle), "handle");
         break;
+    }
+    for (const RequiredEntry& e : requiredEntries(desc_.kind)) {
+        const void* fn = nullptr;
+        std::memcpy(&fn, static_cast<const char*>(table) + e.offset, sizeof fn);
+        if (!fn) missing += std::string(missing.empty() ? "" : ", ") + e.name;
     }
     if (!missing.empty())
         throw PluginLoadError(file_ + ": " + kindName(desc_.kind) + " plugin " + name_ +

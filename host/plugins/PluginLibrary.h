@@ -31,6 +31,15 @@ public:
     /// naming the file and the reason. `expectedKind` 0 accepts any kind.
     static std::shared_ptr<PluginLibrary> open(const std::string& file, int32_t expectedKind);
 
+    /// A function-table entry abi.h marks "Required.": its name and offset.
+    struct RequiredEntry {
+        const char* name;
+        size_t offset;
+    };
+    /// The required entries of the function table of `kind`; a plugin
+    /// leaving one NULL is refused, naming it.
+    static const std::vector<RequiredEntry>& requiredEntries(int32_t kind);
+
     PluginLibrary(const PluginLibrary&) = delete;
     PluginLibrary& operator=(const PluginLibrary&) = delete;
 

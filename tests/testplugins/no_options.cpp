@@ -6,7 +6,10 @@ namespace {
 class NoOptions : public jiffy::RouteHandler {
 public:
     NoOptions(const jiffy::Host&, std::string_view) {}
-    std::vector<jiffy::Route> routes() override { return {{"GET", "/nooptions", "nooptions.GET", JIFFY_ROUTE_OPEN, 1}}; }
+    std::vector<jiffy::Route> routes() override
+    {
+        return {{"GET", "/nooptions", "nooptions.GET", JIFFY_ROUTE_OPEN, 1}};
+    }
     void handle(uint32_t, const jiffy::Request&, jiffy::Response& resp) override { resp.json(200, "{}"); }
 };
 

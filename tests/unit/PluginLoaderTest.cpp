@@ -7,6 +7,10 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <jiffy/kvs.hpp>
+
+#include <set>
+
 using jiffy::test::contains;
 
 using jiffy::host::PluginLibrary;
@@ -35,6 +39,9 @@ class PluginLoaderTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testGoodPluginLoads);
     CPPUNIT_TEST(testPlainCPluginBuiltAgainstFrozenAbiServes);
     CPPUNIT_TEST(testPluginWithoutOptionsLoads);
+    CPPUNIT_TEST(testHealthNotImplementedSaysUnknown);
+    CPPUNIT_TEST(testPluginNeedingANewerHostIsRefused);
+    CPPUNIT_TEST(testLoaderRequiresExactlyWhatTheHeaderMarksRequired);
     CPPUNIT_TEST(testMissingFileIsRefused);
     CPPUNIT_TEST(testNonSharedObjectIsRefused);
     CPPUNIT_TEST(testMissingEntrySymbolIsRefused);
@@ -74,6 +81,73 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("{\"message\":\"hello from C\",\"calls\":1}"), resp.body);
         CPPUNIT_ASSERT_EQUAL(int{JIFFY_INTERNAL}, static_cast<int>(routes->handle(8, &req, &resp, err.get())));
         CPPUNIT_ASSERT_EQUAL(int{JIFFY_NOT_FOUND}, static_cast<int>(routes->handle(9, &req, &resp, err.get())));
+    }
+
+    void testLoaderRequiresExactlyWhatTheHeaderMarksRequired()
+    {
+        // Reads abi.h: the function-pointer members of each table whose doc
+        // comment says "Required." must be the loader's list, entry by entry.
+        const std::string h = jiffy::test::readFile(jiffy::test::sourceDir() + "/sdk/include/jiffy/abi.h");
+        auto marked = [&h](const std::string& table) {
+            std::set<std::string> out;
+            size_t begin = h.find("typedef struct " + table + " {"), end = h.find("} " + table + ";", begin);
+            CPPUNIT_ASSERT_MESSAGE(table, begin != std::string::npos && end != std::string::npos);
+            std::string body = h.substr(begin, end - begin);
+            size_t at = 0;
+            while ((at = body.find("(*", at)) != std::string::npos) {
+                size_t close = body.find(')', at);
+                std::string name = body.substr(at + 2, close - at - 2);
+                // The doc comment right before this member (nothing but white space between).
+                size_t comment = body.rfind("/**", at);
+                size_t commentEnd = comment == std::string::npos ? std::string::npos : body.find("*/", comment);
+                bool adjacent = commentEnd != std::string::npos && commentEnd < at && body.find(';', commentEnd) > at;
+                bool required =
+                    adjacent && body.substr(comment, commentEnd - comment).find("Required.") != std::string::npos;
+                if (required) out.insert(name);
+                at = close;
+            }
+            return out;
+        };
+        auto loader = [](int32_t kind) {
+            std::set<std::string> out;
+            for (const auto& e : jiffy::host::PluginLibrary::requiredEntries(kind)) out.insert(e.name);
+            return out;
+        };
+        CPPUNIT_ASSERT(marked("jiffy_kvs_vtable") == loader(JIFFY_KIND_KVS));
+        CPPUNIT_ASSERT(marked("jiffy_db_vtable") == loader(JIFFY_KIND_DB));
+        CPPUNIT_ASSERT(marked("jiffy_routes_vtable") == loader(JIFFY_KIND_ROUTES));
+        CPPUNIT_ASSERT_EQUAL(size_t(7), loader(JIFFY_KIND_KVS).size());
+        CPPUNIT_ASSERT(!marked("jiffy_routes_vtable").count("openapi"));
+    }
+
+    void testPluginNeedingANewerHostIsRefused()
+    {
+        std::string m = refusal(testPluginFile("routes", "needsnewer"));
+        CPPUNIT_ASSERT_MESSAGE(m,
+                               contains(m, "the plugin declined this host's plugin ABI 1.0: it needs a newer jiffyd"));
+    }
+
+    void testHealthNotImplementedSaysUnknown()
+    {
+        // A plugin that forgets health() must not make /readyz claim "ok".
+        struct Forgetful : jiffy::KvsStore {
+            std::optional<std::string> get(std::string_view) override { return std::nullopt; }
+            void set(std::string_view, std::string_view, std::chrono::milliseconds) override {}
+            bool add(std::string_view, std::string_view, std::chrono::milliseconds) override { return true; }
+            jiffy::CasResult compareAndSet(std::string_view, std::string_view, std::string_view,
+                                           std::chrono::milliseconds) override
+            {
+                return jiffy::CasResult::NotFound;
+            }
+            bool remove(std::string_view) override { return false; }
+            int64_t incr(std::string_view, int64_t) override { return 0; }
+        } kvs;
+        try {
+            kvs.health();
+            CPPUNIT_FAIL("the default health() claimed the backend answers");
+        } catch (const jiffy::Error& e) {
+            CPPUNIT_ASSERT_EQUAL(int{JIFFY_UNSUPPORTED}, static_cast<int>(e.status()));
+        }
     }
 
     void testPluginWithoutOptionsLoads()

@@ -74,6 +74,9 @@ public:
         return existed;
     }
 
+    /// In-process: it answers whenever the process does.
+    void health() override {}
+
     int64_t incr(std::string_view key, int64_t delta) override
     {
         std::lock_guard<std::mutex> lock(mutex_);

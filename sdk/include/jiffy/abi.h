@@ -130,6 +130,16 @@ static inline jiffy_status jiffy_error_set(jiffy_error* err, jiffy_status status
     return status;
 }
 
+/**
+ * True when the struct at `ptr` (of type `type`, starting with struct_size)
+ * was filled by a side that knows `field`, i.e. the field lies inside
+ * ptr->struct_size. A field added by a later minor reads as absent when the
+ * other side is older: test with this before reading any field marked
+ * "since ABI 1.x" (the C++ wrappers do it for every host API entry).
+ */
+#define JIFFY_HAS_FIELD(ptr, type, field)                                                                              \
+    ((ptr) != NULL && (ptr)->struct_size >= offsetof(type, field) + sizeof((ptr)->field))
+
 /** Short English name of a status ("ok", "not found", ...); never NULL. */
 static inline const char* jiffy_status_name(jiffy_status s)
 {
@@ -337,23 +347,37 @@ typedef struct jiffy_host_api {
     jiffy_status (*db_execute)(jiffy_host* host, jiffy_txn* txn, const char* sql, size_t sql_len,
                                const jiffy_value* params, size_t param_count, const jiffy_row_sink* rows,
                                jiffy_exec_info* info, jiffy_error* err);
-    /** Opens a transaction on a pooled connection; `*out` stays valid until commit/rollback. */
+    /**
+     * Opens a transaction on a pooled connection; `*out` stays valid until
+     * commit/rollback. A transaction may move between threads, but its calls
+     * must not overlap: it is one connection.
+     */
     jiffy_status (*db_begin)(jiffy_host* host, jiffy_txn** out, jiffy_error* err);
     /** Commits and releases `txn` (released also when the commit fails). */
     jiffy_status (*db_commit)(jiffy_host* host, jiffy_txn* txn, jiffy_error* err);
     /** Rolls back and releases `txn`. */
     jiffy_status (*db_rollback)(jiffy_host* host, jiffy_txn* txn, jiffy_error* err);
 
-    /* --- key/value store (the active KVS plugin); semantics as jiffy_kvs_vtable --- */
+    /* --- key/value store (the active KVS plugin) ---
+     * Each entry calls the same function of the active KVS plugin's
+     * jiffy_kvs_vtable (see there for keys, TTLs, NOT_FOUND and CONFLICT),
+     * serialised by the host when that plugin is not thread-safe.
+     * JIFFY_UNAVAILABLE when no KVS plugin is running. */
+    /** Writes the value of `key` to `out`; JIFFY_NOT_FOUND if absent. */
     jiffy_status (*kvs_get)(jiffy_host* host, const char* key, size_t key_len, const jiffy_sink* out, jiffy_error* err);
+    /** Stores `value` under `key` (ttl_ms <= 0: no expiry). */
     jiffy_status (*kvs_set)(jiffy_host* host, const char* key, size_t key_len, const void* value, size_t value_len,
                             int64_t ttl_ms, jiffy_error* err);
+    /** Stores only if `key` is absent; JIFFY_CONFLICT if present. */
     jiffy_status (*kvs_add)(jiffy_host* host, const char* key, size_t key_len, const void* value, size_t value_len,
                             int64_t ttl_ms, jiffy_error* err);
+    /** Replaces the value only if it equals `expected`; JIFFY_CONFLICT / JIFFY_NOT_FOUND otherwise. */
     jiffy_status (*kvs_compare_and_set)(jiffy_host* host, const char* key, size_t key_len, const void* expected,
                                         size_t expected_len, const void* value, size_t value_len, int64_t ttl_ms,
                                         jiffy_error* err);
+    /** Deletes `key`; JIFFY_NOT_FOUND if it was absent. */
     jiffy_status (*kvs_remove)(jiffy_host* host, const char* key, size_t key_len, jiffy_error* err);
+    /** Adds `delta` to the integer at `key` (absent = 0) and writes the result to `*result`. */
     jiffy_status (*kvs_incr)(jiffy_host* host, const char* key, size_t key_len, int64_t delta, int64_t* result,
                              jiffy_error* err);
 
@@ -367,19 +391,29 @@ typedef struct jiffy_host_api {
     /**
      * Registers `fn(ctx, key, key_len)` to run on every invalidation of
      * `cache` (key_len 0 = everything). Dropped when the instance is destroyed.
+     * `fn` runs on the thread that called cache_invalidate (for a local
+     * change) or on a host thread (for one from another instance), possibly
+     * on several threads at once; it must return quickly and must not throw.
      */
     jiffy_status (*cache_subscribe)(jiffy_host* host, const char* cache, size_t cache_len,
                                     void (*fn)(void* ctx, const char* key, size_t key_len), void* ctx,
                                     jiffy_error* err);
 
     /* --- metrics (Prometheus text on /metrics) --- */
-    /** Adds `delta` to counter `name` (created on first use; [a-zA-Z_:][a-zA-Z0-9_:]*). */
+    /**
+     * Adds `delta` to counter `name` (created on first use). A name that is
+     * not [a-zA-Z_:][a-zA-Z0-9_:]* is dropped, and the host logs a warning
+     * naming it once.
+     */
     void (*metric_add)(jiffy_host* host, const char* name, size_t name_len, double delta);
-    /** Sets gauge `name` to `value`. */
+    /** Sets gauge `name` to `value` (names as metric_add). */
     void (*metric_set)(jiffy_host* host, const char* name, size_t name_len, double value);
 
     /* --- HTTP request and response (only inside jiffy_routes_vtable.handle) --- */
-    /** Borrowed view of one part of the request (JIFFY_REQ_*); valid until handle returns. */
+    /**
+     * Borrowed view of one part of the request (JIFFY_REQ_*); valid until
+     * handle returns. JIFFY_INVALID for an unknown `what` or a NULL request.
+     */
     jiffy_status (*request_get)(const jiffy_request* req, int32_t what, const char** data, size_t* len);
     /** Value of path parameter `name` (from "{name}" in the pattern); JIFFY_NOT_FOUND if none. */
     jiffy_status (*request_param)(const jiffy_request* req, const char* name, size_t name_len, const char** data,
@@ -387,12 +421,16 @@ typedef struct jiffy_host_api {
     /** Value of header `name` (case-insensitive); JIFFY_NOT_FOUND if absent. */
     jiffy_status (*request_header)(const jiffy_request* req, const char* name, size_t name_len, const char** data,
                                    size_t* len);
-    /** Sets the status code (default 200). */
+    /** Sets the status code (default 200); JIFFY_INVALID outside 100-999. */
     jiffy_status (*response_status)(jiffy_response* resp, int32_t status);
-    /** Sets (replaces) a response header. */
+    /**
+     * Sets a response header, replacing one of the same name (compared
+     * case-insensitively). JIFFY_INVALID for an empty name or a CR, LF or
+     * NUL in the name or value.
+     */
     jiffy_status (*response_header)(jiffy_response* resp, const char* name, size_t name_len, const char* value,
                                     size_t value_len);
-    /** Appends to the response body. */
+    /** Appends to the response body; JIFFY_INTERNAL when out of memory. */
     jiffy_status (*response_write)(jiffy_response* resp, const void* data, size_t len);
 } jiffy_host_api;
 
@@ -425,31 +463,34 @@ enum {
  */
 typedef struct jiffy_kvs_vtable {
     uint32_t struct_size;
-    /** Writes the value of `key` to `out`; JIFFY_NOT_FOUND if absent or expired. */
+    /** Required. Writes the value of `key` to `out`; JIFFY_NOT_FOUND if absent or expired. */
     jiffy_status (*get)(void* state, const char* key, size_t key_len, const jiffy_sink* out, jiffy_error* err);
-    /** Stores `value` under `key`, replacing any value. */
+    /** Required. Stores `value` under `key`, replacing any value. */
     jiffy_status (*set)(void* state, const char* key, size_t key_len, const void* value, size_t value_len,
                         int64_t ttl_ms, jiffy_error* err);
-    /** Stores `value` only if `key` is absent; JIFFY_CONFLICT if present. */
+    /** Required. Stores `value` only if `key` is absent; JIFFY_CONFLICT if present. */
     jiffy_status (*add)(void* state, const char* key, size_t key_len, const void* value, size_t value_len,
                         int64_t ttl_ms, jiffy_error* err);
     /**
-     * Replaces the value of `key` with `value` only if it currently equals
-     * `expected`; JIFFY_CONFLICT if it differs, JIFFY_NOT_FOUND if absent.
+     * Required. Replaces the value of `key` with `value` only if it currently
+     * equals `expected`; JIFFY_CONFLICT if it differs, JIFFY_NOT_FOUND if absent.
      */
     jiffy_status (*compare_and_set)(void* state, const char* key, size_t key_len, const void* expected,
                                     size_t expected_len, const void* value, size_t value_len, int64_t ttl_ms,
                                     jiffy_error* err);
-    /** Deletes `key`; JIFFY_NOT_FOUND if it was absent. */
+    /** Required. Deletes `key`; JIFFY_NOT_FOUND if it was absent. */
     jiffy_status (*remove)(void* state, const char* key, size_t key_len, jiffy_error* err);
     /**
-     * Adds `delta` to the decimal integer stored at `key` (absent = 0, kept
+     * Required. Adds `delta` to the decimal integer stored at `key` (absent = 0, kept
      * without expiry) and writes the new value to `*result`. JIFFY_INVALID if
      * the stored value is not an integer.
      */
     jiffy_status (*incr)(void* state, const char* key, size_t key_len, int64_t delta, int64_t* result,
                          jiffy_error* err);
-    /** JIFFY_OK when the backend answers now. */
+    /**
+     * Required. JIFFY_OK when the backend answers now; JIFFY_UNSUPPORTED when
+     * the plugin cannot tell (/readyz then shows "unknown").
+     */
     jiffy_status (*health)(void* state, jiffy_error* err);
 } jiffy_kvs_vtable;
 
@@ -459,22 +500,25 @@ typedef struct jiffy_db_conn jiffy_db_conn;
 /** SQL database. Statements follow the dialect's placeholder style. */
 typedef struct jiffy_db_vtable {
     uint32_t struct_size;
-    /** Fills `*out` (out->struct_size set by the caller). */
+    /** Required. Fills `*out` (out->struct_size set by the caller). */
     jiffy_status (*dialect)(void* state, jiffy_db_dialect* out, jiffy_error* err);
     /**
-     * Runs one statement. `conn` NULL: any pooled connection, autocommit.
+     * Required. Runs one statement. `conn` NULL: any pooled connection, autocommit.
      * Status mapping as jiffy_host_api.db_execute.
      */
     jiffy_status (*execute)(void* state, jiffy_db_conn* conn, const char* sql, size_t sql_len,
                             const jiffy_value* params, size_t param_count, const jiffy_row_sink* rows,
                             jiffy_exec_info* info, jiffy_error* err);
-    /** Takes a connection from the pool and starts a transaction on it. */
+    /** Required. Takes a connection from the pool and starts a transaction on it. */
     jiffy_status (*begin)(void* state, jiffy_db_conn** out, jiffy_error* err);
-    /** Commits and returns the connection to the pool (also on failure). */
+    /** Required. Commits and returns the connection to the pool (also on failure). */
     jiffy_status (*commit)(void* state, jiffy_db_conn* conn, jiffy_error* err);
-    /** Rolls back and returns the connection to the pool. */
+    /** Required. Rolls back and returns the connection to the pool. */
     jiffy_status (*rollback)(void* state, jiffy_db_conn* conn, jiffy_error* err);
-    /** JIFFY_OK when the database answers now. */
+    /**
+     * Required. JIFFY_OK when the database answers now; JIFFY_UNSUPPORTED when
+     * the plugin cannot tell (/readyz then shows "unknown").
+     */
     jiffy_status (*health)(void* state, jiffy_error* err);
 } jiffy_db_vtable;
 
@@ -510,10 +554,10 @@ typedef struct jiffy_route_sink {
 /** HTTP route handlers. */
 typedef struct jiffy_routes_vtable {
     uint32_t struct_size;
-    /** Announces every route once, after create(). */
+    /** Required. Announces every route once, after create(). */
     jiffy_status (*routes)(void* state, const jiffy_route_sink* sink, jiffy_error* err);
     /**
-     * Handles a request matched to route `route_id`. Writes the response
+     * Required. Handles a request matched to route `route_id`. Writes the response
      * through the host API. On a non-OK status the host discards whatever
      * was written and answers with a status code derived from the status
      * (NOT_FOUND 404, INVALID 400, CONFLICT 409, TOO_LARGE 413, UNSUPPORTED
@@ -524,7 +568,7 @@ typedef struct jiffy_routes_vtable {
     jiffy_status (*handle)(void* state, uint32_t route_id, const jiffy_request* req, jiffy_response* resp,
                            jiffy_error* err);
     /**
-     * Optional (may be NULL): writes a JSON object of OpenAPI 3 "paths"
+     * Optional (NULL: the routes appear undescribed): writes a JSON object of OpenAPI 3 "paths"
      * entries describing the routes, merged into GET /openapi.json.
      */
     jiffy_status (*openapi)(void* state, const jiffy_sink* out, jiffy_error* err);
@@ -536,13 +580,13 @@ typedef struct jiffy_routes_vtable {
 
 /** Type of a config option. */
 enum {
-    JIFFY_OPT_STRING = 1,
-    JIFFY_OPT_INT = 2,
-    JIFFY_OPT_BOOL = 3,
-    JIFFY_OPT_DOUBLE = 4,
-    JIFFY_OPT_STRING_LIST = 5,
-    JIFFY_OPT_OBJECT = 6,
-    JIFFY_OPT_ANY = 7,
+    JIFFY_OPT_STRING = 1,      /**< JSON string */
+    JIFFY_OPT_INT = 2,         /**< integer (a string of digits, e.g. from ${VAR}, is converted) */
+    JIFFY_OPT_BOOL = 3,        /**< true/false (the strings "true"/"false" are converted) */
+    JIFFY_OPT_DOUBLE = 4,      /**< number (a numeric string is converted) */
+    JIFFY_OPT_STRING_LIST = 5, /**< array of strings */
+    JIFFY_OPT_OBJECT = 6,      /**< JSON object, passed through */
+    JIFFY_OPT_ANY = 7,         /**< any JSON value, not checked */
     JIFFY_OPT_ADDRESS = 8,      /**< string "host:port"; the host checks the form */
     JIFFY_OPT_ADDRESS_LIST = 9, /**< array of "host:port" strings */
     JIFFY_OPT_PATH = 10,        /**< file path; the host makes a relative path absolute against the
@@ -587,15 +631,15 @@ typedef struct jiffy_plugin_descriptor {
     const jiffy_option* options; /**< option table; may be NULL */
     size_t option_count;
     /**
-     * Makes an instance from its config (JSON object text, defaults applied).
+     * Required. Makes an instance from its config (JSON object text, defaults applied).
      * `api` and `host` stay valid until destroy(). On success stores the
      * instance in `*state`; on failure fills `err` and leaves nothing to free.
      */
     jiffy_status (*create)(const jiffy_host_api* api, jiffy_host* host, const char* config_json, size_t config_len,
                            void** state, jiffy_error* err);
-    /** Destroys an instance made by create(); never fails. */
+    /** Required. Destroys an instance made by create(); never fails. */
     void (*destroy)(void* state);
-    /** The kind's table: jiffy_kvs_vtable, jiffy_db_vtable or jiffy_routes_vtable. */
+    /** Required. The kind's table: jiffy_kvs_vtable, jiffy_db_vtable or jiffy_routes_vtable. */
     const void* vtable;
 } jiffy_plugin_descriptor;
 

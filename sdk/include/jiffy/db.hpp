@@ -70,8 +70,9 @@ public:
     virtual void commit(DbConnection* conn) = 0;
     /// Rolls back and releases `conn`.
     virtual void rollback(DbConnection* conn) = 0;
-    /// Throws when the database does not answer now.
-    virtual void health() {}
+    /// Throws when the database does not answer now. The default says "unknown"
+    /// (JIFFY_UNSUPPORTED, shown as such by /readyz), never a false "ok".
+    virtual void health() { fail(JIFFY_UNSUPPORTED, "this plugin does not report its health"); }
 };
 
 namespace detail {
@@ -133,8 +134,7 @@ const jiffy_db_vtable DbThunks<T>::table = {sizeof(jiffy_db_vtable), &DbThunks<T
 /// Exports DB plugin class `Class` (derived from jiffy::Database) under `name`.
 #define JIFFY_DB_PLUGIN(Class, name, version, capabilities, options)                                                   \
     static const jiffy_plugin_descriptor jiffy_plugin_descriptor_ = jiffy::makeDescriptor<Class>(                      \
-        JIFFY_KIND_DB,                                                                                                 \
-        jiffy::PluginInfo{name, version, capabilities, options, jiffy::optionCount(options)},                     \
+        JIFFY_KIND_DB, jiffy::PluginInfo{name, version, capabilities, options, jiffy::optionCount(options)},           \
         &jiffy::detail::DbThunks<Class>::table);                                                                       \
     JIFFY_EXPORT_DESCRIPTOR(jiffy_plugin_descriptor_)
 

@@ -49,8 +49,9 @@ public:
     virtual bool remove(std::string_view key) = 0;
     /// Adds `delta` to the integer at `key` (absent = 0) and returns the result.
     virtual int64_t incr(std::string_view key, int64_t delta) = 0;
-    /// Throws when the backend does not answer now.
-    virtual void health() {}
+    /// Throws when the backend does not answer now. The default says "unknown"
+    /// (JIFFY_UNSUPPORTED, shown as such by /readyz), never a false "ok".
+    virtual void health() { fail(JIFFY_UNSUPPORTED, "this plugin does not report its health"); }
 };
 
 namespace detail {
@@ -155,8 +156,7 @@ const jiffy_kvs_vtable KvsThunks<T>::table = {sizeof(jiffy_kvs_vtable), &KvsThun
 /// `name`. `options` is a static array of jiffy_option (see jiffy::option).
 #define JIFFY_KVS_PLUGIN(Class, name, version, capabilities, options)                                                  \
     static const jiffy_plugin_descriptor jiffy_plugin_descriptor_ = jiffy::makeDescriptor<Class>(                      \
-        JIFFY_KIND_KVS,                                                                                                \
-        jiffy::PluginInfo{name, version, capabilities, options, jiffy::optionCount(options)},                     \
+        JIFFY_KIND_KVS, jiffy::PluginInfo{name, version, capabilities, options, jiffy::optionCount(options)},          \
         &jiffy::detail::KvsThunks<Class>::table);                                                                      \
     JIFFY_EXPORT_DESCRIPTOR(jiffy_plugin_descriptor_)
 

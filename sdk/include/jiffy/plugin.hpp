@@ -22,6 +22,13 @@
 #include <string_view>
 #include <vector>
 
+/// The host API entry `field` of table `api`, or nullptr when the host's
+/// table is older than the field (struct_size) or leaves it NULL. Every
+/// wrapper below reads the host table through it, so a plugin built with a
+/// newer SDK degrades to "unsupported" on an older host instead of reading
+/// past the end of its table.
+#define JIFFY_HOST_ENTRY(api, field) (JIFFY_HAS_FIELD(api, jiffy_host_api, field) ? (api)->field : nullptr)
+
 namespace jiffy {
 
 /// An error carrying a jiffy_status; thrown inside plugins, turned into a
@@ -280,9 +287,12 @@ public:
     // --- logging
     void log(int32_t level, std::string_view msg) const
     {
-        if (api_->log) api_->log(host_, level, msg.data(), msg.size());
+        if (JIFFY_HOST_ENTRY(api_, log)) JIFFY_HOST_ENTRY(api_, log)(host_, level, msg.data(), msg.size());
     }
-    bool logEnabled(int32_t level) const { return api_->log_enabled && api_->log_enabled(host_, level); }
+    bool logEnabled(int32_t level) const
+    {
+        return JIFFY_HOST_ENTRY(api_, log_enabled) && JIFFY_HOST_ENTRY(api_, log_enabled)(host_, level);
+    }
     void debug(std::string_view m) const { log(JIFFY_LOG_DEBUG, m); }
     void info(std::string_view m) const { log(JIFFY_LOG_INFO, m); }
     void warning(std::string_view m) const { log(JIFFY_LOG_WARNING, m); }
@@ -292,12 +302,12 @@ public:
     /// JSON text at `path` ("" = whole object), or nullopt when absent.
     std::optional<std::string> configJson(std::string_view path, int32_t scope = JIFFY_CONFIG_PLUGIN) const
     {
-        return configCall(api_->config_json, path, scope);
+        return configCall(JIFFY_HOST_ENTRY(api_, config_json), path, scope);
     }
     /// A scalar at `path` as text (strings unquoted), or nullopt when absent.
     std::optional<std::string> configString(std::string_view path, int32_t scope = JIFFY_CONFIG_PLUGIN) const
     {
-        return configCall(api_->config_scalar, path, scope);
+        return configCall(JIFFY_HOST_ENTRY(api_, config_scalar), path, scope);
     }
     /// An integer option, `fallback` when absent.
     int64_t configInt(std::string_view path, int64_t fallback) const
@@ -334,11 +344,11 @@ public:
     // --- database
     Dialect dialect() const
     {
-        require(api_->db_dialect, "db_dialect");
+        require(JIFFY_HOST_ENTRY(api_, db_dialect), "db_dialect");
         jiffy_db_dialect d{};
         d.struct_size = sizeof d;
         ErrorBuffer eb;
-        eb.check(api_->db_dialect(host_, &d, eb.get()));
+        eb.check(JIFFY_HOST_ENTRY(api_, db_dialect)(host_, &d, eb.get()));
         Dialect out;
         out.name = str(d.name);
         out.placeholder = d.placeholder;
@@ -360,37 +370,39 @@ public:
     /// Opens a transaction.
     Transaction begin() const
     {
-        require(api_->db_begin, "db_begin");
+        require(JIFFY_HOST_ENTRY(api_, db_begin), "db_begin");
         ErrorBuffer eb;
         jiffy_txn* t = nullptr;
-        eb.check(api_->db_begin(host_, &t, eb.get()));
+        eb.check(JIFFY_HOST_ENTRY(api_, db_begin)(host_, &t, eb.get()));
         return Transaction(this, t);
     }
 
     // --- key/value store
     std::optional<std::string> kvsGet(std::string_view key) const
     {
-        require(api_->kvs_get, "kvs_get");
+        require(JIFFY_HOST_ENTRY(api_, kvs_get), "kvs_get");
         std::string out;
         jiffy_sink s = stringSink(out);
         ErrorBuffer eb;
-        jiffy_status st = api_->kvs_get(host_, key.data(), key.size(), &s, eb.get());
+        jiffy_status st = JIFFY_HOST_ENTRY(api_, kvs_get)(host_, key.data(), key.size(), &s, eb.get());
         if (st == JIFFY_NOT_FOUND) return std::nullopt;
         eb.check(st);
         return out;
     }
     void kvsSet(std::string_view key, std::string_view value, int64_t ttlMs = 0) const
     {
-        require(api_->kvs_set, "kvs_set");
+        require(JIFFY_HOST_ENTRY(api_, kvs_set), "kvs_set");
         ErrorBuffer eb;
-        eb.check(api_->kvs_set(host_, key.data(), key.size(), value.data(), value.size(), ttlMs, eb.get()));
+        eb.check(JIFFY_HOST_ENTRY(api_, kvs_set)(host_, key.data(), key.size(), value.data(), value.size(), ttlMs,
+                                                 eb.get()));
     }
     /// false when the key already exists.
     bool kvsAdd(std::string_view key, std::string_view value, int64_t ttlMs = 0) const
     {
-        require(api_->kvs_add, "kvs_add");
+        require(JIFFY_HOST_ENTRY(api_, kvs_add), "kvs_add");
         ErrorBuffer eb;
-        jiffy_status st = api_->kvs_add(host_, key.data(), key.size(), value.data(), value.size(), ttlMs, eb.get());
+        jiffy_status st =
+            JIFFY_HOST_ENTRY(api_, kvs_add)(host_, key.data(), key.size(), value.data(), value.size(), ttlMs, eb.get());
         if (st == JIFFY_CONFLICT) return false;
         eb.check(st);
         return true;
@@ -398,10 +410,11 @@ public:
     CasResult kvsCompareAndSet(std::string_view key, std::string_view expected, std::string_view value,
                                int64_t ttlMs = 0) const
     {
-        require(api_->kvs_compare_and_set, "kvs_compare_and_set");
+        require(JIFFY_HOST_ENTRY(api_, kvs_compare_and_set), "kvs_compare_and_set");
         ErrorBuffer eb;
-        jiffy_status st = api_->kvs_compare_and_set(host_, key.data(), key.size(), expected.data(), expected.size(),
-                                                    value.data(), value.size(), ttlMs, eb.get());
+        jiffy_status st =
+            JIFFY_HOST_ENTRY(api_, kvs_compare_and_set)(host_, key.data(), key.size(), expected.data(), expected.size(),
+                                                        value.data(), value.size(), ttlMs, eb.get());
         if (st == JIFFY_CONFLICT) return CasResult::Conflict;
         if (st == JIFFY_NOT_FOUND) return CasResult::NotFound;
         eb.check(st);
@@ -410,44 +423,47 @@ public:
     /// false when the key was absent.
     bool kvsRemove(std::string_view key) const
     {
-        require(api_->kvs_remove, "kvs_remove");
+        require(JIFFY_HOST_ENTRY(api_, kvs_remove), "kvs_remove");
         ErrorBuffer eb;
-        jiffy_status st = api_->kvs_remove(host_, key.data(), key.size(), eb.get());
+        jiffy_status st = JIFFY_HOST_ENTRY(api_, kvs_remove)(host_, key.data(), key.size(), eb.get());
         if (st == JIFFY_NOT_FOUND) return false;
         eb.check(st);
         return true;
     }
     int64_t kvsIncr(std::string_view key, int64_t delta = 1) const
     {
-        require(api_->kvs_incr, "kvs_incr");
+        require(JIFFY_HOST_ENTRY(api_, kvs_incr), "kvs_incr");
         ErrorBuffer eb;
         int64_t r = 0;
-        eb.check(api_->kvs_incr(host_, key.data(), key.size(), delta, &r, eb.get()));
+        eb.check(JIFFY_HOST_ENTRY(api_, kvs_incr)(host_, key.data(), key.size(), delta, &r, eb.get()));
         return r;
     }
 
     // --- caches
     void cacheInvalidate(std::string_view cache, std::string_view key) const
     {
-        require(api_->cache_invalidate, "cache_invalidate");
+        require(JIFFY_HOST_ENTRY(api_, cache_invalidate), "cache_invalidate");
         ErrorBuffer eb;
-        eb.check(api_->cache_invalidate(host_, cache.data(), cache.size(), key.data(), key.size(), eb.get()));
+        eb.check(JIFFY_HOST_ENTRY(api_, cache_invalidate)(host_, cache.data(), cache.size(), key.data(), key.size(),
+                                                          eb.get()));
     }
     void cacheSubscribe(std::string_view cache, void (*fn)(void*, const char*, size_t), void* ctx) const
     {
-        require(api_->cache_subscribe, "cache_subscribe");
+        require(JIFFY_HOST_ENTRY(api_, cache_subscribe), "cache_subscribe");
         ErrorBuffer eb;
-        eb.check(api_->cache_subscribe(host_, cache.data(), cache.size(), fn, ctx, eb.get()));
+        eb.check(JIFFY_HOST_ENTRY(api_, cache_subscribe)(host_, cache.data(), cache.size(), fn, ctx, eb.get()));
     }
 
     // --- metrics
     void metricAdd(std::string_view name, double delta = 1) const
     {
-        if (api_->metric_add) api_->metric_add(host_, name.data(), name.size(), delta);
+        if (JIFFY_HOST_ENTRY(api_, metric_add))
+            JIFFY_HOST_ENTRY(api_, metric_add)(host_, name.data(), name.size(), delta);
     }
     void metricSet(std::string_view name, double value) const
     {
-        if (api_->metric_set) api_->metric_set(host_, name.data(), name.size(), value);
+        if (JIFFY_HOST_ENTRY(api_, metric_set))
+            JIFFY_HOST_ENTRY(api_, metric_set)(host_, name.data(), name.size(), value);
     }
 
 private:
@@ -476,14 +492,14 @@ private:
     ExecResult executeIn(jiffy_txn* txn, std::string_view sql, const std::vector<Value>& params,
                          const RowFn& onRow) const
     {
-        require(api_->db_execute, "db_execute");
+        require(JIFFY_HOST_ENTRY(api_, db_execute), "db_execute");
         RowCallback rows(onRow);
         jiffy_exec_info info{};
         info.struct_size = sizeof info;
         ErrorBuffer eb;
         const jiffy_value* p = params.empty() ? nullptr : &params.front().v;
-        jiffy_status st =
-            api_->db_execute(host_, txn, sql.data(), sql.size(), p, params.size(), rows.sink(), &info, eb.get());
+        jiffy_status st = JIFFY_HOST_ENTRY(api_, db_execute)(host_, txn, sql.data(), sql.size(), p, params.size(),
+                                                             rows.sink(), &info, eb.get());
         if (st != JIFFY_OK && !rows.error().empty()) throw Error(st, rows.error());
         eb.check(st);
         return ExecResult{info.rows_affected, info.last_insert_id};
@@ -497,7 +513,7 @@ inline Transaction::~Transaction()
 {
     if (txn_) {
         ErrorBuffer eb;
-        host_->api_->db_rollback(host_->host_, txn_, eb.get());
+        if (auto fn = JIFFY_HOST_ENTRY(host_->api_, db_rollback)) fn(host_->host_, txn_, eb.get());
     }
 }
 
@@ -513,7 +529,8 @@ inline void Transaction::commit()
     jiffy_txn* t = txn_;
     txn_ = nullptr;
     ErrorBuffer eb;
-    eb.check(host_->api_->db_commit(host_->host_, t, eb.get()));
+    auto fn = JIFFY_HOST_ENTRY(host_->api_, db_commit);
+    eb.check(fn ? fn(host_->host_, t, eb.get()) : JIFFY_UNSUPPORTED);
 }
 
 inline void Transaction::rollback()
@@ -522,7 +539,8 @@ inline void Transaction::rollback()
     jiffy_txn* t = txn_;
     txn_ = nullptr;
     ErrorBuffer eb;
-    eb.check(host_->api_->db_rollback(host_->host_, t, eb.get()));
+    auto fn = JIFFY_HOST_ENTRY(host_->api_, db_rollback);
+    eb.check(fn ? fn(host_->host_, t, eb.get()) : JIFFY_UNSUPPORTED);
 }
 
 namespace detail {
@@ -561,6 +579,12 @@ template <class T> T& impl(void* state)
 template <class T> const Host& host(void* state)
 {
     return static_cast<Instance<T>*>(state)->host;
+}
+
+/// True when a host of this major offers only minors below `needMinor`.
+constexpr bool hostTooOld(uint32_t hostMajor, uint32_t hostMaxMinor, uint32_t needMinor)
+{
+    return hostMajor == JIFFY_ABI_MAJOR && hostMaxMinor < needMinor;
 }
 
 inline std::string_view view(const void* p, size_t n)
@@ -612,15 +636,27 @@ template <class T> jiffy_plugin_descriptor makeDescriptor(int32_t kind, const Pl
 
 } // namespace jiffy
 
+#ifndef JIFFY_PLUGIN_MIN_HOST_MINOR
+/// The oldest host minor this plugin works with. A plugin that cannot do
+/// without host API entries added in ABI 1.x defines it to x before
+/// including any SDK header; an older host is then declined (the host
+/// refuses the plugin, saying it needs a newer jiffyd). Default: any 1.x host
+/// (entries a host lacks read as NULL and the wrappers throw UNSUPPORTED).
+#define JIFFY_PLUGIN_MIN_HOST_MINOR 0
+#endif
+
 /// Defines the exported entry symbol returning `descriptorExpr` (a
-/// `const jiffy_plugin_descriptor&` with static storage).
+/// `const jiffy_plugin_descriptor&` with static storage). The negotiation:
+/// the host offers its major and the minors it understands; the plugin
+/// declines (NULL) a host older than JIFFY_PLUGIN_MIN_HOST_MINOR, and answers
+/// its descriptor otherwise, also to a foreign major, so that the host can
+/// name both versions when it refuses.
 #define JIFFY_EXPORT_DESCRIPTOR(descriptorExpr)                                                                        \
     JIFFY_EXTERN_C JIFFY_EXPORT const jiffy_plugin_descriptor* jiffy_plugin_query(                                     \
         uint32_t host_abi_major, uint32_t host_min_minor, uint32_t host_max_minor)                                     \
     {                                                                                                                  \
-        (void)host_abi_major;                                                                                          \
         (void)host_min_minor;                                                                                          \
-        (void)host_max_minor;                                                                                          \
+        if (jiffy::detail::hostTooOld(host_abi_major, host_max_minor, JIFFY_PLUGIN_MIN_HOST_MINOR)) return nullptr;    \
         return &(descriptorExpr);                                                                                      \
     }
 

@@ -46,9 +46,15 @@ public:
     std::string_view remoteAddr() const { return part(JIFFY_REQ_REMOTE_ADDR); }
     std::string_view requestId() const { return part(JIFFY_REQ_REQUEST_ID); }
     /// Path parameter `{name}`, or nullopt.
-    std::optional<std::string_view> param(std::string_view name) const { return lookup(api_->request_param, name); }
+    std::optional<std::string_view> param(std::string_view name) const
+    {
+        return lookup(JIFFY_HOST_ENTRY(api_, request_param), name);
+    }
     /// Header value, or nullopt.
-    std::optional<std::string_view> header(std::string_view name) const { return lookup(api_->request_header, name); }
+    std::optional<std::string_view> header(std::string_view name) const
+    {
+        return lookup(JIFFY_HOST_ENTRY(api_, request_header), name);
+    }
 
 private:
     using LookupFn = jiffy_status (*)(const jiffy_request*, const char*, size_t, const char**, size_t*);
@@ -56,7 +62,8 @@ private:
     {
         const char* d = nullptr;
         size_t n = 0;
-        if (api_->request_get && api_->request_get(req_, what, &d, &n) == JIFFY_OK && d) return {d, n};
+        auto fn = JIFFY_HOST_ENTRY(api_, request_get);
+        if (fn && fn(req_, what, &d, &n) == JIFFY_OK && d) return {d, n};
         return {};
     }
     std::optional<std::string_view> lookup(LookupFn fn, std::string_view name) const
@@ -76,17 +83,20 @@ public:
     Response(const jiffy_host_api* api, jiffy_response* resp) : api_(api), resp_(resp) {}
     Response& status(int code)
     {
-        check(api_->response_status(resp_, code));
+        auto fn = JIFFY_HOST_ENTRY(api_, response_status);
+        check(fn ? fn(resp_, code) : JIFFY_UNSUPPORTED);
         return *this;
     }
     Response& header(std::string_view name, std::string_view value)
     {
-        check(api_->response_header(resp_, name.data(), name.size(), value.data(), value.size()));
+        auto fn = JIFFY_HOST_ENTRY(api_, response_header);
+        check(fn ? fn(resp_, name.data(), name.size(), value.data(), value.size()) : JIFFY_UNSUPPORTED);
         return *this;
     }
     Response& write(std::string_view data)
     {
-        check(api_->response_write(resp_, data.data(), data.size()));
+        auto fn = JIFFY_HOST_ENTRY(api_, response_write);
+        check(fn ? fn(resp_, data.data(), data.size()) : JIFFY_UNSUPPORTED);
         return *this;
     }
     /// Status, `Content-Type: application/json` and the body in one call.
@@ -168,8 +178,7 @@ const jiffy_routes_vtable RoutesThunks<T>::table = {sizeof(jiffy_routes_vtable),
 /// Exports route plugin class `Class` (derived from jiffy::RouteHandler) under `name`.
 #define JIFFY_ROUTES_PLUGIN(Class, name, version, capabilities, options)                                               \
     static const jiffy_plugin_descriptor jiffy_plugin_descriptor_ = jiffy::makeDescriptor<Class>(                      \
-        JIFFY_KIND_ROUTES,                                                                                             \
-        jiffy::PluginInfo{name, version, capabilities, options, jiffy::optionCount(options)},                     \
+        JIFFY_KIND_ROUTES, jiffy::PluginInfo{name, version, capabilities, options, jiffy::optionCount(options)},       \
         &jiffy::detail::RoutesThunks<Class>::table);                                                                   \
     JIFFY_EXPORT_DESCRIPTOR(jiffy_plugin_descriptor_)
 
