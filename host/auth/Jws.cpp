@@ -1,5 +1,6 @@
 #include "auth/Jws.h"
 
+#include <Poco/Base64Encoder.h>
 #include <Poco/Exception.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
@@ -11,6 +12,7 @@
 #include <openssl/evp.h>
 
 #include <memory>
+#include <sstream>
 #include <vector>
 
 namespace jiffy::host::auth {
@@ -22,8 +24,6 @@ template <class T, void (*Free)(T*)> struct Deleter {
 using MdCtx = std::unique_ptr<EVP_MD_CTX, Deleter<EVP_MD_CTX, EVP_MD_CTX_free>>;
 using Sig = std::unique_ptr<ECDSA_SIG, Deleter<ECDSA_SIG, ECDSA_SIG_free>>;
 using Bio = std::unique_ptr<BIO, Deleter<BIO, BIO_free_all>>;
-
-const char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 /// Reads a PEM key of any common encoding (SEC1, PKCS#1, PKCS#8, SPKI).
 EVP_PKEY* readKey(const std::string& file, int selection, const std::string& what)
@@ -91,27 +91,22 @@ Jws::~Jws()
 
 std::string Jws::base64url(std::string_view in)
 {
-    std::string out;
-    out.reserve((in.size() + 2) / 3 * 4);
-    size_t i = 0;
-    auto byte = [&](size_t k) { return static_cast<unsigned char>(in[k]); };
-    for (; i + 2 < in.size(); i += 3) {
-        uint32_t v = (byte(i) << 16) | (byte(i + 1) << 8) | byte(i + 2);
-        for (int s = 18; s >= 0; s -= 6) out += kAlphabet[(v >> s) & 63];
-    }
-    if (i + 1 == in.size()) {
-        uint32_t v = byte(i) << 16;
-        out += kAlphabet[(v >> 18) & 63];
-        out += kAlphabet[(v >> 12) & 63];
-    } else if (i + 2 == in.size()) {
-        uint32_t v = (byte(i) << 16) | (byte(i + 1) << 8);
-        out += kAlphabet[(v >> 18) & 63];
-        out += kAlphabet[(v >> 12) & 63];
-        out += kAlphabet[(v >> 6) & 63];
-    }
-    return out;
+    std::ostringstream out;
+    Poco::Base64Encoder encoder(out, Poco::BASE64_URL_ENCODING | Poco::BASE64_NO_PADDING);
+    encoder.rdbuf()->setLineLength(0); // one line, however long the token
+    encoder.write(in.data(), static_cast<std::streamsize>(in.size()));
+    encoder.close();
+    return out.str();
 }
 
+// Decoding stays here rather than on Poco::Base64Decoder, which in Poco 1.11
+// cannot read what JWS needs and accepts what it must refuse: it throws on
+// unpadded input (every JWS segment is unpadded, RFC 7515 §2), accepts '='
+// padding and silently drops a dangling last character. A verifier must take
+// exactly one spelling of each segment, so this one refuses padding, other
+// alphabets, a length of 4n+1 and non-zero bits left over after the last byte
+// (RFC 4648 §3.5): a token cannot be re-spelled into another string that still
+// verifies.
 std::optional<std::string> Jws::unbase64url(std::string_view in)
 {
     if (in.size() % 4 == 1) return std::nullopt;
@@ -133,6 +128,7 @@ std::optional<std::string> Jws::unbase64url(std::string_view in)
             out += static_cast<char>((acc >> bits) & 0xff);
         }
     }
+    if ((acc & ((1u << bits) - 1)) != 0) return std::nullopt;
     return out;
 }
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # examples/custom-kvs as a plugin author meets it on a Debian machine: in a
 # clean container, apt-get install jiffyd and jiffy-sdk-dev (with g++, cmake,
-# pkg-config), build the example out of tree with find_package(JiffySDK),
-# install it to /usr/lib/jiffy/plugins, and run the installed jiffyd (not
+# pkg-config, and libssl-dev for the example's libcrypto), build the example
+# out of tree with find_package(JiffySDK), install it to
+# /usr/lib/jiffy/plugins, and run the installed jiffyd (not
 # rebuilt) with it as the active KVS: /readyz names it, login and CRUD work.
 source "$(dirname "$0")/lib.sh"
 need_podman
@@ -12,11 +13,11 @@ ctr=jiffy-e2e-kvs-$$
 trap '"${PODMAN[@]}" rm -f -v -t 0 "$ctr" >/dev/null 2>&1 || true' EXIT
 cx() { "${PODMAN[@]}" exec "$ctr" "$@"; }
 
-step "clean $BASE_IMAGE container; apt-get install jiffyd jiffy-sdk-dev g++ cmake make pkg-config"
+step "clean $BASE_IMAGE container; apt-get install jiffyd jiffy-sdk-dev g++ cmake make pkg-config libssl-dev"
 "${PODMAN[@]}" run -d --name "$ctr" --network host --pull=never -v "$DEBS:/debs:ro" \
   -v "$SRC/examples/custom-kvs:/src/custom-kvs:ro" "$BASE_IMAGE" sleep 3600 >/dev/null
 cx sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-  /debs/jiffyd_*.deb /debs/jiffy-sdk-dev_*.deb g++ cmake make pkg-config >/tmp/apt.log 2>&1 || { tail -30 /tmp/apt.log; exit 1; }'
+  /debs/jiffyd_*.deb /debs/jiffy-sdk-dev_*.deb g++ cmake make pkg-config libssl-dev >/tmp/apt.log 2>&1 || { tail -30 /tmp/apt.log; exit 1; }'
 ver=$(cx pkg-config --modversion jiffy-sdk) || fail "pkg-config jiffy-sdk"
 inc=$(cx pkg-config --variable=includedir jiffy-sdk)
 echo "[$E2E_NAME]   pkg-config jiffy-sdk: version $ver, includedir $inc"

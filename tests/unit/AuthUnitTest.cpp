@@ -43,6 +43,7 @@ class AuthUnitTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testMalformedHashesNeverVerify);
     CPPUNIT_TEST(testTokenRoundTripCarriesJiffyClaims);
     CPPUNIT_TEST(testAttackTokensAreRejected);
+    CPPUNIT_TEST(testBase64urlHasOneSpelling);
     CPPUNIT_TEST(testEverySignatureVerifies);
     CPPUNIT_TEST(testTokensOfAnotherAlgorithmFamilyAreRejected);
     CPPUNIT_TEST(testMissingKeyFileIsNamed);
@@ -190,6 +191,7 @@ public:
             {"signed by another key", stranger.signPayload(claims(now() + 60))},
             {"truncated", valid.substr(0, valid.size() - 10)},
             {"signature removed", valid.substr(0, valid.rfind('.') + 1)},
+            {"signature padded", valid + "=="},
             {"payload swapped", valid.substr(0, valid.find('.') + 1) + jiffy::test::base64url(claims(now() + 99)) +
                                     valid.substr(valid.rfind('.'))},
             {"no uid", jwt.signPayload("{\"Groups\":\"Super\",\"exp\":" + std::to_string(now() + 60) + "}")},
@@ -201,6 +203,24 @@ public:
             {"empty", ""},
         };
         for (const auto& [what, t] : attacks) CPPUNIT_ASSERT_MESSAGE(what, !jwt.verify(t));
+    }
+
+    void testBase64urlHasOneSpelling()
+    {
+        using jiffy::host::auth::Jws;
+        const std::string bytes("\xfb\xff\xbf\x00\x01", 5);
+        for (size_t n = 0; n <= bytes.size(); ++n) {
+            std::string encoded = Jws::base64url(bytes.substr(0, n));
+            CPPUNIT_ASSERT_EQUAL_MESSAGE("length of " + encoded, (4 * n + 2) / 3, encoded.size());
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(encoded, bytes.substr(0, n), Jws::unbase64url(encoded).value_or("?"));
+        }
+        CPPUNIT_ASSERT_EQUAL(std::string("-_-_"), Jws::base64url("\xfb\xff\xbf")); // the URL alphabet
+        std::string longer = Jws::base64url(std::string(150, 'a'));                // past Poco's default line length
+        CPPUNIT_ASSERT_EQUAL(size_t(200), longer.size());
+        CPPUNIT_ASSERT_EQUAL(std::string::npos, longer.find_first_not_of("YWFh"));
+        // Every other spelling of the same bytes is refused.
+        for (const char* other : {"YQ==", "YQ=", "YR", "YWJ", "Y", "Y Q", "YW\nI", "+/8", "YQ.", "\xc3\xa9"})
+            CPPUNIT_ASSERT_MESSAGE(other, !Jws::unbase64url(other));
     }
 
     void testEverySignatureVerifies()
