@@ -91,6 +91,7 @@ public:
 
 protected:
     std::string freshDatabase() override { return db_.fresh(); }
+    std::string query(const std::string& sql) override { return db_.query(sql); }
     size_t maxTextLength() const override { return 255; } // the dialect's VARCHAR(255), as jiffy declares strings
 
 private:

@@ -38,6 +38,10 @@ class ModelsApiTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testMigrationAddsColumnsAndTablesAndKeepsData);
     CPPUNIT_TEST(testUnsafeMigrationIsRefusedAndNothingApplied);
     CPPUNIT_TEST(testInactiveEntityIsNotServed);
+    CPPUNIT_TEST(testRelationRoutesFollowTheFromEntity);
+    CPPUNIT_TEST(testEmptyDefaultIsNoDefault);
+    CPPUNIT_TEST(testColumnWithAnOldEmptyDefaultStillStarts);
+    CPPUNIT_TEST(testMissingAndZeroFieldsOnPutAndPost);
     CPPUNIT_TEST(testIdStartAndNoDbField);
     CPPUNIT_TEST(testOpenApiDescribesTheRoutes);
     CPPUNIT_TEST(testRouteErrors);
@@ -72,6 +76,10 @@ public:
     void testMigrationAddsColumnsAndTablesAndKeepsData();
     void testUnsafeMigrationIsRefusedAndNothingApplied();
     void testInactiveEntityIsNotServed();
+    void testRelationRoutesFollowTheFromEntity();
+    void testEmptyDefaultIsNoDefault();
+    void testColumnWithAnOldEmptyDefaultStillStarts();
+    void testMissingAndZeroFieldsOnPutAndPost();
     void testIdStartAndNoDbField();
     void testOpenApiDescribesTheRoutes();
     void testRouteErrors();
@@ -81,6 +89,8 @@ protected:
     virtual std::string freshDatabase() = 0;
     /// Characters a plain string field holds at most; 0 = no limit (MySQL's VARCHAR(255) has one).
     virtual size_t maxTextLength() const { return 0; }
+    /// Runs `sql` directly in the test database (behind jiffyd's back); returns the single value it selects.
+    virtual std::string query(const std::string& sql) = 0;
 
     /// Starts jiffyd serving `models` (paths under the source tree); `extra` is
     /// added to the config object. Waits for /healthz.

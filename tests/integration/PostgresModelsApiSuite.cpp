@@ -8,6 +8,7 @@ class PostgresModelsApiTest : public ModelsApiTest {
 
 protected:
     std::string freshDatabase() override { return db_.fresh(); }
+    std::string query(const std::string& sql) override { return db_.query(sql); }
 
 private:
     PgTestDatabase db_;

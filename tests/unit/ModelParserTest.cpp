@@ -47,6 +47,7 @@ class ModelParserTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testSnakeCasePropertyNameIsRefused);
     CPPUNIT_TEST(testReservedNamesAreRefused);
     CPPUNIT_TEST(testBadDefaultIsRefused);
+    CPPUNIT_TEST(testEmptyDefaultIsNoDefault);
     CPPUNIT_TEST(testUnknownOperatorIsRefused);
     CPPUNIT_TEST(testRelationToUnknownEntityIsRefused);
     CPPUNIT_TEST(testRelationWithoutKeyIsRefused);
@@ -193,6 +194,32 @@ public:
         std::string m = problemsOf(entity(R"("Age": {"type": "uint8", "default": "300"})"));
         CPPUNIT_ASSERT_MESSAGE(m,
                                contains(m, "entities[0].properties.Age.default: \"300\" is not a valid uint8 value"));
+    }
+
+    void testEmptyDefaultIsNoDefault()
+    {
+        // jiffy's generator drops `"default": ""`, whatever the field's type.
+        ParseResult r = loadModelFiles({jiffy::test::sourceDir() + "/tests/data/models/empty_defaults.json"});
+        const Entity& tag = r.model.entities[0];
+        CPPUNIT_ASSERT_EQUAL(std::string("Name"), tag.properties[0].name);
+        CPPUNIT_ASSERT(!tag.properties[0].emptyDefault);
+        for (size_t i = 1; i < tag.properties.size(); ++i) {
+            const Property& p = tag.properties[i];
+            CPPUNIT_ASSERT_MESSAGE(p.name, !p.defaultValue);
+            CPPUNIT_ASSERT_MESSAGE(p.name, p.emptyDefault);
+        }
+        jiffy::Dialect sqlite;
+        sqlite.name = "sqlite";
+        sqlite.typeText = "TEXT";
+        Sql s(sqlite);
+        CPPUNIT_ASSERT_EQUAL(std::string("\"label\" TEXT"), s.columnDefinition(tag.properties[1], false));
+        CPPUNIT_ASSERT_EQUAL(std::string("\"note\" TEXT NOT NULL"), s.columnDefinition(tag.properties[2], false));
+        CPPUNIT_ASSERT_EQUAL(std::string("type=TEXT; required"), s.columnSignature(tag.properties[2]));
+        // A non-empty string default is still a default, even one of spaces.
+        ParseResult sp = parseModels({{"m.json", entity(R"("Pad": {"type": "string", "default": " "})")}});
+        CPPUNIT_ASSERT(sp.model.entities[0].properties[0].defaultValue);
+        CPPUNIT_ASSERT_EQUAL(std::string(" "), sp.model.entities[0].properties[0].defaultValue->s);
+        CPPUNIT_ASSERT(!sp.model.entities[0].properties[0].emptyDefault);
     }
 
     void testUnknownOperatorIsRefused()

@@ -39,6 +39,7 @@ struct Property {
     std::string index;   ///< "", "unique", "nonUnique"
     std::vector<Op> ops; ///< selectable operators usable for this kind
     std::optional<Scalar> defaultValue;
+    bool emptyDefault = false;       ///< the model says `"default": ""`: no default, as in jiffy
     std::string dbType;              ///< override of the column type
     std::string refEntity, refField; ///< foreign key, as written
     std::string refTable, refColumn; ///< resolved foreign key

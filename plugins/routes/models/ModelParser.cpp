@@ -130,7 +130,10 @@ std::optional<Scalar> parseDefault(const Var& v, const Property& p, Walker& w)
     if (v.isEmpty()) return std::nullopt;
     Scalar s;
     s.kind = p.kind;
-    std::string text = v.isString() ? v.convert<std::string>() : v.convert<std::string>();
+    std::string text = v.convert<std::string>();
+    // jiffy's generator drops an empty default: no DEFAULT clause, and an
+    // absent field is null (or, when required, missing).
+    if (v.isString() && text.empty()) return std::nullopt;
     try {
         switch (p.kind) {
         case Kind::String:
@@ -145,7 +148,6 @@ std::optional<Scalar> parseDefault(const Var& v, const Property& p, Walker& w)
                 throw std::invalid_argument("not a boolean");
             return s;
         case Kind::Int: {
-            if (text.empty()) return std::nullopt; // jiffy writes "" for "no default"
             size_t used = 0;
             long long x = std::stoll(text, &used);
             if (used != text.size() || x < p.min || x > p.max) throw std::invalid_argument("out of range");
@@ -153,7 +155,6 @@ std::optional<Scalar> parseDefault(const Var& v, const Property& p, Walker& w)
             return s;
         }
         case Kind::Float: {
-            if (text.empty()) return std::nullopt;
             size_t used = 0;
             s.d = std::stod(text, &used);
             if (used != text.size()) throw std::invalid_argument("not a number");
@@ -253,6 +254,10 @@ Property parseProperty(const std::string& name, const Var& v, const std::string&
     if (p.refEntity.empty() != p.refField.empty())
         w.problem(path, "ref_entity and ref_field must both be given to define a foreign key");
     p.defaultValue = parseDefault(o->get("default"), p, w);
+    if (o->has("default")) {
+        Var d = o->get("default");
+        p.emptyDefault = d.isString() && d.convert<std::string>().empty();
+    }
     if (p.noDb && (p.unique || !p.index.empty() || !p.refEntity.empty()))
         w.problem(path, "a no_db property is never stored: it cannot be unique, indexed or a foreign key");
     w.unknownKeys(o,

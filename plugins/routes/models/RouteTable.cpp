@@ -40,8 +40,9 @@ RouteTable::RouteTable(const Model& model, const std::vector<bool>& active, bool
             add("GET", pattern + "/${cmd}", n + "STATICFLTR_CMD_By" + p.goName, f);
         }
         for (size_t ri = 0; ri < e.relations.size(); ++ri) {
+            // As in jiffy, relation routes belong to the *from* entity: they
+            // are served while it is active, whether or not the target is.
             const Relation& r = e.relations[ri];
-            if (!active[r.to]) continue;
             RouteAction rel;
             rel.action = Action::Relation;
             rel.entity = ei;

@@ -117,6 +117,17 @@ void SchemaMigrator::createTable(jiffy::Transaction& txn, const Entity& e)
     done_.push_back("created table " + e.table);
 }
 
+std::string SchemaMigrator::legacySignature(const Property& p) const
+{
+    // Before empty defaults were dropped (as jiffy does), `"default": ""` on
+    // a string made the column DEFAULT ''. Such a column is kept as it is: we
+    // always write every column, so its database default is never used here.
+    if (!p.emptyDefault || p.kind != Kind::String) return {};
+    Property old = p;
+    old.defaultValue = Scalar{};
+    return sql_.columnSignature(old);
+}
+
 void SchemaMigrator::alterTable(jiffy::Transaction& txn, const Entity& e, const std::vector<std::string>& columns,
                                 const std::map<std::string, std::string>& meta)
 {
@@ -129,7 +140,7 @@ void SchemaMigrator::alterTable(jiffy::Transaction& txn, const Entity& e, const 
             if (m == meta.end()) {
                 recordColumn(txn, e, p, false);
                 done_.push_back("adopted existing column " + e.table + "." + p.column + " as " + sig);
-            } else if (m->second != sig) {
+            } else if (m->second != sig && m->second != legacySignature(p)) {
                 problems_.push_back(p.path + ": column " + e.table + "." + p.column + " was created as \"" + m->second +
                                     "\" and the model now says \"" + sig +
                                     "\"; Jiffy C++ does not change existing columns (data could be lost): alter the "
@@ -141,7 +152,8 @@ void SchemaMigrator::alterTable(jiffy::Transaction& txn, const Entity& e, const 
         if (p.required && !p.defaultValue) {
             problems_.push_back(p.path + ": new required field " + p.name +
                                 " has no default, so the existing rows of " + e.table +
-                                " would have no value; give it a \"default\" or make it not required");
+                                " would have no value; give it a \"default\" or make it not required" +
+                                (p.emptyDefault ? " (an empty \"default\" means none, as in jiffy)" : ""));
             continue;
         }
         // MySQL takes UNIQUE in ADD COLUMN: one statement, so a failure cannot leave the column without it.

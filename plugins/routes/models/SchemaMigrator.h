@@ -40,6 +40,9 @@ private:
     void alterTable(jiffy::Transaction& txn, const Entity& e, const std::vector<std::string>& columns,
                     const std::map<std::string, std::string>& meta);
     void createIndexes(jiffy::Transaction& txn, const Entity& e);
+    /// The signature an earlier version recorded for `p` (a string column with
+    /// `"default": ""` got DEFAULT ''), or "" when there is none to accept.
+    std::string legacySignature(const Property& p) const;
     void recordColumn(jiffy::Transaction& txn, const Entity& e, const Property& p, bool replace);
     /// Runs a statement that changes the database; skipped in the checking pass.
     void change(jiffy::Transaction& txn, const std::string& sql, const std::vector<jiffy::Value>& params);
