@@ -185,6 +185,7 @@ std::set<int64_t> KvsConformanceTest::concurrentIncrs(const std::vector<jiffy::h
     std::mutex m;
     std::set<int64_t> seen;
     std::atomic<int> errors{0}, duplicates{0};
+    std::string firstError;
     std::vector<std::thread> workers;
     for (int t = 0; t < threads; ++t) {
         jiffy::host::KvsInstance* s = stores[static_cast<size_t>(t) % stores.size()];
@@ -194,14 +195,18 @@ std::set<int64_t> KvsConformanceTest::concurrentIncrs(const std::vector<jiffy::h
                     int64_t v = s->incr(k, delta);
                     std::lock_guard<std::mutex> lock(m);
                     if (!seen.insert(v).second) duplicates++;
-                } catch (const std::exception&) {
-                    errors++;
+                } catch (const PluginCallError& e) {
+                    std::lock_guard<std::mutex> lock(m);
+                    if (errors++ == 0) firstError = e.message();
+                } catch (const std::exception& e) {
+                    std::lock_guard<std::mutex> lock(m);
+                    if (errors++ == 0) firstError = e.what();
                 }
             }
         });
     }
     for (auto& th : workers) th.join();
-    CPPUNIT_ASSERT_EQUAL(0, errors.load());
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(firstError, 0, errors.load());
     CPPUNIT_ASSERT_EQUAL(0, duplicates.load());
     CPPUNIT_ASSERT_EQUAL(static_cast<size_t>(threads * each), seen.size());
     return seen;

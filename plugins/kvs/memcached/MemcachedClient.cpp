@@ -183,7 +183,14 @@ bool MemcachedClient::remove(std::string_view key)
 std::optional<uint64_t> MemcachedClient::increment(std::string_view key, uint64_t delta)
 {
     uint64_t value = 0;
-    memcached_return_t rc = memcached_increment_with_initial(m_, key.data(), key.size(), delta, delta, 0, &value);
+    memcached_return_t rc = MEMCACHED_SUCCESS;
+    // Two increments creating an absent key at once: the server stores one
+    // initial value and answers the other NOT_STORED; that one's increment
+    // of the now existing key then succeeds.
+    for (int attempt = 0; attempt < 8; ++attempt) {
+        rc = memcached_increment_with_initial(m_, key.data(), key.size(), delta, delta, 0, &value);
+        if (rc != MEMCACHED_NOTSTORED) break;
+    }
     if (rc == MEMCACHED_SUCCESS) return value;
     // libmemcached reports the server's "non-numeric value" as an unknown
     // read failure, the same code as a reply that broke off. Either way the

@@ -149,16 +149,25 @@ public:
     {
         if (delta >= 0) {
             auto done = run(key, [&](MemcachedClient& c) -> std::optional<int64_t> {
-                auto v = c.increment(key, static_cast<uint64_t>(delta));
-                if (!v) return std::nullopt;
-                // memcached adds modulo 2^64: a sum past INT64_MAX (or one
-                // that wrapped) is undone by adding -delta, which commutes
-                // with any increment that raced with ours.
-                if (*v > static_cast<uint64_t>(INT64_MAX) || *v < static_cast<uint64_t>(delta)) {
-                    if (delta != 0) c.addModulo(key, 0 - static_cast<uint64_t>(delta));
-                    fail(JIFFY_INVALID, "incr: would overflow a 64-bit signed integer");
+                for (int attempt = 1; attempt <= kIncrAttempts; ++attempt) {
+                    auto v = c.increment(key, static_cast<uint64_t>(delta));
+                    if (v) {
+                        // memcached adds modulo 2^64: a sum past INT64_MAX (or one
+                        // that wrapped) is undone by adding -delta, which commutes
+                        // with any increment that raced with ours.
+                        if (*v > static_cast<uint64_t>(INT64_MAX) || *v < static_cast<uint64_t>(delta)) {
+                            if (delta != 0) c.addModulo(key, 0 - static_cast<uint64_t>(delta));
+                            fail(JIFFY_INVALID, "incr: would overflow a 64-bit signed integer");
+                        }
+                        return static_cast<int64_t>(*v);
+                    }
+                    // Absent: create it. When another writer created it first,
+                    // go back to the server's atomic increment rather than
+                    // contending in read-modify-write rounds.
+                    if (c.fetch(key)) return std::nullopt; // present but not addable: the CAS path
+                    if (c.add(key, std::to_string(delta), 0)) return delta;
                 }
-                return static_cast<int64_t>(*v);
+                return std::nullopt;
             });
             if (done) return *done;
         }
