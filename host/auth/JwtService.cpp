@@ -43,6 +43,16 @@ void requireFile(const std::string& key, const std::string& file, const std::str
                                           "\" does not exist (create it with jiffyd --generate-keys)");
 }
 
+/// A numeric claim, or -1 when absent or not a number.
+int64_t numberClaim(const Poco::JSON::Object::Ptr& payload, const std::string& name)
+{
+    Poco::Dynamic::Var v = payload->get(name);
+    if (v.isEmpty() || !v.isNumeric() || v.type() == typeid(bool)) return -1;
+    return v.convert<int64_t>();
+}
+
+} // namespace
+
 std::vector<std::string> splitGroups(const std::string& s)
 {
     std::vector<std::string> out;
@@ -56,16 +66,6 @@ std::vector<std::string> splitGroups(const std::string& s)
     }
     return out;
 }
-
-/// A numeric claim, or -1 when absent or not a number.
-int64_t numberClaim(const Poco::JSON::Object::Ptr& payload, const std::string& name)
-{
-    Poco::Dynamic::Var v = payload->get(name);
-    if (v.isEmpty() || !v.isNumeric() || v.type() == typeid(bool)) return -1;
-    return v.convert<int64_t>();
-}
-
-} // namespace
 
 std::pair<std::string, std::string> JwtService::keyFileKeys(const std::string& method)
 {

@@ -21,6 +21,10 @@
 
 namespace jiffy::host::auth {
 
+/// A groups string ("a; b ;c", jiffy's Groups claim and usr.groups) split
+/// on ';', each name trimmed, empty names dropped.
+std::vector<std::string> splitGroups(const std::string& groups);
+
 /// What a valid token says.
 struct Claims {
     uint64_t uid = 0;

@@ -29,27 +29,7 @@ std::string normalizeEmail(const std::string& e)
 std::string normalizeGroups(const std::string& g)
 {
     std::string out;
-    size_t start = 0;
-    while (start <= g.size()) {
-        size_t end = g.find(';', start);
-        if (end == std::string::npos) end = g.size();
-        std::string part = Poco::trim(g.substr(start, end - start));
-        if (!part.empty()) out += (out.empty() ? "" : ";") + part;
-        start = end + 1;
-    }
-    return out;
-}
-
-std::vector<std::string> splitList(const std::string& normalized)
-{
-    std::vector<std::string> out;
-    size_t start = 0;
-    while (start < normalized.size()) {
-        size_t end = normalized.find(';', start);
-        if (end == std::string::npos) end = normalized.size();
-        out.push_back(normalized.substr(start, end - start));
-        start = end + 1;
-    }
+    for (const std::string& part : splitGroups(g)) out += (out.empty() ? "" : ";") + part;
     return out;
 }
 
@@ -192,7 +172,7 @@ jiffy_status AuthService::createUsr(const jiffy_request& req, jiffy_response& ou
     if (caller == Caller::Anonymous) {
         const std::vector<std::string>& allowed = cfg_.auth.registrationGroups;
         std::string requested = normalizeGroups(u.groups.value_or(""));
-        for (const std::string& g : splitList(requested))
+        for (const std::string& g : splitGroups(requested))
             if (std::find(allowed.begin(), allowed.end(), g) == allowed.end()) {
                 replyError(out, 403,
                            "self-registration cannot join group \"" + g +
