@@ -282,18 +282,18 @@ int JiffyServer::main(const std::vector<std::string>&)
     }
     if (destructiveReset_ || !setPasswordFor_.empty()) return maintenance(cfg);
     if (checkOnly_) {
+        // What the start checks before listening, without starting anything.
+        std::vector<std::string> problems;
         try {
             PluginLoader loader(PluginLoader::defaultSearchDirs(cfg.pluginsDir));
             HostServices services;
             services.config = &cfg;
             PluginRegistry registry(cfg, loader, services);
-            registry.check(cfg.warnings);
+            problems = registry.check(cfg.warnings);
         } catch (const ConfigError& e) {
             std::cerr << e.message() << "\n";
             return kExitConfig;
         }
-        // What the start checks before listening, without starting anything.
-        std::vector<std::string> problems;
         if (cfg.auth.enabled) {
             try {
                 auth::JwtService jwt(cfg);

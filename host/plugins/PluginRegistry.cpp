@@ -61,9 +61,59 @@ std::vector<PluginRegistry::Planned> PluginRegistry::plan(std::vector<std::strin
     return out;
 }
 
-void PluginRegistry::check(std::vector<std::string>& warnings)
+std::vector<std::string> PluginRegistry::check(std::vector<std::string>& warnings)
 {
-    plan(warnings);
+    std::vector<Planned> planned = plan(warnings);
+    std::vector<std::string> problems;
+    auto runCheck = [&](const Planned& p) {
+        auto fn = p.lib->descriptor().check;
+        if (!fn) return true;
+        std::unique_ptr<jiffy_host> ctx = context(p);
+        std::string json = toJson(p.config);
+        CallError err;
+        jiffy_status s = fn(hostApi(), ctx.get(), json.data(), json.size(), err.get());
+        if (s == JIFFY_OK) return true;
+        problems.push_back(p.path + " (" + p.label + "): " + err.message(s));
+        return false;
+    };
+    bool dbOk = true;
+    for (const Planned& p : planned)
+        if (p.kind != JIFFY_KIND_ROUTES && !runCheck(p) && p.kind == JIFFY_KIND_DB) dbOk = false;
+    // Route plugins may read the database (a migration the start would
+    // refuse): it is opened read-only when its plugin can do that.
+    bool wantsDb = false;
+    for (const Planned& p : planned)
+        if (p.kind == JIFFY_KIND_ROUTES && p.lib->descriptor().check) wantsDb = true;
+    for (const Planned& p : planned) {
+        if (p.kind != JIFFY_KIND_DB || !dbOk || !wantsDb) continue;
+        bool canReadOnly = false;
+        for (const auto& o : p.lib->options())
+            if (o.name == "read_only" && o.type == JIFFY_OPT_BOOL) canReadOnly = true;
+        if (!canReadOnly) {
+            warnings.push_back(p.path + ": " + p.label +
+                               " cannot open the database read-only: the model migration was not checked");
+            continue;
+        }
+        Planned ro = p;
+        ro.config = new Poco::JSON::Object(*p.config);
+        ro.config->set("read_only", true);
+        try {
+            db_ = std::make_unique<DbInstance>(ro.lib, context(ro), toJson(ro.config));
+            services_.db = db_.get();
+        } catch (const PluginLoadError& e) {
+            // A database not created yet has nothing a migration could refuse.
+            if (e.status() != JIFFY_NOT_FOUND)
+                warnings.push_back(p.path +
+                                   ": the database could not be opened read-only, so the model migration "
+                                   "was not checked: " +
+                                   e.message());
+        }
+    }
+    for (const Planned& p : planned)
+        if (p.kind == JIFFY_KIND_ROUTES) runCheck(p);
+    services_.db = nullptr;
+    db_.reset();
+    return problems;
 }
 
 std::unique_ptr<jiffy_host> PluginRegistry::context(const Planned& p)

@@ -23,10 +23,13 @@ public:
     PluginRegistry(const Config& cfg, PluginLoader& loader, HostServices& services);
     ~PluginRegistry();
 
-    /// Loads every configured plugin and checks its options without starting
-    /// it. Throws ConfigError (options) or PluginLoadError (libraries);
-    /// warnings are appended to `warnings`.
-    void check(std::vector<std::string>& warnings);
+    /// Loads every configured plugin, checks its options and runs its check()
+    /// entry (ABI 1.1) without starting it; route plugins' checks see the
+    /// database opened read-only when its plugin has a `read_only` option.
+    /// Throws ConfigError (options) or PluginLoadError (libraries); returns
+    /// the problems the plugins' checks found; warnings are appended to
+    /// `warnings`.
+    std::vector<std::string> check(std::vector<std::string>& warnings);
     /// Loads, checks and creates every instance; throws on the first failure
     /// after destroying what was already made.
     void start(std::vector<std::string>& warnings);

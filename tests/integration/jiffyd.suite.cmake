@@ -6,3 +6,7 @@ jiffy_cppunit_test(integration_security SOURCES integration/SecurityTest.cpp LAB
 add_test(NAME integration_openapi_lint
   COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/integration/openapi_lint.sh $<TARGET_FILE:jiffyd> ${PROJECT_SOURCE_DIR})
 set_tests_properties(integration_openapi_lint PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 120 LABELS "integration")
+# --check-config checks what the start checks (models, migrations, SQLite directory, keys), writing nothing.
+jiffy_cppunit_test(integration_check_config SOURCES integration/CheckConfigTest.cpp LABELS integration)
+jiffy_cppunit_test(integration_check_config_postgres SOURCES integration/CheckConfigPostgresSuite.cpp
+  LABELS integration postgres)

@@ -29,7 +29,8 @@ static const jiffy_plugin_descriptor d = {sizeof(jiffy_plugin_descriptor),
                                           0,
                                           c_create,
                                           c_destroy,
-                                          &t};
+                                          &t,
+                                          NULL};
 
 JIFFY_EXPORT const jiffy_plugin_descriptor* jiffy_plugin_query(uint32_t major, uint32_t lo, uint32_t hi)
 {

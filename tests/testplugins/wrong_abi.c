@@ -13,6 +13,7 @@ static const jiffy_plugin_descriptor d = {sizeof(jiffy_plugin_descriptor),
                                           0,
                                           NULL,
                                           NULL,
+                                          NULL,
                                           NULL};
 
 JIFFY_EXPORT const jiffy_plugin_descriptor* jiffy_plugin_query(uint32_t major, uint32_t lo, uint32_t hi)

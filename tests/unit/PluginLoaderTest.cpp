@@ -7,6 +7,8 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <jiffy/abi.h>
+
 #include <jiffy/kvs.hpp>
 
 #include <set>
@@ -18,6 +20,9 @@ using jiffy::host::PluginLoader;
 using jiffy::host::PluginLoadError;
 using jiffy::test::pluginFile;
 using jiffy::test::testPluginFile;
+
+/// The ABI version this host speaks, as messages print it ("1.1").
+const std::string kAbi = std::to_string(JIFFY_ABI_MAJOR) + "." + std::to_string(JIFFY_ABI_MINOR);
 
 namespace {
 
@@ -123,8 +128,8 @@ public:
     void testPluginNeedingANewerHostIsRefused()
     {
         std::string m = refusal(testPluginFile("routes", "needsnewer"));
-        CPPUNIT_ASSERT_MESSAGE(m,
-                               contains(m, "the plugin declined this host's plugin ABI 1.0: it needs a newer jiffyd"));
+        CPPUNIT_ASSERT_MESSAGE(
+            m, contains(m, "the plugin declined this host's plugin ABI " + kAbi + ": it needs a newer jiffyd"));
     }
 
     void testHealthNotImplementedSaysUnknown()
@@ -180,7 +185,7 @@ public:
     void testForeignAbiMajorIsRefused()
     {
         std::string m = refusal(testPluginFile("kvs", "wrongabi"));
-        CPPUNIT_ASSERT_MESSAGE(m, contains(m, "built for plugin ABI 2.3, but this jiffyd speaks ABI 1.0"));
+        CPPUNIT_ASSERT_MESSAGE(m, contains(m, "built for plugin ABI 2.3, but this jiffyd speaks ABI " + kAbi));
     }
 
     void testIncompleteTableIsRefused()

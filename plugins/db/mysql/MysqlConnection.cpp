@@ -130,6 +130,7 @@ void MysqlConnection::connect()
     }
     try {
         run(setup);
+        if (s.readOnly) run("SET SESSION TRANSACTION READ ONLY");
     } catch (const jiffy::Error& e) {
         jiffy::fail(JIFFY_UNAVAILABLE, where + withoutPrefix(e.what()));
     }

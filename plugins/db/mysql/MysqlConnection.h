@@ -36,6 +36,7 @@ struct ConnectionSettings {
     int writeTimeoutS = 60;
     int statementTimeoutMs = 30000; ///< 0 = the server's own setting
     size_t statementCache = 128;
+    bool readOnly = false;               ///< SET SESSION TRANSACTION READ ONLY
     const jiffy::Host* logger = nullptr; ///< may be null
 
     /// "host:port (user \"u\", database \"d\")": what a connection message names.

@@ -33,6 +33,8 @@ const jiffy_option kOptions[] = {
     jiffy::option("write_timeout_s", JIFFY_OPT_INT, false, "60", "seconds a send may block before JIFFY_UNAVAILABLE"),
     jiffy::option("statement_timeout_ms", JIFFY_OPT_INT, false, "30000",
                   "server-side limit per statement (JIFFY_TIMEOUT); 0 = the server's own setting"),
+    jiffy::option("read_only", JIFFY_OPT_BOOL, false, "false",
+                  "every transaction read-only (jiffyd --check-config uses it)"),
     jiffy::option("statement_cache", JIFFY_OPT_INT, false, "128", "prepared statements kept per connection"),
     jiffy::option("ssl_mode", JIFFY_OPT_STRING, false, "\"disable\"",
                   "disable (jiffy's choice), require (TLS) or verify-full (TLS, certificate and host name checked)"),
@@ -119,6 +121,7 @@ public:
                                            "answers first, got " +
                                            std::to_string(s->readTimeoutS) + " s");
         s->statementCache = static_cast<size_t>(host.configInt("statement_cache", 128, 1, 10000));
+        s->readOnly = host.configBool("read_only", false);
         s->logger = &host_;
         const auto poolSize = static_cast<size_t>(host.configInt("pool_size", 10, 1, 256));
         const auto poolWait = std::chrono::milliseconds(host.configInt("pool_wait_ms", 5000, 0, 600000));

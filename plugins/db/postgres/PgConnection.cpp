@@ -129,6 +129,7 @@ void PgConnection::connect()
     // PgBouncer accept the connection.
     std::string setup = "SET datestyle = 'ISO'; SET extra_float_digits = 3; SET bytea_output = 'hex'";
     if (s.statementTimeoutMs > 0) setup += "; SET statement_timeout = " + std::to_string(s.statementTimeoutMs);
+    if (s.readOnly) setup += "; SET default_transaction_read_only = on";
     try {
         run(setup);
     } catch (const jiffy::Error& e) {

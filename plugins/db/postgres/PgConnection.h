@@ -35,6 +35,7 @@ struct ConnectionSettings {
     int connectTimeoutMs = 5000;
     int statementTimeoutMs = 30000; ///< 0 = the server's own setting
     size_t statementCache = 128;
+    bool readOnly = false;               ///< SET default_transaction_read_only
     const jiffy::Host* logger = nullptr; ///< receives notices and warnings; may be null
 
     /// "host:port (user \"u\", database \"d\")": what a connection message names.

@@ -30,6 +30,8 @@ const jiffy_option kOptions[] = {
     jiffy::option("sslmode", JIFFY_OPT_STRING, false, "\"disable\"",
                   "disable (jiffy's choice), allow, prefer, require, verify-ca or verify-full"),
     jiffy::option("sslrootcert", JIFFY_OPT_PATH, false, nullptr, "CA certificate file for verify-ca / verify-full"),
+    jiffy::option("read_only", JIFFY_OPT_BOOL, false, "false",
+                  "every transaction read-only (jiffyd --check-config uses it)"),
     jiffy::option("statement_cache", JIFFY_OPT_INT, false, "128", "prepared statements kept per connection"),
 };
 
@@ -47,22 +49,13 @@ const jiffy_db_dialect kDialect = {
     "BIGSERIAL PRIMARY KEY",
 };
 
-int64_t boundedInt(const jiffy::Host& host, const char* key, int64_t fallback, int64_t lo, int64_t hi)
-{
-    int64_t v = host.configInt(key, fallback);
-    if (v < lo || v > hi)
-        jiffy::fail(JIFFY_INVALID, std::string(key) + ": expected " + std::to_string(lo) + " to " + std::to_string(hi) +
-                                       ", got " + std::to_string(v));
-    return v;
-}
-
 class PostgresDatabase : public jiffy::Database {
 public:
     PostgresDatabase(const jiffy::Host& host, std::string_view) : host_(host)
     {
         auto s = std::make_shared<ConnectionSettings>();
         s->host = host.configString("host").value_or("localhost");
-        s->port = static_cast<int>(boundedInt(host, "port", 5432, 1, 65535));
+        s->port = static_cast<int>(host.configInt("port", 5432, 1, 65535));
         s->user = host.configString("usr").value_or("");
         s->password = host.configString("password").value_or("");
         s->database = host.configString("name").value_or("");
@@ -73,12 +66,13 @@ public:
                                        "got \"" +
                                            s->sslmode + "\"");
         s->sslrootcert = host.configString("sslrootcert").value_or("");
-        s->connectTimeoutMs = static_cast<int>(boundedInt(host, "connect_timeout_ms", 5000, 100, 600000));
-        s->statementTimeoutMs = static_cast<int>(boundedInt(host, "statement_timeout_ms", 30000, 0, 86400000));
-        s->statementCache = static_cast<size_t>(boundedInt(host, "statement_cache", 128, 1, 10000));
+        s->connectTimeoutMs = static_cast<int>(host.configInt("connect_timeout_ms", 5000, 100, 600000));
+        s->statementTimeoutMs = static_cast<int>(host.configInt("statement_timeout_ms", 30000, 0, 86400000));
+        s->statementCache = static_cast<size_t>(host.configInt("statement_cache", 128, 1, 10000));
+        s->readOnly = host.configBool("read_only", false);
         s->logger = &host_;
-        const auto poolSize = static_cast<size_t>(boundedInt(host, "pool_size", 10, 1, 256));
-        const auto poolWait = std::chrono::milliseconds(boundedInt(host, "pool_wait_ms", 5000, 0, 600000));
+        const auto poolSize = static_cast<size_t>(host.configInt("pool_size", 10, 1, 256));
+        const auto poolWait = std::chrono::milliseconds(host.configInt("pool_wait_ms", 5000, 0, 600000));
         logSql_ = host.configBool("ormLogActive", false);
         settings_ = s;
         pool_ = std::make_unique<Pool>([s] { return std::make_unique<PgConnection>(s); }, poolSize, poolWait);

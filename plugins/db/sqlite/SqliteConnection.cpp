@@ -62,7 +62,8 @@ try : session_(new Poco::Data::SQLite::SessionImpl(s.file, static_cast<size_t>(s
     db_ = Poco::Data::SQLite::Utility::dbHandle(session_);
     sqlite3_extended_result_codes(db_, 1);
     sqlite3_busy_timeout(db_, s.busyTimeoutMs);
-    if (s.wal && s.file != ":memory:") run("PRAGMA journal_mode=WAL");
+    if (s.readOnly) run("PRAGMA query_only=ON");
+    if (s.wal && s.file != ":memory:" && !s.readOnly) run("PRAGMA journal_mode=WAL");
     run("PRAGMA synchronous=" + s.synchronous);
     run(s.foreignKeys ? "PRAGMA foreign_keys=ON" : "PRAGMA foreign_keys=OFF");
 } catch (const Poco::Exception& e) {

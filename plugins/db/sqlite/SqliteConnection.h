@@ -25,6 +25,7 @@ struct ConnectionSettings {
     std::string synchronous = "NORMAL";
     bool foreignKeys = true;
     size_t statementCache = 128;
+    bool readOnly = false; ///< PRAGMA query_only, no journal-mode change
 };
 
 class SqliteConnection : public jiffy::DbConnection {

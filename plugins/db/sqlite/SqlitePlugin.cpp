@@ -26,6 +26,8 @@ const jiffy_option kOptions[] = {
                   "PRAGMA synchronous: FULL survives power loss, NORMAL only process crashes"),
     jiffy::option("foreign_keys", JIFFY_OPT_BOOL, false, "true", "enforce foreign keys"),
     jiffy::option("statement_cache", JIFFY_OPT_INT, false, "128", "prepared statements kept per connection"),
+    jiffy::option("read_only", JIFFY_OPT_BOOL, false, "false",
+                  "open an existing database for reading only (jiffyd --check-config uses it)"),
     jiffy::option("ormLogActive", JIFFY_OPT_BOOL, false, "false", "log every statement (jiffy's key)"),
 };
 
@@ -59,6 +61,7 @@ public:
         s.foreignKeys = host.configBool("foreign_keys", true);
         s.statementCache = static_cast<size_t>(host.configInt("statement_cache", 128, 1, 100000));
         logSql_ = host.configBool("ormLogActive", false);
+        s.readOnly = host.configBool("read_only", false);
         if (s.file != ":memory:" && s.file.rfind("file:", 0) != 0) {
             // A missing directory is a configuration error, found now: SQLite
             // would only report "unable to open" after the busy timeout.
@@ -66,6 +69,9 @@ public:
             std::error_code ec;
             if (!dir.empty() && !std::filesystem::is_directory(dir, ec))
                 jiffy::fail(JIFFY_INVALID, "name: the directory of \"" + s.file + "\" does not exist");
+            // Read-only never creates the file.
+            if (s.readOnly && !std::filesystem::exists(s.file, ec))
+                jiffy::fail(JIFFY_NOT_FOUND, "name: \"" + s.file + "\" does not exist yet");
         }
         if (s.file == ":memory:" && pool > 1) {
             host.info("name is \":memory:\": using one connection, as each would see its own database");
@@ -83,7 +89,22 @@ public:
         Lease probe(*pool_);
         probe->run("SELECT 1");
         host.info("SQLite database " + s.file + " (pool " + std::to_string(pool) + ", synchronous " + s.synchronous +
-                  (s.wal ? ", WAL)" : ")"));
+                  (s.wal ? ", WAL" : "") + (s.readOnly ? ", read-only)" : ")"));
+        readOnly_ = s.readOnly;
+    }
+
+    /// `jiffyd --check-config`: the checks of the constructor that need no file opened.
+    static void check(const jiffy::Host& host, std::string_view)
+    {
+        std::string file = host.configString("name").value_or("jiffy.db");
+        std::string sync = host.configString("synchronous").value_or("FULL");
+        if (sync != "OFF" && sync != "NORMAL" && sync != "FULL" && sync != "EXTRA")
+            jiffy::fail(JIFFY_INVALID, "synchronous: expected OFF, NORMAL, FULL or EXTRA, got \"" + sync + "\"");
+        if (file == ":memory:" || file.rfind("file:", 0) == 0) return;
+        std::filesystem::path dir = std::filesystem::path(file).parent_path();
+        std::error_code ec;
+        if (!dir.empty() && !std::filesystem::is_directory(dir, ec))
+            jiffy::fail(JIFFY_INVALID, "name: the directory of \"" + file + "\" does not exist");
     }
 
     jiffy_db_dialect dialect() override { return kDialect; }
@@ -103,7 +124,7 @@ public:
         try {
             // IMMEDIATE takes the write lock now, so a transaction never fails
             // later trying to upgrade a read lock.
-            c->run("BEGIN IMMEDIATE");
+            c->run(readOnly_ ? "BEGIN" : "BEGIN IMMEDIATE");
         } catch (...) {
             pool_->give(std::move(c));
             throw;
@@ -140,6 +161,7 @@ private:
 
     jiffy::Host host_;
     bool logSql_ = false;
+    bool readOnly_ = false;
     std::unique_ptr<Pool> pool_;
 };
 

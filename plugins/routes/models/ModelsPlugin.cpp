@@ -19,6 +19,7 @@
 #include <Poco/String.h>
 
 #include <memory>
+#include <optional>
 
 namespace {
 
@@ -115,6 +116,32 @@ public:
             services_.push_back(std::make_unique<EntityService>(host, e, sql_, strict));
         table_ = RouteTable(model_, activations(host, model_), host.configBool("open", false));
         openapi_ = buildOpenApi(model_, table_);
+    }
+
+    /// `jiffyd --check-config`: everything the constructor checks, reading
+    /// the database only (opened read-only by the host) and writing nothing.
+    static void check(const jiffy::Host& host, std::string_view)
+    {
+        Model model;
+        try {
+            model = loadModelFiles(stringList(host, "model_files")).model;
+        } catch (const ModelError& e) {
+            jiffy::fail(JIFFY_INVALID, e.what());
+        }
+        activations(host, model);
+        if (!host.configBool("migrate", true)) return;
+        std::optional<Sql> sql;
+        try {
+            sql.emplace(host.dialect());
+        } catch (const jiffy::Error& e) {
+            if (e.status() == JIFFY_UNAVAILABLE) return; // no database to compare with
+            throw;
+        }
+        try {
+            SchemaMigrator(host, model, *sql).check();
+        } catch (const ModelError& e) {
+            jiffy::fail(JIFFY_INVALID, std::string("the start would refuse the schema migration:\n") + e.what());
+        }
     }
 
     std::vector<jiffy::Route> routes() override { return table_.routes(); }

@@ -50,10 +50,15 @@ std::vector<size_t> SchemaMigrator::creationOrder(const Model& model)
 SchemaMigrator::Meta SchemaMigrator::loadMeta(jiffy::Transaction& txn)
 {
     const auto& d = sql_.dialect();
-    txn.execute(std::string("CREATE TABLE IF NOT EXISTS ") + kMetaTable + " (table_name " + d.typeText +
-                    " NOT NULL, column_name " + d.typeText + " NOT NULL, definition " + d.typeText +
-                    " NOT NULL, PRIMARY KEY (table_name, column_name))",
-                {});
+    // A check changes nothing: no bookkeeping table yet means nothing recorded.
+    if (!apply_) {
+        if (existingColumns(txn, kMetaTable).empty()) return {};
+    } else {
+        txn.execute(std::string("CREATE TABLE IF NOT EXISTS ") + kMetaTable + " (table_name " + d.typeText +
+                        " NOT NULL, column_name " + d.typeText + " NOT NULL, definition " + d.typeText +
+                        " NOT NULL, PRIMARY KEY (table_name, column_name))",
+                    {});
+    }
     Meta meta;
     txn.execute(std::string("SELECT table_name, column_name, definition FROM ") + kMetaTable, {},
                 [&](const jiffy::ValuesView& r) {
@@ -264,6 +269,16 @@ std::vector<std::string> SchemaMigrator::migrate()
     }
     named.release();
     txn.commit();
+    return done_;
+}
+
+std::vector<std::string> SchemaMigrator::check()
+{
+    std::vector<size_t> order = creationOrder(model_);
+    jiffy::Transaction txn = host_.begin();
+    pass(txn, order, false);
+    txn.rollback();
+    if (!problems_.empty()) throw ModelError(problems_);
     return done_;
 }
 

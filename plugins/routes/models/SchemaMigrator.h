@@ -29,6 +29,10 @@ public:
     /// (for the log); throws ModelError when a change is unsafe.
     std::vector<std::string> migrate();
 
+    /// What migrate() would do, found by reading only (the database may be
+    /// opened read-only); throws ModelError when migrate() would refuse.
+    std::vector<std::string> check();
+
     /// Entities ordered so that every foreign-key target comes first.
     static std::vector<size_t> creationOrder(const Model& model);
 

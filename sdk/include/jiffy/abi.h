@@ -1,5 +1,5 @@
 /*
- * jiffy/abi.h — the Jiffy C++ plugin contract (ABI 1.0).
+ * jiffy/abi.h — the Jiffy C++ plugin contract (ABI 1.1).
  *
  * This header is the whole boundary between the host daemon `jiffyd` and a
  * plugin shared object. It is plain C on purpose: no C++ object, exception,
@@ -49,7 +49,7 @@
 /** Major version: a host refuses a plugin whose descriptor names another major. */
 #define JIFFY_ABI_MAJOR 1
 /** Minor version: grows when a struct grows at its end; older minors keep working. */
-#define JIFFY_ABI_MINOR 0
+#define JIFFY_ABI_MINOR 1
 
 /** Name of the one symbol every plugin exports (see jiffy_plugin_query_fn). */
 #define JIFFY_PLUGIN_ENTRY_SYMBOL "jiffy_plugin_query"
@@ -580,13 +580,13 @@ typedef struct jiffy_routes_vtable {
 
 /** Type of a config option. */
 enum {
-    JIFFY_OPT_STRING = 1,      /**< JSON string */
-    JIFFY_OPT_INT = 2,         /**< integer (a string of digits, e.g. from ${VAR}, is converted) */
-    JIFFY_OPT_BOOL = 3,        /**< true/false (the strings "true"/"false" are converted) */
-    JIFFY_OPT_DOUBLE = 4,      /**< number (a numeric string is converted) */
-    JIFFY_OPT_STRING_LIST = 5, /**< array of strings */
-    JIFFY_OPT_OBJECT = 6,      /**< JSON object, passed through */
-    JIFFY_OPT_ANY = 7,         /**< any JSON value, not checked */
+    JIFFY_OPT_STRING = 1,       /**< JSON string */
+    JIFFY_OPT_INT = 2,          /**< integer (a string of digits, e.g. from ${VAR}, is converted) */
+    JIFFY_OPT_BOOL = 3,         /**< true/false (the strings "true"/"false" are converted) */
+    JIFFY_OPT_DOUBLE = 4,       /**< number (a numeric string is converted) */
+    JIFFY_OPT_STRING_LIST = 5,  /**< array of strings */
+    JIFFY_OPT_OBJECT = 6,       /**< JSON object, passed through */
+    JIFFY_OPT_ANY = 7,          /**< any JSON value, not checked */
     JIFFY_OPT_ADDRESS = 8,      /**< string "host:port"; the host checks the form */
     JIFFY_OPT_ADDRESS_LIST = 9, /**< array of "host:port" strings */
     JIFFY_OPT_PATH = 10,        /**< file path; the host makes a relative path absolute against the
@@ -641,6 +641,21 @@ typedef struct jiffy_plugin_descriptor {
     void (*destroy)(void* state);
     /** Required. The kind's table: jiffy_kvs_vtable, jiffy_db_vtable or jiffy_routes_vtable. */
     const void* vtable;
+    /* ---- added in ABI 1.1 ---- */
+    /**
+     * Optional (1.1). Validates a config the way create() would — files it
+     * names read and parsed, values checked — without connecting to a server,
+     * starting a thread or writing anything; `jiffyd --check-config` calls it
+     * (create() is never called in that run). `api`/`host` are valid for the
+     * call only. The config entries of the host API answer as for create();
+     * for a routes plugin, the db_* entries reach the configured database
+     * opened read-only when the DB plugin offers a `read_only` option, and
+     * answer JIFFY_UNAVAILABLE otherwise (check what needs no database then).
+     * Returns JIFFY_OK, or JIFFY_INVALID with `err` naming what is wrong and
+     * where. NULL: only the option table is checked.
+     */
+    jiffy_status (*check)(const jiffy_host_api* api, jiffy_host* host, const char* config_json, size_t config_len,
+                          jiffy_error* err);
 } jiffy_plugin_descriptor;
 
 /**

@@ -20,6 +20,8 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 /// The host API entry `field` of table `api`, or nullptr when the host's
@@ -562,6 +564,22 @@ jiffy_status create(const jiffy_host_api* api, jiffy_host* host, const char* con
     });
 }
 
+/// True when T declares `static void check(const jiffy::Host&, std::string_view config)`.
+template <class T, class = void> struct HasCheck : std::false_type {
+};
+template <class T>
+struct HasCheck<T, std::void_t<decltype(T::check(std::declval<const Host&>(), std::string_view()))>> : std::true_type {
+};
+
+/// The descriptor's check() thunk (ABI 1.1): T::check throws jiffy::Error (or
+/// anything) for a bad config; guard() turns that into a status.
+template <class T>
+jiffy_status check(const jiffy_host_api* api, jiffy_host* host, const char* config, size_t len,
+                   jiffy_error* err) noexcept
+{
+    return guard(err, [&] { T::check(Host(api, host), std::string_view(config ? config : "", config ? len : 0)); });
+}
+
 template <class T> void destroy(void* state) noexcept
 {
     try {
@@ -614,7 +632,8 @@ struct PluginInfo {
     size_t optionCount;
 };
 
-/// Builds the descriptor of plugin class T of kind `kind` with function table `vtable`.
+/// Builds the descriptor of plugin class T of kind `kind` with function table `vtable`;
+/// `check` is set when T has a static `check(const Host&, std::string_view config)`.
 template <class T> jiffy_plugin_descriptor makeDescriptor(int32_t kind, const PluginInfo& info, const void* vtable)
 {
     jiffy_plugin_descriptor d{};
@@ -631,6 +650,7 @@ template <class T> jiffy_plugin_descriptor makeDescriptor(int32_t kind, const Pl
     d.create = &detail::create<T>;
     d.destroy = &detail::destroy<T>;
     d.vtable = vtable;
+    if constexpr (detail::HasCheck<T>::value) d.check = &detail::check<T>;
     return d;
 }
 
