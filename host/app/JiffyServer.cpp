@@ -62,19 +62,23 @@ void JiffyServer::defineOptions(Poco::Util::OptionSet& options)
                           .required(false)
                           .repeatable(false));
     options.addOption(Option("yes-destroy-all-data", "", "confirm --dr").required(false).repeatable(false));
-    options.addOption(Option("rs", "", "rebuild the authorizations of group Super").required(false).repeatable(false));
+    options.addOption(Option("rs", "", "give group Super every authorization again, then go on serving (as jiffy does)")
+                          .required(false)
+                          .repeatable(false));
     options.addOption(Option("generate-keys", "",
                              "create the JWT key pair the config names for jwt_sign_method "
                              "if it does not exist yet, then exit")
                           .required(false)
                           .repeatable(false));
     options.addOption(Option("set-password", "",
-                             "set the password of the user with email EMAIL (read from stdin), "
-                             "then exit")
+                             "set the password of the user with email EMAIL (prompted for without echo on a "
+                             "terminal, else the first line of stdin), then exit")
                           .required(false)
                           .repeatable(false)
                           .argument("EMAIL"));
-    options.addOption(Option("check-config", "", "validate the configuration and the plugins' options, then exit")
+    options.addOption(Option("check-config", "",
+                             "check what a start checks before listening (config, plugins' options, model files, "
+                             "migration, key files), writing nothing, then exit")
                           .required(false)
                           .repeatable(false));
     options.addOption(Option("list-plugins", "", "list the plugins found (name, kind, version, ABI, file) and exit")
@@ -155,11 +159,15 @@ void JiffyServer::printHelp()
 {
     Poco::Util::HelpFormatter help(options());
     help.setCommand(commandName());
-    help.setUsage("[--config FILE | -dev | -prod] [--check-config | --list-plugins]");
+    help.setUsage("[--config FILE | -dev | -prod] [--check-config | --list-plugins | --version | --help]");
     help.setHeader("jiffyd " JIFFY_VERSION
                    " - serves a jiffy-compatible REST API with plugins for storage and routes.");
-    help.setFooter("Exit codes: 0 ok, 64 usage, 69 backend unavailable, 70 internal error, 78 bad configuration.");
+    help.setFooter("Exit codes: 0 ok, 64 usage, 65 bad input data, 66 no input, 67 unknown user, 69 backend "
+                   "unavailable or address in use, 70 internal error, 78 bad configuration.\n"
+                   "Of Poco's options, --daemon, --umask and --pidfile work as Poco implements them; "
+                   "under systemd or in a container run in the foreground.");
     help.format(std::cout);
+    std::cout << "\n";
 }
 
 bool JiffyServer::loadConfig(Config& cfg)
@@ -416,6 +424,17 @@ int JiffyServer::serve(Config& cfg)
     } catch (const Poco::Exception& e) {
         log.fatal("cannot listen on %s: %s", cfg.externalAddress.text(), e.displayText());
         return kExitUnavailable;
+    }
+
+    // The key files before the database: a start that cannot sign tokens
+    // must not create a database first (-rs with no keys yet, ...).
+    if (cfg.auth.enabled) {
+        try {
+            auth::JwtService keys(cfg);
+        } catch (const Poco::Exception& e) {
+            log.fatal("cannot start: %s", e.message());
+            return kExitConfig;
+        }
     }
 
     MetricsRegistry metrics;

@@ -12,9 +12,11 @@
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/StreamSocket.h>
 
+#include <cctype>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
+#include <filesystem>
 #include <thread>
 
 using jiffy::test::contains;
@@ -53,6 +55,8 @@ class JiffydProcessTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testListPluginsShowsAbiVersions);
     CPPUNIT_TEST(testDevAndProdTogetherIsAUsageError);
     CPPUNIT_TEST(testProdServesHttpsOnly);
+    CPPUNIT_TEST(testRsWithoutKeysCreatesNoDatabase);
+    CPPUNIT_TEST(testHelpAgreesWithTheReadme);
     CPPUNIT_TEST_SUITE_END();
 
     TempDir dir_;
@@ -305,6 +309,46 @@ public:
         CPPUNIT_ASSERT_EQUAL(
             0, jiffy::test::http("GET", "127.0.0.1", port, "/healthz", "", {}, 2000).status); // no plain HTTP
         CPPUNIT_ASSERT_MESSAGE(p.log(), contains(p.log(), "listening on https://"));
+    }
+
+    void testRsWithoutKeysCreatesNoDatabase()
+    {
+        // No config: the built-in defaults, whose key files do not exist yet.
+        const std::string data = dir_.file("rsdata");
+        ChildProcess p(jiffy::test::jiffydBinary(), {"-rs"}, dir_.file("rs.log"), {{"JIFFY_DATA_DIR", data}},
+                       dir_.path());
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(p.log(), 78, p.wait(30000));
+        CPPUNIT_ASSERT_MESSAGE(p.log(), contains(p.log(), "--generate-keys"));
+        CPPUNIT_ASSERT(!std::filesystem::exists(data + "/jiffy.db"));
+        CPPUNIT_ASSERT(!std::filesystem::exists(dir_.file("jiffy.db")));
+    }
+
+    void testHelpAgreesWithTheReadme()
+    {
+        std::string raw;
+        CPPUNIT_ASSERT_EQUAL(0, runToEnd({"--help"}, raw));
+        // Both wrap their lines: compare with every run of white space as one blank.
+        auto oneLine = [](const std::string& text) {
+            std::string flat;
+            for (char c : text)
+                if (!std::isspace(static_cast<unsigned char>(c)))
+                    flat += c;
+                else if (!flat.empty() && flat.back() != ' ')
+                    flat += ' ';
+            return flat;
+        };
+        const std::string out = oneLine(raw);
+        const std::string readme = oneLine(jiffy::test::readFile(jiffy::test::sourceDir() + "/README.md"));
+        // Every exit code and the -rs behaviour, in both.
+        for (const char* code :
+             {"64 usage", "65 bad input", "66 no input", "67 unknown", "69 ", "70 internal", "78 bad configuration"}) {
+            CPPUNIT_ASSERT_MESSAGE(out + "\nmissing: " + code, contains(out, code));
+            CPPUNIT_ASSERT_MESSAGE(std::string("README misses: ") + code, contains(readme, code));
+        }
+        CPPUNIT_ASSERT_MESSAGE(out, contains(out, "then go on serving"));
+        CPPUNIT_ASSERT(contains(readme, "then go on serving"));
+        CPPUNIT_ASSERT_MESSAGE(out, contains(out, "--daemon, --umask and --pidfile"));
+        CPPUNIT_ASSERT(contains(readme, "`--daemon`, `--pidfile` and `--umask`"));
     }
 
     void testDevAndProdTogetherIsAUsageError()
