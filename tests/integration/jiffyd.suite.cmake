@@ -10,3 +10,5 @@ set_tests_properties(integration_openapi_lint PROPERTIES SKIP_RETURN_CODE 77 TIM
 jiffy_cppunit_test(integration_check_config SOURCES integration/CheckConfigTest.cpp LABELS integration)
 jiffy_cppunit_test(integration_check_config_postgres SOURCES integration/CheckConfigPostgresSuite.cpp
   LABELS integration postgres)
+# Acknowledged writes survive SIGKILL under load (SQLite group commit, synchronous NORMAL and FULL).
+jiffy_cppunit_test(integration_durability SOURCES integration/DurabilityTest.cpp LABELS integration models)

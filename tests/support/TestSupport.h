@@ -10,8 +10,10 @@
 #include "plugins/PluginLoader.h"
 #include "plugins/RoutesInstance.h"
 
+#include <condition_variable>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -87,6 +89,27 @@ private:
     host::Config cfg_;
     host::HostServices services_;
     host::PluginLoader loader_;
+};
+
+/// A start line for threads (C++17 has no std::barrier): each of `count`
+/// threads calls arriveAndWait(), and all go on once the last has arrived.
+class StartLine {
+public:
+    explicit StartLine(int count) : left_(count) {}
+    void arriveAndWait()
+    {
+        std::unique_lock<std::mutex> lock(mutex_);
+        if (--left_ <= 0) {
+            cv_.notify_all();
+            return;
+        }
+        cv_.wait(lock, [this] { return left_ <= 0; });
+    }
+
+private:
+    std::mutex mutex_;
+    std::condition_variable cv_;
+    int left_;
 };
 
 } // namespace jiffy::test

@@ -113,6 +113,11 @@ sqlite3_stmt* SqliteConnection::prepare(std::string_view sql)
     return stmt;
 }
 
+bool SqliteConnection::inTransaction() const
+{
+    return sqlite3_get_autocommit(db_) == 0;
+}
+
 void SqliteConnection::run(std::string_view sql)
 {
     jiffy::RowWriter none(nullptr);

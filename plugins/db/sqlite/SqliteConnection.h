@@ -39,6 +39,8 @@ public:
                  jiffy::ExecResult& result);
     /// Runs a parameterless statement, discarding rows.
     void run(std::string_view sql);
+    /// False once SQLite ended the transaction itself (some errors roll it back whole).
+    bool inTransaction() const;
 
 private:
     sqlite3_stmt* prepare(std::string_view sql);

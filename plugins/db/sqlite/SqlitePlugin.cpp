@@ -1,4 +1,5 @@
 // The SQLite DB plugin: a pool of SqliteConnection behind jiffy_db_vtable.
+#include "GroupCommitWriter.h"
 #include "SqliteConnection.h"
 
 #include <ConnectionPool.h>
@@ -11,6 +12,7 @@
 namespace {
 
 using jiffy::sqlite::ConnectionSettings;
+using jiffy::sqlite::GroupCommitWriter;
 using jiffy::sqlite::SqliteConnection;
 using Pool = jiffy::support::ConnectionPool<SqliteConnection>;
 using Lease = jiffy::support::Lease<SqliteConnection>;
@@ -26,6 +28,9 @@ const jiffy_option kOptions[] = {
                   "PRAGMA synchronous: FULL survives power loss, NORMAL only process crashes"),
     jiffy::option("foreign_keys", JIFFY_OPT_BOOL, false, "true", "enforce foreign keys"),
     jiffy::option("statement_cache", JIFFY_OPT_INT, false, "128", "prepared statements kept per connection"),
+    jiffy::option("group_commit", JIFFY_OPT_BOOL, false, "true",
+                  "autocommit writes go through one writer connection that commits waiting ones together"),
+    jiffy::option("group_commit_max", JIFFY_OPT_INT, false, "256", "statements at most in one group commit (1-10000)"),
     jiffy::option("read_only", JIFFY_OPT_BOOL, false, "false",
                   "open an existing database for reading only (jiffyd --check-config uses it)"),
     jiffy::option("ormLogActive", JIFFY_OPT_BOOL, false, "false", "log every statement (jiffy's key)"),
@@ -77,6 +82,12 @@ public:
             host.info("name is \":memory:\": using one connection, as each would see its own database");
             pool = 1;
         }
+        const bool group = host.configBool("group_commit", true);
+        const auto groupMax = static_cast<size_t>(host.configInt("group_commit_max", 256, 1, 10000));
+        // One writer needs its own connection to the same file: not for a
+        // throw-away in-memory database (each connection sees its own).
+        if (group && !s.readOnly && s.file != ":memory:" && s.file.rfind("file:", 0) != 0)
+            writer_ = std::make_unique<GroupCommitWriter>(s, groupMax);
         pool_ = std::make_unique<Pool>([s] { return std::make_unique<SqliteConnection>(s); }, static_cast<size_t>(pool),
                                        std::chrono::milliseconds(s.busyTimeoutMs));
         // /metrics: connections lent out and callers waiting for one, after every change.
@@ -89,7 +100,7 @@ public:
         Lease probe(*pool_);
         probe->run("SELECT 1");
         host.info("SQLite database " + s.file + " (pool " + std::to_string(pool) + ", synchronous " + s.synchronous +
-                  (s.wal ? ", WAL" : "") + (s.readOnly ? ", read-only)" : ")"));
+                  (s.wal ? ", WAL" : "") + (s.readOnly ? ", read-only" : "") + (writer_ ? ", group commit)" : ")"));
         readOnly_ = s.readOnly;
     }
 
@@ -114,6 +125,7 @@ public:
     {
         if (logSql_) host_.info("sql: " + std::string(sql));
         if (conn) return static_cast<SqliteConnection*>(conn)->execute(sql, params, rows, result);
+        if (writer_ && GroupCommitWriter::mayWrite(sql)) return writer_->execute(sql, params, rows, result);
         Lease lease(*pool_);
         lease->execute(sql, params, rows, result);
     }
@@ -162,6 +174,7 @@ private:
     jiffy::Host host_;
     bool logSql_ = false;
     bool readOnly_ = false;
+    std::unique_ptr<GroupCommitWriter> writer_; ///< null: writes take a pooled connection
     std::unique_ptr<Pool> pool_;
 };
 
