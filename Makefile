@@ -3,12 +3,15 @@
 #               config/all-in-one.config.json (SQLite + local_standalone)
 #   make test   the same set-up, then the whole test suite (ctest)
 # Other targets: make deps | build | packages (.debs in $(BUILD)/packages) | test-e2e (packages and
-# containers, tests/e2e) | bench (throughput ratios, needs wrk) | clean. Variables: BUILD=build, WERROR=OFF.
+# containers, tests/e2e) | bench (ratios to a bare Poco ceiling, SQLite and PostgreSQL, needs wrk;
+# BENCH_SECONDS, BENCH_DB=sqlite|postgres|all) | clean. Variables: BUILD=build, WERROR=OFF.
 
 BUILD  ?= build
 WERROR ?= OFF
 JOBS   ?= $(shell nproc)
 CONFIG ?= config/all-in-one.config.json
+BENCH_SECONDS ?= 5
+BENCH_DB ?= all
 
 .PHONY: all deps configure build run test packages test-e2e bench clean
 
@@ -49,7 +52,7 @@ test-e2e: packages
 
 bench: build
 	@command -v wrk >/dev/null || sudo apt-get install -y wrk || apt-get install -y wrk
-	@tests/bench/run.sh $(BUILD) 5
+	@tests/bench/run.sh --build $(BUILD) --seconds $(BENCH_SECONDS) --db "$(BENCH_DB)"
 
 clean:
 	rm -rf $(BUILD)
