@@ -415,7 +415,8 @@ int JiffyServer::serve(Config& cfg)
     }
     // The address first: a second instance on it stops here, before it
     // touches the database.
-    HttpServer http(cfg);
+    MetricsRegistry metrics;
+    HttpServer http(cfg, &metrics);
     try {
         http.bind();
     } catch (const AddressInUse& e) {
@@ -437,7 +438,6 @@ int JiffyServer::serve(Config& cfg)
         }
     }
 
-    MetricsRegistry metrics;
     CacheBus cache;
     HostServices services;
     services.config = &cfg;

@@ -74,7 +74,9 @@ struct HttpConfig {
     int maxQueued = 512;            ///< accepted connections waiting for a thread
     bool keepAlive = true;
     int keepAliveTimeoutS = 10;
-    int drainTimeoutMs = 10000; ///< how long SIGTERM waits for in-flight requests
+    int drainTimeoutMs = 10000;       ///< how long SIGTERM waits for in-flight requests
+    int maxConnectionsPerClient = 16; ///< open connections one client address may hold; 0 = no limit
+    int requestHeadTimeoutMs = 10000; ///< time to a complete request head; 0 = no limit
 };
 
 /// Our `auth` object: users, passwords, tokens and login throttling.

@@ -338,6 +338,8 @@ void readHttp(FieldReader& root, Config& cfg, std::vector<ConfigIssue>& issues)
     r.readBool("keep_alive", h.keepAlive);
     r.readInt("keep_alive_timeout_s", h.keepAliveTimeoutS, 1, 3600);
     r.readInt("drain_timeout_ms", h.drainTimeoutMs, 0, 600000);
+    r.readInt("max_connections_per_client", h.maxConnectionsPerClient, 0, 100000);
+    r.readInt("request_head_timeout_ms", h.requestHeadTimeoutMs, 0, 3600000);
     for (const auto& k : r.unreadKeys()) cfg.warnings.push_back(r.pathOf(k) + ": unknown key, ignored");
 }
 

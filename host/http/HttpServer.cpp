@@ -1,6 +1,8 @@
 #include "http/HttpServer.h"
 
 #include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPServerConnection.h>
+#include <Poco/Net/TCPServerConnectionFactory.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPServerParams.h>
@@ -20,6 +22,10 @@ public:
     explicit Handler(Dispatcher& d) : d_(d) {}
     void handleRequest(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp) override
     {
+        ConnectionGuard::requestStarted();
+        struct Finished {
+            ~Finished() { ConnectionGuard::requestFinished(); }
+        } finished;
         d_.serve(req, resp);
     }
 
@@ -34,18 +40,75 @@ public:
     {
         return new Handler(d_);
     }
+    /// What Poco's HTTPServer::stopAll() tells its connections (ours is a plain TCPServer).
+    void stopped(bool abortCurrent) { serverStopped(this, abortCurrent); }
 
 private:
     Dispatcher& d_;
 };
 
+/// Poco's HTTP connection, admitted and tracked by the ConnectionGuard.
+class GuardedConnection : public Poco::Net::HTTPServerConnection {
+public:
+    GuardedConnection(const Poco::Net::StreamSocket& socket, Poco::Net::HTTPServerParams::Ptr params,
+                      Poco::Net::HTTPRequestHandlerFactory::Ptr factory, ConnectionGuard& guard)
+        : HTTPServerConnection(socket, params, factory), guard_(guard)
+    {
+    }
+    void run() override
+    {
+        ConnectionGuard::Slot* slot = guard_.enter(socket());
+        if (!slot) {
+            // Too many connections from this address: refused at once, politely.
+            static const char kBusy[] = "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+                                        "Content-Length: 59\r\nRetry-After: 1\r\nConnection: close\r\n\r\n"
+                                        "{\"error\":\"too many connections from this client address\"}";
+            try {
+                socket().setSendTimeout(Poco::Timespan(1, 0));
+                socket().sendBytes(kBusy, sizeof kBusy - 1);
+                socket().shutdown();
+            } catch (const Poco::Exception&) {
+                // the client went away
+            }
+            return;
+        }
+        struct Leave {
+            ConnectionGuard& g;
+            ConnectionGuard::Slot* s;
+            ~Leave() { g.leave(s); }
+        } leave{guard_, slot};
+        HTTPServerConnection::run();
+    }
+
+private:
+    ConnectionGuard& guard_;
+};
+
+class GuardedConnectionFactory : public Poco::Net::TCPServerConnectionFactory {
+public:
+    GuardedConnectionFactory(Poco::Net::HTTPServerParams::Ptr params, Poco::Net::HTTPRequestHandlerFactory::Ptr factory,
+                             ConnectionGuard& guard)
+        : params_(std::move(params)), factory_(std::move(factory)), guard_(guard)
+    {
+    }
+    Poco::Net::TCPServerConnection* createConnection(const Poco::Net::StreamSocket& socket) override
+    {
+        return new GuardedConnection(socket, params_, factory_, guard_);
+    }
+
+private:
+    Poco::Net::HTTPServerParams::Ptr params_;
+    Poco::Net::HTTPRequestHandlerFactory::Ptr factory_;
+    ConnectionGuard& guard_;
+};
+
 } // namespace
 
-HttpServer::HttpServer(const Config& cfg) : cfg_(cfg) {}
+HttpServer::HttpServer(const Config& cfg, MetricsRegistry* metrics) : cfg_(cfg), metrics_(metrics) {}
 
 HttpServer::~HttpServer()
 {
-    if (server_) server_->stopAll(true);
+    stopAll(true);
     if (pool_) pool_->joinAll();
     server_.reset();
     socket_.reset();
@@ -83,7 +146,8 @@ void HttpServer::start(Dispatcher& dispatcher)
 {
     bind();
     const HttpConfig& h = cfg_.http;
-    auto* params = new Poco::Net::HTTPServerParams;
+    // One reference-counted owner, shared by the server and the connections.
+    Poco::Net::HTTPServerParams::Ptr params(new Poco::Net::HTTPServerParams);
     params->setMaxThreads(h.maxThreads);
     params->setMaxQueued(h.maxQueued);
     params->setKeepAlive(h.keepAlive);
@@ -93,19 +157,33 @@ void HttpServer::start(Dispatcher& dispatcher)
     params->setServerName("jiffyd");
     params->setSoftwareVersion("");
     pool_ = std::make_unique<Poco::ThreadPool>(2, h.maxThreads + 1, 60);
-    server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(dispatcher), *pool_, *socket_, params);
+    ConnectionGuard::Limits limits;
+    limits.perClient = h.maxConnectionsPerClient;
+    limits.headTimeoutMs = h.requestHeadTimeoutMs;
+    limits.keepAliveTimeoutMs = h.keepAliveTimeoutS * 1000;
+    guard_ = std::make_unique<ConnectionGuard>(limits, metrics_);
+    factory_ = new Factory(dispatcher);
+    server_ = std::make_unique<Poco::Net::TCPServer>(new GuardedConnectionFactory(params, factory_, *guard_), *pool_,
+                                                     *socket_, params);
     server_->start();
+}
+
+void HttpServer::stopAll(bool abortCurrent)
+{
+    if (!server_) return;
+    server_->stop();
+    static_cast<Factory*>(factory_.get())->stopped(abortCurrent);
 }
 
 int HttpServer::drain()
 {
     if (!server_) return 0;
-    server_->stopAll(false);
+    stopAll(false);
     Poco::Timestamp started;
     const Poco::Timestamp::TimeDiff limit = Poco::Timestamp::TimeDiff(cfg_.http.drainTimeoutMs) * 1000;
     while (server_->currentConnections() > 0 && started.elapsed() < limit) Poco::Thread::sleep(20);
     int left = server_->currentConnections();
-    if (left > 0) server_->stopAll(true);
+    if (left > 0) stopAll(true);
     return left;
 }
 

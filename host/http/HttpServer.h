@@ -4,10 +4,12 @@
 #pragma once
 
 #include "config/Config.h"
+#include "http/ConnectionGuard.h"
 #include "http/Dispatcher.h"
 #include "http/TlsContext.h"
 
-#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
+#include <Poco/Net/TCPServer.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/ThreadPool.h>
 
@@ -24,7 +26,8 @@ public:
 
 class HttpServer {
 public:
-    explicit HttpServer(const Config& cfg);
+    /// `metrics` (may be null) counts connections the guard refuses or cuts.
+    explicit HttpServer(const Config& cfg, MetricsRegistry* metrics = nullptr);
     ~HttpServer();
 
     /// Binds external_address (one address, one process: no SO_REUSEPORT)
@@ -43,11 +46,17 @@ public:
     void reloadTls(const std::string& certFile, const std::string& keyFile);
 
 private:
+    /// Stops accepting and tells kept-alive connections to end (after their request unless `abortCurrent`).
+    void stopAll(bool abortCurrent);
+
     const Config& cfg_;
+    MetricsRegistry* metrics_;
     std::unique_ptr<Poco::Net::ServerSocket> socket_;
     std::unique_ptr<TlsServerContext> tls_;
     std::unique_ptr<Poco::ThreadPool> pool_;
-    std::unique_ptr<Poco::Net::HTTPServer> server_;
+    std::unique_ptr<ConnectionGuard> guard_;
+    Poco::Net::HTTPRequestHandlerFactory::Ptr factory_;
+    std::unique_ptr<Poco::Net::TCPServer> server_;
 };
 
 } // namespace jiffy::host

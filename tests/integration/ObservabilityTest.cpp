@@ -260,7 +260,8 @@ public:
         CPPUNIT_ASSERT_EQUAL(1.0, sampleOf(all, "jiffy_build_info{version=\"" + std::string(JIFFY_VERSION) +
                                                     "\",abi=\"" + std::to_string(JIFFY_ABI_MAJOR) + "." +
                                                     std::to_string(JIFFY_ABI_MINOR) + "\"}"));
-        CPPUNIT_ASSERT(contains(m.body, "abi=\"1.0\"} 1\n"));
+        CPPUNIT_ASSERT(contains(m.body, "abi=\"" + std::to_string(JIFFY_ABI_MAJOR) + "." +
+                                            std::to_string(JIFFY_ABI_MINOR) + "\"} 1\n"));
         CPPUNIT_ASSERT_EQUAL(1.0, sampleOf(all, "jiffy_kvs_up{plugin=\"kvs/standalone\"}"));
         CPPUNIT_ASSERT_EQUAL(1.0, sampleOf(all, "jiffy_db_up{plugin=\"db/sqlite\"}"));
         const double poolSize = sampleOf(all, "jiffy_db_pool_size");

@@ -12,3 +12,5 @@ jiffy_cppunit_test(integration_check_config_postgres SOURCES integration/CheckCo
   LABELS integration postgres)
 # Acknowledged writes survive SIGKILL under load (SQLite group commit, synchronous NORMAL and FULL).
 jiffy_cppunit_test(integration_durability SOURCES integration/DurabilityTest.cpp LABELS integration models)
+# Slow clients (slowloris from 127.0.0.2): per-address connection limit and request-head timeout.
+jiffy_cppunit_test(integration_slow_clients SOURCES integration/SlowClientTest.cpp LABELS integration)
