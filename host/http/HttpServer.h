@@ -6,6 +6,7 @@
 #include "config/Config.h"
 #include "http/Dispatcher.h"
 #include "http/TlsContext.h"
+#include "net/AddressInUse.h"
 
 #include <Poco/Net/HTTPServer.h>
 #include <Poco/Net/ServerSocket.h>
@@ -15,12 +16,6 @@
 #include <stdexcept>
 
 namespace jiffy::host {
-
-/// external_address is taken by another socket (another jiffyd, say).
-class AddressInUse : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
-};
 
 class HttpServer {
 public:
