@@ -330,6 +330,8 @@ void TcpBus::receiveLoop()
                         } catch (const std::exception& e) {
                             warnLimited(log_, "cluster.bus.receiver",
                                         std::string("cluster bus: the receiver failed: ") + e.what());
+                        } catch (...) {
+                            warnLimited(log_, "cluster.bus.receiver", "cluster bus: the receiver failed");
                         }
                     }
                 } else {
