@@ -159,6 +159,8 @@ class TcpBusTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testReplayedCapturedFrameIsDropped);
     CPPUNIT_TEST(testStaleFrameIsDropped);
     CPPUNIT_TEST(testPeerThatTakesNoDataDoesNotDelayOthers);
+    CPPUNIT_TEST(testStalledPeerIsCutOffAndRetried);
+    CPPUNIT_TEST(testSilentInboundConnectionIsClosed);
     CPPUNIT_TEST(testReconnectsAfterThePeerRestarts);
     CPPUNIT_TEST(testSendRefusesWhatItCannotCarry);
     CPPUNIT_TEST(testInboundConnectionsAreCapped);
@@ -356,6 +358,34 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(2), a.bus->stats().connects);
         CPPUNIT_ASSERT(a.bus->stats().sendQueueFull > 0);
         CPPUNIT_ASSERT(a.bus->stats().bytesOut > std::uint64_t(n) * 60);
+    }
+
+    void testStalledPeerIsCutOffAndRetried()
+    {
+        TcpBusOptions o;
+        o.writeStallMs = 300;
+        o.backoffMinMs = 50;
+        Node a("127.0.0.2", kKey, o);
+        Poco::Net::ServerSocket stuck(Poco::Net::SocketAddress(addressOn("127.0.0.5")), 4);
+        const std::string stuckAddress = stuck.address().toString();
+        const std::string big(32 * 1024, 'z');
+        // Keep offering until the connection has been given up at least once
+        // and made again: a stalled peer costs its own queue, then a reconnect.
+        CPPUNIT_ASSERT(eventually([&] {
+            for (int i = 0; i < 64; ++i) a.bus->send(stuckAddress, env(1), big);
+            const BusStats s = a.bus->stats();
+            return s.sendUnreachable > 0 && s.reconnects > 0;
+        }));
+    }
+
+    void testSilentInboundConnectionIsClosed()
+    {
+        TcpBusOptions o;
+        o.inboundIdleMs = 200;
+        Node a("127.0.0.2", kKey, o);
+        auto s = rawTo(a.address());
+        CPPUNIT_ASSERT(closedByPeer(s));
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(1), a.bus->stats().inboundIdleClosed);
     }
 
     void testReconnectsAfterThePeerRestarts()

@@ -137,6 +137,7 @@ struct Link {
     std::int64_t usedMs = 0;           ///< last time there was something to send
     int backoffMs = 0;
     bool failedBefore = false;
+    bool wroteOnConnection = false; ///< a whole frame went out on the current connection
     bool pending() const { return outOff < out.size(); }
 };
 
@@ -488,6 +489,7 @@ void TcpBus::sendLoop()
             while (!l.frameEnds.empty() && l.frameEnds.front() <= l.outOff) {
                 l.frameEnds.pop_front();
                 ++counters_.framesOut;
+                l.wroteOnConnection = true;
                 l.backoffMs = 0;
             }
         }
@@ -587,6 +589,7 @@ void TcpBus::sendLoop()
                     continue;
                 }
                 l.state = Link::State::Connected;
+                l.wroteOnConnection = false;
                 l.progressMs = after;
                 ++counters_.connects;
                 if (l.failedBefore) ++counters_.reconnects;
@@ -597,11 +600,20 @@ void TcpBus::sendLoop()
                 char sink[256];
                 const ssize_t got = ::recv(l.socket->impl()->sockfd(), sink, sizeof sink, 0);
                 if (got == 0 || (got < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
-                    // Closed by the peer (restart, idle timeout): reconnect at the next frame.
+                    if (!l.wroteOnConnection) {
+                        // Closed before taking a frame (its inbound cap, say): back off.
+                        fail(addr, l, "closed the connection at once", after);
+                        continue;
+                    }
+                    // Closed by the peer (restart, idle timeout): what was in
+                    // flight is lost, the queue goes over a new connection.
+                    counters_.sendUnreachable += l.frameEnds.size();
+                    l.out.clear();
+                    l.outOff = 0;
+                    l.frameEnds.clear();
                     l.socket.reset();
                     l.state = Link::State::Idle;
                     l.failedBefore = true;
-                    if (l.pending()) dropQueued(addr, l);
                     continue;
                 }
             }
