@@ -19,7 +19,14 @@ void withStartupLock(const DbInstance& db, const std::function<void(AuthStore&)>
     const bool dollar = db.dialect().placeholder == JIFFY_PLACEHOLDER_DOLLAR;
     jiffy_db_conn* conn = nullptr;
     CallError beginErr;
-    checkStatus(db.begin(&conn, beginErr.get()), beginErr, db.label() + " begin (startup lock)");
+    const jiffy_status began = db.begin(&conn, beginErr.get());
+    if (began == JIFFY_UNSUPPORTED) {
+        // A plugin without transactions: nothing to lock with; the steps are idempotent.
+        AuthStore store(db);
+        work(store);
+        return;
+    }
+    checkStatus(began, beginErr, db.label() + " begin (startup lock)");
     bool named = false;
     try {
         if (dialect == "postgres") {

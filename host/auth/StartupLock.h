@@ -5,7 +5,8 @@
 //   MySQL       GET_LOCK on the session; the work runs in autocommit mode, so
 //               all of it is committed before RELEASE_LOCK lets the next in
 //   SQLite      the plugin's BEGIN IMMEDIATE (the database's write lock)
-// Other DB plugins get a plain transaction. Each step is idempotent, so the
+// Other DB plugins get a plain transaction (none when begin() is
+// JIFFY_UNSUPPORTED). Each step is idempotent, so the
 // instance that comes second finds everything done and changes nothing.
 #pragma once
 
