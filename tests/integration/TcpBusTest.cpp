@@ -6,6 +6,7 @@
 #include "cluster/bus/Frame.h"
 #include "cluster/bus/TcpBus.h"
 #include "net/AddressInUse.h"
+#include "support/TestServers.h"
 #include "support/TestSupport.h"
 
 #include <Poco/Net/ServerSocket.h>
@@ -159,6 +160,7 @@ class TcpBusTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testReplayedCapturedFrameIsDropped);
     CPPUNIT_TEST(testStaleFrameIsDropped);
     CPPUNIT_TEST(testPeerThatTakesNoDataDoesNotDelayOthers);
+    CPPUNIT_TEST(testSigstoppedProcessDoesNotDelayOthers);
     CPPUNIT_TEST(testStalledPeerIsCutOffAndRetried);
     CPPUNIT_TEST(testSilentInboundConnectionIsClosed);
     CPPUNIT_TEST(testReconnectsAfterThePeerRestarts);
@@ -358,6 +360,27 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(2), a.bus->stats().connects);
         CPPUNIT_ASSERT(a.bus->stats().sendQueueFull > 0);
         CPPUNIT_ASSERT(a.bus->stats().bytesOut > std::uint64_t(n) * 60);
+    }
+
+    void testSigstoppedProcessDoesNotDelayOthers()
+    {
+        TcpBusOptions o;
+        o.queueBytes = 256 * 1024;
+        Node a("127.0.0.2", kKey, o), healthy("127.0.0.3");
+        // A real server process (redis-server; any listener would do), paused:
+        // the kernel still accepts for it, nothing reads.
+        jiffy::test::RedisServer paused;
+        paused.start();
+        paused.freeze();
+        const std::string big(32 * 1024, 'z');
+        const int n = 1500;
+        for (int i = 0; i < n; ++i) {
+            a.bus->send(paused.address(), env(1), big);
+            CPPUNIT_ASSERT(a.bus->send(healthy.address(), env(2), std::to_string(i)));
+        }
+        CPPUNIT_ASSERT(healthy.inbox.waitFor(std::size_t(n)));
+        CPPUNIT_ASSERT(a.bus->stats().sendQueueFull > 0);
+        paused.thaw();
     }
 
     void testStalledPeerIsCutOffAndRetried()
