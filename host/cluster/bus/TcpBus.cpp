@@ -539,7 +539,10 @@ void TcpBus::sendLoop()
                 if (l.deadlineMs == -1) startConnect(addr, l, now);
                 break;
             case Link::State::Backoff:
-                if (now >= l.deadlineMs) l.state = Link::State::Idle;
+                if (now >= l.deadlineMs) {
+                    l.state = Link::State::Idle;
+                    timeout = 0; // connect at once if frames wait
+                }
                 break;
             case Link::State::Connecting:
                 if (now >= l.deadlineMs) fail(addr, l, "connect timed out", now);
