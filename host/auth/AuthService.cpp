@@ -1,6 +1,7 @@
 #include "auth/AuthService.h"
 
 #include "auth/AuthHttp.h"
+#include "auth/StartupLock.h"
 #include "plugins/PluginErrors.h"
 
 #include <Poco/Logger.h>
@@ -39,7 +40,7 @@ AuthService::AuthService(const Config& cfg, const DbInstance& db, CacheBus& bus)
       byAddress_(cfg.auth.loginMaxFailuresPerAddress, cfg.auth.loginWindowS, cfg.auth.loginLockoutS),
       gate_(std::make_shared<AuthGate>(jwt_, cache_))
 {
-    store_.createTables();
+    withStartupLock(db, [](AuthStore& store) { store.createTables(); });
     bus_.subscribe(kCacheName, &onInvalidate, &cache_, this);
     if (cfg_.auth.cacheRefreshS > 0) refresher_ = std::thread([this] { refreshLoop(); });
 }
@@ -146,53 +147,10 @@ void AuthService::addRoutes(Router& r)
 
 void AuthService::bootstrap(const Router& router, bool rebuildSuper)
 {
-    std::set<std::string> known;
-    for (const AuthRow& a : store_.auths()) known.insert(a.name);
-    int added = 0;
-    for (const auto& t : router.routes()) {
-        if (t->name.empty() || known.count(t->name)) continue;
-        store_.insertAuth({0, t->name, "endpoint", describe(t->name)});
-        known.insert(t->name);
-        ++added;
-    }
-    std::optional<GroupRow> super = store_.groupByName("Super");
-    if (!super) {
-        GroupRow g{0, "Super", "Super Group - use for admin only"};
-        g.id = store_.insertGroup(g);
-        super = g;
-        rebuildSuper = true;
-    }
-    if (rebuildSuper) store_.deleteGroupAuthsOfGroup(super->id);
-    std::set<int64_t> held;
-    for (const GroupAuthRow& ga : store_.groupAuths())
-        if (ga.groupId == super->id) held.insert(ga.authId);
-    int granted = 0;
-    for (const AuthRow& a : store_.auths())
-        if (!held.count(a.id)) {
-            store_.insertGroupAuth(super->id, a.id);
-            ++granted;
-        }
-    const std::string& configured = cfg_.auth.adminPassword;
-    std::optional<UsrRow> admin = store_.usrByEmail("admin");
-    if (!admin) {
-        UsrRow u;
-        u.name = "Admin";
-        u.email = "admin";
-        u.passwordHash = hasher_.hash(configured.empty() ? kDefaultAdminPassword : configured);
-        u.active = true;
-        u.groups = "Super";
-        u.id = store_.insertUsr(u);
-        admin = u;
-        log().information("created user admin in group Super%s",
-                          std::string(configured.empty() ? "" : " with the configured password"));
-    } else if (!configured.empty() && hasher_.verify(admin->passwordHash, kDefaultAdminPassword)) {
-        // The configured password replaces only the default one, never a changed one.
-        admin->passwordHash = hasher_.hash(configured);
-        store_.setPasswordHash(admin->id, admin->passwordHash);
-        log().information("set the password of admin from auth.admin_password");
-    }
-    if (added || granted)
-        log().information("auth: %d new route authorizations, %d granted to group Super", added, granted);
+    // Instances started together take turns (see StartupLock.h): the first
+    // creates what is missing, the others find it done.
+    std::optional<UsrRow> admin;
+    withStartupLock(store_.db(), [&](AuthStore& store) { admin = seed(store, router, rebuildSuper); });
     cache_.reload();
     if (cfg_.env == "prod") {
         // prod refuses to serve with the default password: know it now.
@@ -210,6 +168,58 @@ void AuthService::bootstrap(const Router& router, bool rebuildSuper)
     });
 }
 
+UsrRow AuthService::seed(AuthStore& store, const Router& router, bool rebuildSuper)
+{
+    std::set<std::string> known;
+    for (const AuthRow& a : store.auths()) known.insert(a.name);
+    int added = 0;
+    for (const auto& t : router.routes()) {
+        if (t->name.empty() || known.count(t->name)) continue;
+        store.insertAuth({0, t->name, "endpoint", describe(t->name)});
+        known.insert(t->name);
+        ++added;
+    }
+    std::optional<GroupRow> super = store.groupByName("Super");
+    if (!super) {
+        GroupRow g{0, "Super", "Super Group - use for admin only"};
+        g.id = store.insertGroup(g);
+        super = g;
+        rebuildSuper = true;
+    }
+    if (rebuildSuper) store.deleteGroupAuthsOfGroup(super->id);
+    std::set<int64_t> held;
+    for (const GroupAuthRow& ga : store.groupAuths())
+        if (ga.groupId == super->id) held.insert(ga.authId);
+    int granted = 0;
+    for (const AuthRow& a : store.auths())
+        if (!held.count(a.id)) {
+            store.insertGroupAuth(super->id, a.id);
+            ++granted;
+        }
+    const std::string& configured = cfg_.auth.adminPassword;
+    std::optional<UsrRow> admin = store.usrByEmail("admin");
+    if (!admin) {
+        UsrRow u;
+        u.name = "Admin";
+        u.email = "admin";
+        u.passwordHash = hasher_.hash(configured.empty() ? kDefaultAdminPassword : configured);
+        u.active = true;
+        u.groups = "Super";
+        u.id = store.insertUsr(u);
+        admin = u;
+        log().information("created user admin in group Super%s",
+                          std::string(configured.empty() ? "" : " with the configured password"));
+    } else if (!configured.empty() && hasher_.verify(admin->passwordHash, kDefaultAdminPassword)) {
+        // The configured password replaces only the default one, never a changed one.
+        admin->passwordHash = hasher_.hash(configured);
+        store.setPasswordHash(admin->id, admin->passwordHash);
+        log().information("set the password of admin from auth.admin_password");
+    }
+    if (added || granted)
+        log().information("auth: %d new route authorizations, %d granted to group Super", added, granted);
+    return *admin;
+}
+
 void AuthService::applyLimits(const AuthConfig& a)
 {
     byEmail_.setLimits(a.loginMaxFailures, a.loginWindowS, a.loginLockoutS);
@@ -220,25 +230,27 @@ void AuthService::setPassword(const Config& cfg, const DbInstance& db, const std
                               const std::string& password)
 {
     if (password.size() < 6) throw Poco::InvalidArgumentException("models: password must be at least 6 characters");
-    AuthStore store(db);
-    store.createTables();
     const std::string e = Poco::toLower(Poco::trim(email));
-    std::optional<UsrRow> u = store.usrByEmail(e);
     PasswordHasher hasher(cfg.auth, cfg.pepper);
-    if (!u && e == "admin") {
-        // Before the first start (a production database): make admin with this
-        // password; the first start adds group Super and its grants.
-        UsrRow a;
-        a.name = "Admin";
-        a.email = "admin";
-        a.passwordHash = hasher.hash(password);
-        a.active = true;
-        a.groups = "Super";
-        store.insertUsr(a);
-        return;
-    }
-    if (!u) throw Poco::NotFoundException("no user with email " + email);
-    store.setPasswordHash(u->id, hasher.hash(password));
+    // Under the startup lock: an instance starting now must not create admin too.
+    withStartupLock(db, [&](AuthStore& store) {
+        store.createTables();
+        std::optional<UsrRow> u = store.usrByEmail(e);
+        if (!u && e == "admin") {
+            // Before the first start (a production database): make admin with this
+            // password; the first start adds group Super and its grants.
+            UsrRow a;
+            a.name = "Admin";
+            a.email = "admin";
+            a.passwordHash = hasher.hash(password);
+            a.active = true;
+            a.groups = "Super";
+            store.insertUsr(a);
+            return;
+        }
+        if (!u) throw Poco::NotFoundException("no user with email " + email);
+        store.setPasswordHash(u->id, hasher.hash(password));
+    });
 }
 
 void AuthService::destructiveReset(const DbInstance& db)

@@ -54,6 +54,8 @@ public:
     static void destructiveReset(const DbInstance& db);
 
 private:
+    /// bootstrap()'s writes, on the store of the startup lock; returns user admin.
+    UsrRow seed(AuthStore& store, const Router& router, bool rebuildSuper);
     using Handler = jiffy_status (AuthService::*)(const jiffy_request&, jiffy_response&);
     void add(Router& router, const std::string& method, const std::string& pattern, const std::string& name, bool open,
              Handler h);

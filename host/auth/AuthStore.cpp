@@ -48,9 +48,15 @@ GroupAuthRow groupAuthOf(const jiffy::ValuesView& r)
 
 } // namespace
 
-AuthStore::AuthStore(const DbInstance& db)
-    : db_(db), usrColumns_("id, name, email, password_hash, created_on, updated_on, active, \"groups\"")
+AuthStore::AuthStore(const DbInstance& db, jiffy_db_conn* conn)
+    : db_(db), conn_(conn), usrColumns_("id, name, email, password_hash, created_on, updated_on, active, \"groups\"")
 {
+}
+
+jiffy::ExecResult AuthStore::exec(std::string_view sql, const std::vector<jiffy::Value>& params,
+                                  const std::function<void(const jiffy::ValuesView&)>& onRow) const
+{
+    return db_.execute(sql, params, onRow, conn_);
 }
 
 std::string AuthStore::ph(size_t n) const
@@ -70,33 +76,32 @@ void AuthStore::createTables()
 {
     const jiffy_db_dialect& d = db_.dialect();
     const std::string pk = d.primary_key, txt = d.type_text, i64 = d.type_int, ts = d.type_timestamp, b = d.type_bool;
-    db_.execute("CREATE TABLE IF NOT EXISTS usr (id " + pk + ", name " + txt + " NOT NULL, email " + txt +
-                    " NOT NULL, password_hash " + txt + " NOT NULL, created_on " + ts +
-                    " NOT NULL DEFAULT CURRENT_TIMESTAMP, updated_on " + ts +
-                    " NOT NULL DEFAULT CURRENT_TIMESTAMP, active " + b + " NOT NULL DEFAULT FALSE, \"groups\" " + txt +
-                    ")",
-                {});
-    db_.execute("CREATE UNIQUE INDEX IF NOT EXISTS idx_usr_email ON usr (email)", {});
-    db_.execute("CREATE TABLE IF NOT EXISTS usrgroup (id " + pk + ", group_name " + txt + " NOT NULL, description " +
-                    txt + " NOT NULL)",
-                {});
-    db_.execute("CREATE INDEX IF NOT EXISTS idx_usrgroup_group_name ON usrgroup (group_name)", {});
-    db_.execute("CREATE TABLE IF NOT EXISTS auth (id " + pk + ", auth_name " + txt + " NOT NULL, auth_type " + txt +
-                    " NOT NULL, description " + txt + " NOT NULL)",
-                {});
-    db_.execute("CREATE INDEX IF NOT EXISTS idx_auth_auth_name ON auth (auth_name)", {});
-    db_.execute("CREATE TABLE IF NOT EXISTS groupauth (id " + pk + ", group_id " + i64 + " NOT NULL, auth_id " + i64 +
-                    " NOT NULL)",
-                {});
-    db_.execute("CREATE INDEX IF NOT EXISTS idx_groupauth_group_id ON groupauth (group_id)", {});
+    exec("CREATE TABLE IF NOT EXISTS usr (id " + pk + ", name " + txt + " NOT NULL, email " + txt +
+             " NOT NULL, password_hash " + txt + " NOT NULL, created_on " + ts +
+             " NOT NULL DEFAULT CURRENT_TIMESTAMP, updated_on " + ts + " NOT NULL DEFAULT CURRENT_TIMESTAMP, active " +
+             b + " NOT NULL DEFAULT FALSE, \"groups\" " + txt + ")",
+         {});
+    exec("CREATE UNIQUE INDEX IF NOT EXISTS idx_usr_email ON usr (email)", {});
+    exec("CREATE TABLE IF NOT EXISTS usrgroup (id " + pk + ", group_name " + txt + " NOT NULL, description " + txt +
+             " NOT NULL)",
+         {});
+    exec("CREATE INDEX IF NOT EXISTS idx_usrgroup_group_name ON usrgroup (group_name)", {});
+    exec("CREATE TABLE IF NOT EXISTS auth (id " + pk + ", auth_name " + txt + " NOT NULL, auth_type " + txt +
+             " NOT NULL, description " + txt + " NOT NULL)",
+         {});
+    exec("CREATE INDEX IF NOT EXISTS idx_auth_auth_name ON auth (auth_name)", {});
+    exec("CREATE TABLE IF NOT EXISTS groupauth (id " + pk + ", group_id " + i64 + " NOT NULL, auth_id " + i64 +
+             " NOT NULL)",
+         {});
+    exec("CREATE INDEX IF NOT EXISTS idx_groupauth_group_id ON groupauth (group_id)", {});
 }
 
 std::vector<std::string> AuthStore::modelTables()
 {
     std::vector<std::string> tables;
     try {
-        db_.execute("SELECT DISTINCT table_name FROM jiffy_model_columns", {},
-                    [&](const jiffy::ValuesView& r) { tables.push_back(text(r, 0)); });
+        exec("SELECT DISTINCT table_name FROM jiffy_model_columns", {},
+             [&](const jiffy::ValuesView& r) { tables.push_back(text(r, 0)); });
     } catch (const Poco::Exception&) {
         // no models plugin has run against this database
     }
@@ -113,7 +118,7 @@ void AuthStore::dropTables(const std::vector<std::string>& others)
         std::vector<std::string> left;
         for (const auto& t : all) {
             try {
-                db_.execute("DROP TABLE IF EXISTS \"" + t + "\"", {});
+                exec("DROP TABLE IF EXISTS \"" + t + "\"", {});
             } catch (const Poco::Exception&) {
                 left.push_back(t);
             }
@@ -126,7 +131,7 @@ void AuthStore::dropTables(const std::vector<std::string>& others)
 std::vector<UsrRow> AuthStore::selectUsrs(const std::string& tail, const Values& params)
 {
     std::vector<UsrRow> out;
-    db_.execute("SELECT " + usrColumns_ + " FROM usr" + tail, params, [&](const jiffy::ValuesView& r) {
+    exec("SELECT " + usrColumns_ + " FROM usr" + tail, params, [&](const jiffy::ValuesView& r) {
         UsrRow u;
         u.id = r.getInt(0);
         u.name = text(r, 1);
@@ -160,9 +165,9 @@ std::vector<UsrRow> AuthStore::usrs()
 
 int64_t AuthStore::insertReturningId(const std::string& sql, const Values& params)
 {
-    if (!(db_.dialect().flags & JIFFY_DB_RETURNING)) return db_.execute(sql, params).lastInsertId;
+    if (!(db_.dialect().flags & JIFFY_DB_RETURNING)) return exec(sql, params).lastInsertId;
     int64_t id = 0;
-    db_.execute(sql + " RETURNING id", params, [&](const jiffy::ValuesView& r) { id = r.getInt(0); });
+    exec(sql + " RETURNING id", params, [&](const jiffy::ValuesView& r) { id = r.getInt(0); });
     return id;
 }
 
@@ -178,23 +183,23 @@ int64_t AuthStore::insertUsr(const UsrRow& u)
 
 bool AuthStore::updateUsr(const UsrRow& u)
 {
-    return db_.execute("UPDATE usr SET name = " + ph(1) + ", email = " + ph(2) + ", password_hash = " + ph(3) +
-                           ", updated_on = " + ph(4) + ", active = " + ph(5) + ", \"groups\" = " + ph(6) +
-                           " WHERE id = " + ph(7),
-                       {u.name, u.email, u.passwordHash, now(), u.active,
-                        u.groups ? jiffy::Value(*u.groups) : jiffy::Value(), u.id})
+    return exec("UPDATE usr SET name = " + ph(1) + ", email = " + ph(2) + ", password_hash = " + ph(3) +
+                    ", updated_on = " + ph(4) + ", active = " + ph(5) + ", \"groups\" = " + ph(6) +
+                    " WHERE id = " + ph(7),
+                {u.name, u.email, u.passwordHash, now(), u.active, u.groups ? jiffy::Value(*u.groups) : jiffy::Value(),
+                 u.id})
                .rowsAffected > 0;
 }
 
 void AuthStore::setPasswordHash(int64_t id, const std::string& hash)
 {
-    db_.execute("UPDATE usr SET password_hash = " + ph(1) + ", updated_on = " + ph(2) + " WHERE id = " + ph(3),
-                {hash, now(), id});
+    exec("UPDATE usr SET password_hash = " + ph(1) + ", updated_on = " + ph(2) + " WHERE id = " + ph(3),
+         {hash, now(), id});
 }
 
 bool AuthStore::deleteUsr(int64_t id)
 {
-    return db_.execute("DELETE FROM usr WHERE id = " + ph(1), {id}).rowsAffected > 0;
+    return exec("DELETE FROM usr WHERE id = " + ph(1), {id}).rowsAffected > 0;
 }
 
 std::string AuthStore::where(const std::optional<StoreFilter>& f, Values& params, const std::string& prefix) const
@@ -211,30 +216,29 @@ std::vector<GroupRow> AuthStore::groups(const std::optional<StoreFilter>& f)
 {
     std::vector<GroupRow> out;
     Values params;
-    db_.execute("SELECT id, group_name, description FROM usrgroup" + where(f, params, "") + " ORDER BY id", params,
-                [&](const jiffy::ValuesView& r) {
-                    out.push_back({r.getInt(0), text(r, 1), text(r, 2)});
-                });
+    exec("SELECT id, group_name, description FROM usrgroup" + where(f, params, "") + " ORDER BY id", params,
+         [&](const jiffy::ValuesView& r) {
+             out.push_back({r.getInt(0), text(r, 1), text(r, 2)});
+         });
     return out;
 }
 
 std::optional<GroupRow> AuthStore::groupById(int64_t id)
 {
     std::optional<GroupRow> out;
-    db_.execute("SELECT id, group_name, description FROM usrgroup WHERE id = " + ph(1), {id},
-                [&](const jiffy::ValuesView& r) {
-                    out = GroupRow{r.getInt(0), text(r, 1), text(r, 2)};
-                });
+    exec("SELECT id, group_name, description FROM usrgroup WHERE id = " + ph(1), {id}, [&](const jiffy::ValuesView& r) {
+        out = GroupRow{r.getInt(0), text(r, 1), text(r, 2)};
+    });
     return out;
 }
 
 std::optional<GroupRow> AuthStore::groupByName(const std::string& name)
 {
     std::optional<GroupRow> out;
-    db_.execute("SELECT id, group_name, description FROM usrgroup WHERE group_name = " + ph(1) + " ORDER BY id", {name},
-                [&](const jiffy::ValuesView& r) {
-                    if (!out) out = GroupRow{r.getInt(0), text(r, 1), text(r, 2)};
-                });
+    exec("SELECT id, group_name, description FROM usrgroup WHERE group_name = " + ph(1) + " ORDER BY id", {name},
+         [&](const jiffy::ValuesView& r) {
+             if (!out) out = GroupRow{r.getInt(0), text(r, 1), text(r, 2)};
+         });
     return out;
 }
 
@@ -246,35 +250,34 @@ int64_t AuthStore::insertGroup(const GroupRow& g)
 
 bool AuthStore::updateGroup(const GroupRow& g)
 {
-    return db_.execute("UPDATE usrgroup SET group_name = " + ph(1) + ", description = " + ph(2) +
-                           " WHERE id = " + ph(3),
-                       {g.name, g.description, g.id})
+    return exec("UPDATE usrgroup SET group_name = " + ph(1) + ", description = " + ph(2) + " WHERE id = " + ph(3),
+                {g.name, g.description, g.id})
                .rowsAffected > 0;
 }
 
 bool AuthStore::deleteGroup(int64_t id)
 {
-    return db_.execute("DELETE FROM usrgroup WHERE id = " + ph(1), {id}).rowsAffected > 0;
+    return exec("DELETE FROM usrgroup WHERE id = " + ph(1), {id}).rowsAffected > 0;
 }
 
 std::vector<AuthRow> AuthStore::auths(const std::optional<StoreFilter>& f)
 {
     std::vector<AuthRow> out;
     Values params;
-    db_.execute("SELECT id, auth_name, auth_type, description FROM auth" + where(f, params, "") + " ORDER BY id",
-                params, [&](const jiffy::ValuesView& r) {
-                    out.push_back({r.getInt(0), text(r, 1), text(r, 2), text(r, 3)});
-                });
+    exec("SELECT id, auth_name, auth_type, description FROM auth" + where(f, params, "") + " ORDER BY id", params,
+         [&](const jiffy::ValuesView& r) {
+             out.push_back({r.getInt(0), text(r, 1), text(r, 2), text(r, 3)});
+         });
     return out;
 }
 
 std::optional<AuthRow> AuthStore::authById(int64_t id)
 {
     std::optional<AuthRow> out;
-    db_.execute("SELECT id, auth_name, auth_type, description FROM auth WHERE id = " + ph(1), {id},
-                [&](const jiffy::ValuesView& r) {
-                    out = AuthRow{r.getInt(0), text(r, 1), text(r, 2), text(r, 3)};
-                });
+    exec("SELECT id, auth_name, auth_type, description FROM auth WHERE id = " + ph(1), {id},
+         [&](const jiffy::ValuesView& r) {
+             out = AuthRow{r.getInt(0), text(r, 1), text(r, 2), text(r, 3)};
+         });
     return out;
 }
 
@@ -287,15 +290,15 @@ int64_t AuthStore::insertAuth(const AuthRow& a)
 
 bool AuthStore::updateAuth(const AuthRow& a)
 {
-    return db_.execute("UPDATE auth SET auth_name = " + ph(1) + ", auth_type = " + ph(2) + ", description = " + ph(3) +
-                           " WHERE id = " + ph(4),
-                       {a.name, a.type, a.description, a.id})
+    return exec("UPDATE auth SET auth_name = " + ph(1) + ", auth_type = " + ph(2) + ", description = " + ph(3) +
+                    " WHERE id = " + ph(4),
+                {a.name, a.type, a.description, a.id})
                .rowsAffected > 0;
 }
 
 bool AuthStore::deleteAuth(int64_t id)
 {
-    return db_.execute("DELETE FROM auth WHERE id = " + ph(1), {id}).rowsAffected > 0;
+    return exec("DELETE FROM auth WHERE id = " + ph(1), {id}).rowsAffected > 0;
 }
 
 std::vector<GroupAuthRow> AuthStore::groupAuths(const std::optional<StoreFilter>& f)
@@ -303,16 +306,16 @@ std::vector<GroupAuthRow> AuthStore::groupAuths(const std::optional<StoreFilter>
     std::vector<GroupAuthRow> out;
     Values params;
     std::string prefix = f && f->column == "group_id" ? "ga." : "a.";
-    db_.execute(std::string(kSelectGroupAuths) + where(f, params, prefix) + " ORDER BY ga.id", params,
-                [&](const jiffy::ValuesView& r) { out.push_back(groupAuthOf(r)); });
+    exec(std::string(kSelectGroupAuths) + where(f, params, prefix) + " ORDER BY ga.id", params,
+         [&](const jiffy::ValuesView& r) { out.push_back(groupAuthOf(r)); });
     return out;
 }
 
 std::optional<GroupAuthRow> AuthStore::groupAuthById(int64_t id)
 {
     std::optional<GroupAuthRow> out;
-    db_.execute(std::string(kSelectGroupAuths) + " WHERE ga.id = " + ph(1), {id},
-                [&](const jiffy::ValuesView& r) { out = groupAuthOf(r); });
+    exec(std::string(kSelectGroupAuths) + " WHERE ga.id = " + ph(1), {id},
+         [&](const jiffy::ValuesView& r) { out = groupAuthOf(r); });
     return out;
 }
 
@@ -324,35 +327,35 @@ int64_t AuthStore::insertGroupAuth(int64_t groupId, int64_t authId)
 
 bool AuthStore::updateGroupAuth(const GroupAuthRow& ga)
 {
-    return db_.execute("UPDATE groupauth SET group_id = " + ph(1) + ", auth_id = " + ph(2) + " WHERE id = " + ph(3),
-                       {ga.groupId, ga.authId, ga.id})
+    return exec("UPDATE groupauth SET group_id = " + ph(1) + ", auth_id = " + ph(2) + " WHERE id = " + ph(3),
+                {ga.groupId, ga.authId, ga.id})
                .rowsAffected > 0;
 }
 
 bool AuthStore::deleteGroupAuth(int64_t id)
 {
-    return db_.execute("DELETE FROM groupauth WHERE id = " + ph(1), {id}).rowsAffected > 0;
+    return exec("DELETE FROM groupauth WHERE id = " + ph(1), {id}).rowsAffected > 0;
 }
 
 int64_t AuthStore::deleteGroupAuthsOfGroup(int64_t groupId)
 {
-    return db_.execute("DELETE FROM groupauth WHERE group_id = " + ph(1), {groupId}).rowsAffected;
+    return exec("DELETE FROM groupauth WHERE group_id = " + ph(1), {groupId}).rowsAffected;
 }
 
 std::vector<int64_t> AuthStore::activeUsrIds()
 {
     std::vector<int64_t> ids;
-    db_.execute("SELECT id FROM usr WHERE active = " + ph(1), {true},
-                [&](const jiffy::ValuesView& r) { ids.push_back(r.getInt(0)); });
+    exec("SELECT id FROM usr WHERE active = " + ph(1), {true},
+         [&](const jiffy::ValuesView& r) { ids.push_back(r.getInt(0)); });
     return ids;
 }
 
 std::vector<std::pair<std::string, std::string>> AuthStore::grants()
 {
     std::vector<std::pair<std::string, std::string>> out;
-    db_.execute("SELECT g.group_name, a.auth_name FROM groupauth ga JOIN usrgroup g ON g.id = ga.group_id "
-                "JOIN auth a ON a.id = ga.auth_id",
-                {}, [&](const jiffy::ValuesView& r) { out.emplace_back(text(r, 0), text(r, 1)); });
+    exec("SELECT g.group_name, a.auth_name FROM groupauth ga JOIN usrgroup g ON g.id = ga.group_id "
+         "JOIN auth a ON a.id = ga.auth_id",
+         {}, [&](const jiffy::ValuesView& r) { out.emplace_back(text(r, 0), text(r, 1)); });
     return out;
 }
 

@@ -46,7 +46,11 @@ struct StoreFilter {
 
 class AuthStore {
 public:
-    explicit AuthStore(const DbInstance& db);
+    /// Statements go to `conn` (a transaction's connection) when given, else
+    /// to the plugin's pool.
+    explicit AuthStore(const DbInstance& db, jiffy_db_conn* conn = nullptr);
+
+    const DbInstance& db() const { return db_; }
 
     /// CREATE TABLE/INDEX IF NOT EXISTS for the four tables.
     void createTables();
@@ -92,6 +96,8 @@ public:
     std::string now() const;
 
 private:
+    jiffy::ExecResult exec(std::string_view sql, const std::vector<jiffy::Value>& params,
+                           const std::function<void(const jiffy::ValuesView&)>& onRow = {}) const;
     std::string ph(size_t n) const;
     std::string where(const std::optional<StoreFilter>& f, std::vector<jiffy::Value>& params,
                       const std::string& prefix) const;
@@ -99,6 +105,7 @@ private:
     std::vector<UsrRow> selectUsrs(const std::string& tail, const std::vector<jiffy::Value>& params);
 
     const DbInstance& db_;
+    jiffy_db_conn* conn_;
     std::string usrColumns_;
 };
 

@@ -7,6 +7,7 @@
 #include "http/ConnectionGuard.h"
 #include "http/Dispatcher.h"
 #include "http/TlsContext.h"
+#include "net/AddressInUse.h"
 
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/TCPServer.h>
@@ -17,12 +18,6 @@
 #include <stdexcept>
 
 namespace jiffy::host {
-
-/// external_address is taken by another socket (another jiffyd, say).
-class AddressInUse : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
-};
 
 class HttpServer {
 public:
