@@ -264,6 +264,8 @@ class Console:
         self.go("#/users")
         for email, group in (("reader@example.com", "readers"), ("outsider@example.com", "others")):
             self.click("#user-new")
+            if group == "readers":
+                self.screenshot("user-form", "#user-form")
             self.type("#user-name", email.split("@")[0].title())
             self.type("#user-email", email)
             self.type("#user-password", "reader-pass-1")
@@ -458,6 +460,23 @@ class Console:
         self.text_in("#cluster-single", "Single instance")
         assert self.s.request("GET", "/cluster", token=self.admin)[0] == 404
         self.screenshot("cluster", "#cluster-single")
+        # the rendering the cluster's GET /cluster will feed, given its documented shape (no cluster yet)
+        sample = {"self": 4242, "leader": 4243, "term": 7, "members": [
+            {"pid": 4242, "address": "127.0.0.1:7070", "status": "ALIVE", "incarnation": 3},
+            {"pid": 4243, "address": "127.0.0.1:7071", "status": "SUSPECT", "incarnation": 5},
+            {"pid": 4244, "address": "<b>127.0.0.1:7072</b>", "status": "FAILED", "incarnation": 1}]}
+        self.d.execute_async_script(
+            "const [sample, done] = arguments;"
+            "import('/_/cluster.js').then((m) => { m.leave(); m.draw(document.getElementById('cluster'), sample); done(); })",
+            sample)
+        self.text_in("#cluster-leader", "4243")
+        self.text_in("#cluster-term", "7")
+        for pid, status in ((4242, "ALIVE"), (4243, "SUSPECT"), (4244, "FAILED")):
+            self.text_in(f'#cluster-members tr[data-pid="{pid}"]', status)
+        self.text_in('#cluster-members tr[data-pid="4243"]', "leader")
+        self.text_in('#cluster-members tr[data-pid="4242"]', "this one")
+        self.text_in('#cluster-members tr[data-pid="4244"]', "<b>127.0.0.1:7072</b>")
+        self.screenshot("cluster-members", "#cluster-members")
 
     def test_no_csp_violation(self):
         bad = self.csp_violations()
