@@ -66,6 +66,14 @@ function showSignIn(message, kind = 'error') {
   email.focus();
 }
 
+function decodePart(p) {
+  try {
+    return decodeURIComponent(p);
+  } catch {
+    return p;
+  }
+}
+
 function leaveCurrent() {
   if (current && current.leave) current.leave();
   current = null;
@@ -83,7 +91,7 @@ async function route() {
     api.dropToken();
     return showSignIn('Your session has expired; sign in again.');
   }
-  const [path, ...rest] = (location.hash.replace(/^#\/?/, '') || 'users').split('/');
+  const [path, ...rest] = (location.hash.replace(/^#\/?/, '') || 'users').split('/').map(decodePart);
   const screen = screens.find((s) => s.path === path) || screens[0];
   leaveCurrent();
   document.getElementById('top').hidden = false;
@@ -91,12 +99,15 @@ async function route() {
   renderNav(screen.path);
   current = screen.mod;
   document.title = `${screen.label} · jiffy console`;
-  mount(main, h('p', { class: 'muted' }, 'Loading…'));
+  // Each visit renders into a view of its own: a slower earlier visit that
+  // finishes late writes into a detached element, never over this one.
+  const view = h('div', { class: 'view' }, h('p', { class: 'muted' }, 'Loading…'));
+  mount(main, view);
   try {
-    await screen.mod.render(main, rest.map(decodeURIComponent));
+    await screen.mod.render(view, rest);
   } catch (e) {
-    if (current === screen.mod && api.token()) mount(main, h('h1', {}, screen.label), errorBox(e));
-    // else: signed out meanwhile (the sign-in screen is showing) or another screen took over
+    if (view.isConnected && api.token()) mount(view, h('h1', {}, screen.label), errorBox(e));
+    // else: signed out meanwhile (the sign-in screen is showing) or another visit took over
   }
 }
 

@@ -20,7 +20,7 @@ export async function render(main) {
       if (e.status === 404) mount(box, singleInstance());
       else mount(box, errorBox(e));
     }
-    timer = setTimeout(tick, every);
+    if (main.isConnected) timer = setTimeout(tick, every);
   };
   await tick();
 }

@@ -16,7 +16,7 @@ export async function render(main) {
   mount(main, h('div', { class: 'head' }, h('h1', {}, 'Health')), ready, routes);
   const tick = async () => {
     await Promise.all([drawReady(ready), sample(routes)]);
-    timer = setTimeout(tick, EVERY_MS);
+    if (main.isConnected) timer = setTimeout(tick, EVERY_MS);
   };
   clearTimeout(timer);
   await tick();
