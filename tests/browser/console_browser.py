@@ -11,6 +11,7 @@ Exit 0: every scenario passed; 1: one failed (named, with the jiffyd log);
 does not start. The cluster scenario (three instances, a killed member turns
 FAILED) is not run: jiffyd has no cluster yet and GET /cluster answers 404.
 """
+import base64
 import json
 import os
 import shutil
@@ -413,7 +414,6 @@ class Console:
             "return atob(t.split('.')[1].replace(/-/g,'+').replace(/_/g,'/'))"))
         admin_token = self.d.execute_script("return sessionStorage.getItem('jiffy.console.token')")
         head, _, sig = admin_token.split(".")
-        import base64
         payload["exp"] = int(time.time()) - 10
         body = base64.urlsafe_b64encode(json.dumps(payload).encode()).decode().rstrip("=")
         self.d.execute_script("sessionStorage.setItem('jiffy.console.token', arguments[0]); location.reload()",
