@@ -1,11 +1,15 @@
 // The console route plugin over HTTP, on a real jiffyd: every file with its
 // content type, the security headers on every answer (200, 304, 404), no
 // way out of the file set (`..`, `%2e%2e`, encoded slashes, dot files),
-// revalidation by ETag, the page's config, and a static_dir that does not
-// hold the console stopping the start with a message naming it. The page
-// itself is tested in a browser (tests/browser/console_browser.py).
+// revalidation by ETag, the page's config, the OpenAPI description, and a
+// static_dir that does not hold the console stopping the start with a
+// message naming it. The page itself is tested in a browser
+// (tests/browser/console_browser.py).
 #include "support/JiffydRunner.h"
 #include "support/TestSupport.h"
+
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
 
 #include <cppunit/extensions/HelperMacros.h>
 
@@ -24,6 +28,7 @@ class ConsoleHttpTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testNoPathLeavesTheFileSet);
     CPPUNIT_TEST(testEtagRevalidatesWith304);
     CPPUNIT_TEST(testPageConfigNamesTheAdmittedGroups);
+    CPPUNIT_TEST(testOpenApiDescribesTheRoutes);
     CPPUNIT_TEST(testStaticDirWithoutTheConsoleStopsTheStart);
     CPPUNIT_TEST(testStaticDirServesOnlyPlainNames);
     CPPUNIT_TEST_SUITE_END();
@@ -164,6 +169,24 @@ public:
         start(R"({"plugin": "console", "groups": ["Super", "operators"]})");
         CPPUNIT_ASSERT_EQUAL(std::string("{\"groups\":[\"Super\",\"operators\"]}"),
                              jiffyd_.get("/_/console-config.json").body);
+    }
+
+    void testOpenApiDescribesTheRoutes()
+    {
+        start();
+        HttpResult r = jiffyd_.get("/openapi.json");
+        CPPUNIT_ASSERT_EQUAL(200, r.status);
+        Poco::JSON::Object::Ptr paths =
+            Poco::JSON::Parser().parse(r.body).extract<Poco::JSON::Object::Ptr>()->getObject("paths");
+        for (const auto& [path, id] : {std::pair{"/_", "consoleIndex"}, std::pair{"/_/{file}", "consoleFile"}}) {
+            CPPUNIT_ASSERT_MESSAGE(path, paths->has(path));
+            Poco::JSON::Object::Ptr get = paths->getObject(path)->getObject("get");
+            CPPUNIT_ASSERT_MESSAGE(path, get);
+            CPPUNIT_ASSERT_EQUAL(std::string(id), get->getValue<std::string>("operationId"));
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(path + std::string(": open"), size_t(0), get->getArray("security")->size());
+            for (const char* code : {"200", "304", "404"})
+                CPPUNIT_ASSERT_MESSAGE(path + std::string(" ") + code, get->getObject("responses")->has(code));
+        }
     }
 
     void testStaticDirWithoutTheConsoleStopsTheStart()

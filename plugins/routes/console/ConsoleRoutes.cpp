@@ -70,56 +70,56 @@ public:
 
     std::string openapi() override
     {
-        const std::string headers = R"("headers": {"ETag": {"schema": {"type": "string"}},)"
-                                    R"( "Content-Security-Policy": {"schema": {"type": "string"}}})";
-        const std::string notModified = R"("304": {"description": "not modified (If-None-Match)"
-    })";
+        // R"J(...)J": the descriptions hold ")" followed by a quote
+        const std::string headers = R"J("headers": {"ETag": {"schema": {"type": "string"}},)J"
+                                    R"J( "Content-Security-Policy": {"schema": {"type": "string"}}})J";
+        const std::string notModified = R"J("304": {"description": "not modified (If-None-Match)"})J";
         const std::string notFound =
-            R"("404": {"description": "no such file", "content": {"application/json": {"schema": )"
-            R"({"type": "object", "properties": {"error": {"type": "string"}}}}}})";
-    return R"({"/_": {"get": {"operationId": "consoleIndex", "summary": "The admin console's page",)"
-           R"( "tags": ["console"], "security": [], "responses": {"200": {"description": "index.html", )" +
-           headers + R"(, "content": {"text/html": {"schema": {"type": "string"}}}}, )" + notModified + ", " +
-           notFound +
-           R"(}}}, "/_/{file}": {"get": {"operationId": "consoleFile", "summary": "A file of the admin console",)"
-           R"( "tags": ["console"], "security": [], "parameters": [{"name": "file", "in": "path",)"
-           R"( "required": true, "schema": {"type": "string"}}], "responses": {"200": {"description": )"
-           R"("the file, typed by its extension", )" +
-           headers + R"(, "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}}}, )" + notModified +
-           ", " + notFound + "}}}}";
-}
+            R"J("404": {"description": "no such file", "content": {"application/json": {"schema": )J"
+            R"J({"type": "object", "properties": {"error": {"type": "string"}}}}}})J";
+        return R"J({"/_": {"get": {"operationId": "consoleIndex", "summary": "The admin console's page",)J"
+               R"J( "tags": ["console"], "security": [], "responses": {"200": {"description": "index.html", )J" +
+               headers + R"J(, "content": {"text/html": {"schema": {"type": "string"}}}}, )J" + notModified + ", " +
+               notFound +
+               R"J(}}}, "/_/{file}": {"get": {"operationId": "consoleFile",)J"
+               R"J( "summary": "A file of the admin console", "tags": ["console"], "security": [],)J"
+               R"J( "parameters": [{"name": "file", "in": "path", "required": true, "schema": {"type": "string"}}],)J"
+               R"J( "responses": {"200": {"description": "the file, typed by its extension", )J" +
+               headers + R"J(, "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}}}, )J" +
+               notModified + ", " + notFound + "}}}}";
+    }
 
     void handle(uint32_t id, const jiffy::Request& req, jiffy::Response& resp) override
-{
-    resp.header("Content-Security-Policy", kCsp);
-    resp.header("X-Content-Type-Options", "nosniff");
-    resp.header("X-Frame-Options", "DENY");
-    resp.header("Referrer-Policy", "no-referrer");
-    resp.header("Cross-Origin-Opener-Policy", "same-origin");
-    std::string name = id == kIndex ? std::string("index.html") : std::string(req.param("file").value_or(""));
-    const jiffy::console::StaticFile* f = files_.find(name);
-    if (!f) {
-        jiffy::JsonWriter w;
-        w.beginObject().key("error").string("console: no file " + name).endObject();
-        resp.header("Cache-Control", "no-store");
-        resp.json(404, w.str());
-        return;
+    {
+        resp.header("Content-Security-Policy", kCsp);
+        resp.header("X-Content-Type-Options", "nosniff");
+        resp.header("X-Frame-Options", "DENY");
+        resp.header("Referrer-Policy", "no-referrer");
+        resp.header("Cross-Origin-Opener-Policy", "same-origin");
+        std::string name = id == kIndex ? std::string("index.html") : std::string(req.param("file").value_or(""));
+        const jiffy::console::StaticFile* f = files_.find(name);
+        if (!f) {
+            jiffy::JsonWriter w;
+            w.beginObject().key("error").string("console: no file " + name).endObject();
+            resp.header("Cache-Control", "no-store");
+            resp.json(404, w.str());
+            return;
+        }
+        // Revalidate every time: a new release changes a file under the same name.
+        resp.header("Cache-Control", "no-cache");
+        resp.header("ETag", f->etag);
+        auto inm = req.header("If-None-Match");
+        if (inm && (inm->find(f->etag) != std::string_view::npos || *inm == "*")) {
+            resp.status(304);
+            return;
+        }
+        resp.status(200);
+        resp.header("Content-Type", f->contentType);
+        resp.write(f->body);
     }
-    // Revalidate every time: a new release changes a file under the same name.
-    resp.header("Cache-Control", "no-cache");
-    resp.header("ETag", f->etag);
-    auto inm = req.header("If-None-Match");
-    if (inm && (inm->find(f->etag) != std::string_view::npos || *inm == "*")) {
-        resp.status(304);
-        return;
-    }
-    resp.status(200);
-    resp.header("Content-Type", f->contentType);
-    resp.write(f->body);
-}
 
 private:
-jiffy::console::StaticFiles files_;
+    jiffy::console::StaticFiles files_;
 };
 
 } // namespace
