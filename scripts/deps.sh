@@ -22,6 +22,8 @@ PACKAGES=(
   redis-server memcached postgresql-15 mariadb-server etcd-server etcd-client
   # tools used by tests and scripts
   curl procps sqlite3
+  # the console's browser test (tests/browser): headless Chromium driven through WebDriver
+  chromium chromium-driver python3-selenium
 )
 if [ "${1:-}" = "build" ]; then
   PACKAGES=("${BUILD_PACKAGES[@]}")

@@ -16,12 +16,15 @@ std::string_view AuthGate::bearerToken(const jiffy_request& req)
     return v;
 }
 
-bool AuthGate::allow(const RouteTarget& route, const jiffy_request& req)
+GateDecision AuthGate::decide(const RouteTarget& route, const jiffy_request& req)
 {
-    if (route.name.empty()) return false; // a protected route nobody can be granted
-    std::optional<Claims> c = jwt_.verify(bearerToken(req));
-    if (!c) return false;
-    return cache_.isActive(c->uid) && cache_.allows(c->groups, route.name);
+    std::string_view token = bearerToken(req);
+    if (token.empty()) return GateDecision::NoToken;
+    std::optional<Claims> c = jwt_.verify(token);
+    if (!c || !cache_.isActive(c->uid)) return GateDecision::InvalidToken;
+    // route.name empty: a protected route nobody can be granted
+    if (route.name.empty() || !cache_.allows(c->groups, route.name)) return GateDecision::NotGranted;
+    return GateDecision::Allowed;
 }
 
 } // namespace jiffy::host::auth

@@ -160,6 +160,7 @@ jiffy_status AuthService::createUsr(const jiffy_request& req, jiffy_response& ou
     if (cfg_.auth.openRegistration) caller = callerOf(req, "usr.CREATE");
     if (caller == Caller::Refused) {
         out.status = 401; // as the gate answers: an empty body
+        out.headers.emplace_back("WWW-Authenticate", "Bearer error=\"invalid_token\"");
         return JIFFY_OK;
     }
     auto body = parseBody(req, "usrc: Invalid request payload");

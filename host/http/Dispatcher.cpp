@@ -242,9 +242,16 @@ void Dispatcher::route(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerR
     r.headers = &req;
 
     jiffy_response out;
-    if (!(m.target->flags & JIFFY_ROUTE_OPEN) && gate_ && !gate_->allow(*m.target, r)) {
-        out.status = 401;
-        return send(resp, out, x);
+    if (!(m.target->flags & JIFFY_ROUTE_OPEN) && gate_) {
+        GateDecision d = gate_->decide(*m.target, r);
+        if (d != GateDecision::Allowed) {
+            out.status = 401;
+            if (d == GateDecision::InvalidToken)
+                out.headers.emplace_back("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+            else if (d == GateDecision::NotGranted)
+                out.headers.emplace_back("WWW-Authenticate", "Bearer error=\"insufficient_scope\"");
+            return send(resp, out, x);
+        }
     }
 
     CallError err;

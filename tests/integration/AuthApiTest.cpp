@@ -119,6 +119,7 @@ void AuthApiTest::testProtectedRoutesWithoutAValidTokenAre401WithAnEmptyBody()
         HttpResult r = jiffy::test::http(method, "127.0.0.1", jiffyd_.port(), path, method == "PUT" ? "{}" : "");
         CPPUNIT_ASSERT_EQUAL_MESSAGE(method + " " + path, 401, r.status);
         CPPUNIT_ASSERT_EQUAL(std::string(), r.body);
+        CPPUNIT_ASSERT_EQUAL(std::string("Bearer"), r.header("www-authenticate")); // no token: no error code
     }
     CPPUNIT_ASSERT_EQUAL(401, jiffyd_.get("/librarys", {{"Authorization", "Basic YWRtaW46aW5pdHBhc3M="}}).status);
     CPPUNIT_ASSERT_EQUAL(200, jiffyd_.get("/healthz").status); // open routes stay open
@@ -282,7 +283,10 @@ void AuthApiTest::testPerRouteAuthorization()
     std::string reader = login("reader@example.com", "secret1");
     CPPUNIT_ASSERT(!reader.empty());
     CPPUNIT_ASSERT_EQUAL(201, jiffyd_.get("/library/" + std::to_string(lib), bearer(reader)).status);
-    CPPUNIT_ASSERT_EQUAL(401, jiffyd_.get("/librarys", bearer(reader)).status);
+    HttpResult list = jiffyd_.get("/librarys", bearer(reader));
+    CPPUNIT_ASSERT_EQUAL(401, list.status);
+    // A good token lacking the grant says so (RFC 6750), so a client need not sign in again.
+    CPPUNIT_ASSERT_EQUAL(std::string("Bearer error=\"insufficient_scope\""), list.header("www-authenticate"));
     CPPUNIT_ASSERT_EQUAL(401, jiffyd_.post("/library", R"({"name":"x","city":"y"})", bearer(reader)).status);
     CPPUNIT_ASSERT_EQUAL(401, jiffyd_.del("/library/" + std::to_string(lib), bearer(reader)).status);
     CPPUNIT_ASSERT_EQUAL(401, jiffyd_.get("/usrs", bearer(reader)).status);
@@ -296,7 +300,9 @@ void AuthApiTest::testDeactivatedUserIsRefused()
     std::string bob = login("bob@example.com", "secret1");
     CPPUNIT_ASSERT_EQUAL(200, jiffyd_.get("/librarys", bearer(bob)).status);
     CPPUNIT_ASSERT_EQUAL(201, jiffyd_.put("/usr/" + std::to_string(id), R"({"active":false})", bearer(admin)).status);
-    CPPUNIT_ASSERT_EQUAL(401, jiffyd_.get("/librarys", bearer(bob)).status); // the same, still unexpired token
+    HttpResult refused = jiffyd_.get("/librarys", bearer(bob)); // the same, still unexpired token
+    CPPUNIT_ASSERT_EQUAL(401, refused.status);
+    CPPUNIT_ASSERT_EQUAL(std::string("Bearer error=\"invalid_token\""), refused.header("www-authenticate"));
     HttpResult again = jiffyd_.post("/usr/login", R"({"email":"bob@example.com","password":"secret1"})");
     CPPUNIT_ASSERT_EQUAL(400, again.status);
     CPPUNIT_ASSERT(contains(again.body, "models: user is currently locked"));
@@ -414,6 +420,7 @@ void AuthApiTest::testForgedTokensAre401()
         HttpResult r = jiffyd_.get("/librarys", bearer(f));
         CPPUNIT_ASSERT_EQUAL(401, r.status);
         CPPUNIT_ASSERT_EQUAL(std::string(), r.body);
+        CPPUNIT_ASSERT_EQUAL(std::string("Bearer error=\"invalid_token\""), r.header("www-authenticate"));
     }
     // A 64 kB header never reaches the gate: Poco refuses header values over
     // 8 KiB as a malformed request (400, or a reset connection while the
