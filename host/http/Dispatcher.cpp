@@ -9,11 +9,14 @@
 
 #include <Poco/Logger.h>
 #include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/HTTPServerRequestImpl.h>
+#include <Poco/Net/StreamSocket.h>
 #include <Poco/UTF8String.h>
 
 #include <algorithm>
 #include <cctype>
 #include <random>
+#include <sstream>
 #include <chrono>
 #include <cstdio>
 #include <istream>
@@ -108,18 +111,29 @@ bool Dispatcher::readBody(Poco::Net::HTTPServerRequest& req, std::string& body)
     return true;
 }
 
-void Dispatcher::discardBody(Poco::Net::HTTPServerRequest& req, int64_t announced)
+void Dispatcher::lingerAfter413(Poco::Net::HTTPServerRequest& req)
 {
-    // Reading what the client is still sending lets it see the 413 instead
-    // of a reset connection; beyond a few times the limit we stop and close.
-    const int64_t cap = std::max<int64_t>(limits_.maxBodyBytes * 4, 1 << 20);
-    if (announced > cap) return;
-    std::istream& in = req.stream();
-    char buf[8192];
-    int64_t total = 0;
-    while (in && total <= cap) {
-        in.read(buf, sizeof buf);
-        total += in.gcount();
+    // The 413 is sent; the client may still be uploading. Closing now with
+    // its bytes unread makes the kernel answer with a reset, and the client
+    // loses the response in the middle of its upload. So, as nginx's
+    // lingering close: stop sending, read and drop what arrives until the
+    // client stops (1 s of silence), for 5 s or 64 MiB at most, then close.
+    auto* impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&req);
+    if (!impl) return;
+    Poco::Net::StreamSocket& socket = impl->socket();
+    try {
+        socket.shutdownSend();
+        socket.setReceiveTimeout(Poco::Timespan(1, 0));
+        const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+        char buf[16384];
+        int64_t total = 0;
+        while (total < (int64_t(64) << 20) && std::chrono::steady_clock::now() < until) {
+            int n = socket.receiveBytes(buf, sizeof buf);
+            if (n <= 0) break;
+            total += n;
+        }
+    } catch (const Poco::Exception&) {
+        // silence (timeout) or the client closed: done either way
     }
 }
 
@@ -190,10 +204,9 @@ void Dispatcher::route(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerR
     x.rawPath = rawPath;
     // An announced body over the limit is refused before any other work.
     if (req.hasContentLength() && req.getContentLength64() > limits_.maxBodyBytes) {
-        discardBody(req, req.getContentLength64());
         resp.setKeepAlive(false);
-        return sendError(resp, 413,
-                         "request body exceeds the limit of " + std::to_string(limits_.maxBodyBytes) + " bytes", x);
+        return sendError(
+            resp, 413, "request body exceeds the limit of " + std::to_string(limits_.maxBodyBytes) + " bytes", x, &req);
     }
     std::vector<std::string> segments;
     if (!Router::splitPath(rawPath, segments))
@@ -215,10 +228,9 @@ void Dispatcher::route(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerR
 
     std::string body;
     if (!readBody(req, body)) {
-        discardBody(req, -1);
         resp.setKeepAlive(false);
-        return sendError(resp, 413,
-                         "request body exceeds the limit of " + std::to_string(limits_.maxBodyBytes) + " bytes", x);
+        return sendError(
+            resp, 413, "request body exceeds the limit of " + std::to_string(limits_.maxBodyBytes) + " bytes", x, &req);
     }
 
     std::string decodedPath = "/";
@@ -268,7 +280,8 @@ void Dispatcher::route(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerR
     send(resp, out, x);
 }
 
-void Dispatcher::send(Poco::Net::HTTPServerResponse& resp, const jiffy_response& out, Exchange& x)
+void Dispatcher::send(Poco::Net::HTTPServerResponse& resp, const jiffy_response& out, Exchange& x,
+                      Poco::Net::HTTPServerRequest* lingerOn)
 {
     x.status = out.status;
     x.bytes = out.body.size();
@@ -278,16 +291,29 @@ void Dispatcher::send(Poco::Net::HTTPServerResponse& resp, const jiffy_response&
     if (out.status == 401 && !resp.has("WWW-Authenticate")) resp.set("WWW-Authenticate", "Bearer"); // RFC 6750
     resp.set("X-Request-Id", *x.requestId);
     resp.setContentLength64(static_cast<Poco::Int64>(out.body.size()));
-    resp.sendBuffer(out.body.data(), out.body.size());
+    auto* impl = lingerOn ? dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(lingerOn) : nullptr;
+    if (!impl) return resp.sendBuffer(out.body.data(), out.body.size());
+    // Written on the socket at once (Poco's buffered response would only go
+    // out after the handler returned, i.e. after the lingering close).
+    std::ostringstream head;
+    resp.write(head);
+    std::string bytes = head.str() + out.body;
+    try {
+        impl->socket().sendBytes(bytes.data(), static_cast<int>(bytes.size()));
+    } catch (const Poco::Exception&) {
+        return; // the client is gone
+    }
+    lingerAfter413(*lingerOn);
 }
 
-void Dispatcher::sendError(Poco::Net::HTTPServerResponse& resp, int status, const std::string& message, Exchange& x)
+void Dispatcher::sendError(Poco::Net::HTTPServerResponse& resp, int status, const std::string& message, Exchange& x,
+                           Poco::Net::HTTPServerRequest* lingerOn)
 {
     jiffy_response out;
     out.status = status;
     out.headers.emplace_back("Content-Type", "application/json");
     out.body = jsonError(message);
-    send(resp, out, x);
+    send(resp, out, x, lingerOn);
 }
 
 std::string Dispatcher::renderMetrics() const

@@ -70,11 +70,15 @@ private:
         uint64_t bytes = 0;
     };
     void route(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp, Exchange& x);
-    void send(Poco::Net::HTTPServerResponse& resp, const jiffy_response& out, Exchange& x);
-    void sendError(Poco::Net::HTTPServerResponse& resp, int status, const std::string& message, Exchange& x);
+    /// `lingerOn` (a 413 for an upload in progress): the answer is written at
+    /// once, then a bounded lingering close follows.
+    void send(Poco::Net::HTTPServerResponse& resp, const jiffy_response& out, Exchange& x,
+              Poco::Net::HTTPServerRequest* lingerOn = nullptr);
+    void sendError(Poco::Net::HTTPServerResponse& resp, int status, const std::string& message, Exchange& x,
+                   Poco::Net::HTTPServerRequest* lingerOn = nullptr);
     bool readBody(Poco::Net::HTTPServerRequest& req, std::string& body);
-    /// Reads and drops the rest of an oversized body (up to a cap), so the client sees the 413.
-    void discardBody(Poco::Net::HTTPServerRequest& req, int64_t announced);
+    /// After a 413: a bounded lingering close, so the client reads the answer instead of a reset.
+    void lingerAfter413(Poco::Net::HTTPServerRequest& req);
     /// Counts the exchange and writes its request-log line.
     void record(Poco::Net::HTTPServerRequest& req, const Exchange& x, uint64_t micros);
 

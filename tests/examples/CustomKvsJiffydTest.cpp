@@ -7,6 +7,8 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <jiffy/abi.h>
+
 #include <csignal>
 #include <cstdio>
 #include <sys/stat.h>
@@ -86,7 +88,9 @@ public:
         std::string cfg = writeConfig("list.config.json", R"(, "directory": "list-data")");
         std::string out;
         CPPUNIT_ASSERT_EQUAL_MESSAGE(out, 0, runToEnd({"--list-plugins", "--config", cfg}, out));
-        CPPUNIT_ASSERT_MESSAGE(out, contains(out, "files          kvs     1.0.0     1.0   " + kPlugin));
+        CPPUNIT_ASSERT_MESSAGE(out,
+                               contains(out, "files          kvs     1.0.0     " + std::to_string(JIFFY_ABI_MAJOR) +
+                                                 "." + std::to_string(JIFFY_ABI_MINOR) + "   " + kPlugin));
         CPPUNIT_ASSERT_MESSAGE(out, contains(out, "directory"));
         CPPUNIT_ASSERT_MESSAGE(out, contains(out, "(required)"));
         CPPUNIT_ASSERT_MESSAGE(out, contains(out, "lock_timeout_ms"));

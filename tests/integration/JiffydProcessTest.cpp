@@ -12,6 +12,7 @@
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/StreamSocket.h>
 
+#include <atomic>
 #include <cctype>
 #include <chrono>
 #include <csignal>
@@ -47,6 +48,7 @@ class JiffydProcessTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testCountSurvivesRestart);
     CPPUNIT_TEST(testPlainCPluginServes);
     CPPUNIT_TEST(testOversizedBodyIs413);
+    CPPUNIT_TEST(testOversizedUploadReadsThe413NotAReset);
     CPPUNIT_TEST(testMalformedPathIs400);
     CPPUNIT_TEST(testWrongTypeInConfigExits78NamingThePath);
     CPPUNIT_TEST(testWrongAbiPluginIsRefusedWithAMessage);
@@ -204,6 +206,54 @@ public:
         auto r = jiffy::test::http("POST", "127.0.0.1", port, "/hello", std::string(1000, 'x'));
         CPPUNIT_ASSERT_EQUAL(413, r.status);
         CPPUNIT_ASSERT_MESSAGE(r.body, contains(r.body, "exceeds the limit of 64 bytes"));
+        CPPUNIT_ASSERT_EQUAL(200, jiffy::test::http("GET", "127.0.0.1", port, "/healthz").status);
+    }
+
+    void testOversizedUploadReadsThe413NotAReset()
+    {
+        // A client uploading 32 MiB without Expect: 100-continue, reading
+        // while it sends (as curl does): it must read the 413, not a reset.
+        uint16_t port = jiffy::test::freePort();
+        std::string cfg = dir_.file("u.config.json");
+        jiffy::test::writeFile(cfg, configWith(port, dir_.file("u.db"),
+                                               R"("http": {"max_body_bytes": 64}, "routes": [{"plugin": "hello"}])"));
+        ChildProcess p(jiffy::test::jiffydBinary(), {"--config", cfg}, dir_.file("u.log"));
+        CPPUNIT_ASSERT(jiffy::test::waitForHttp("127.0.0.1", port, "/healthz", 200, 15000));
+        Poco::Net::StreamSocket s(Poco::Net::SocketAddress("127.0.0.1", port));
+        const int64_t size = int64_t(32) << 20;
+        std::string head = "POST /hello HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(size) + "\r\n\r\n";
+        s.sendBytes(head.data(), static_cast<int>(head.size()));
+        std::atomic<bool> stop{false};
+        std::thread uploader([&] {
+            std::string chunk(65536, 'x');
+            s.setSendTimeout(Poco::Timespan(0, 200000));
+            for (int64_t sent = 0; sent < size && !stop;) {
+                try {
+                    sent += s.sendBytes(chunk.data(), static_cast<int>(chunk.size()));
+                } catch (const Poco::TimeoutException&) {
+                    // the server is not reading: keep trying until told to stop
+                } catch (const Poco::Exception&) {
+                    return; // reset or closed: the reader below tells whether the answer arrived first
+                }
+            }
+        });
+        std::string answer;
+        std::string error;
+        try {
+            s.setReceiveTimeout(Poco::Timespan(10, 0));
+            char buf[4096];
+            while (answer.find("bytes\"}") == std::string::npos) {
+                int n = s.receiveBytes(buf, sizeof buf);
+                if (n <= 0) break;
+                answer.append(buf, static_cast<size_t>(n));
+            }
+        } catch (const Poco::Exception& e) {
+            error = e.displayText();
+        }
+        stop = true;
+        uploader.join();
+        CPPUNIT_ASSERT_MESSAGE(error + " / " + answer, answer.rfind("HTTP/1.1 413", 0) == 0);
+        CPPUNIT_ASSERT_MESSAGE(answer, contains(answer, "exceeds the limit of 64 bytes"));
         CPPUNIT_ASSERT_EQUAL(200, jiffy::test::http("GET", "127.0.0.1", port, "/healthz").status);
     }
 
