@@ -14,3 +14,6 @@ jiffy_cppunit_test(integration_check_config_postgres SOURCES integration/CheckCo
 jiffy_cppunit_test(integration_durability SOURCES integration/DurabilityTest.cpp LABELS integration models)
 # Slow clients (slowloris from 127.0.0.2): per-address connection limit and request-head timeout.
 jiffy_cppunit_test(integration_slow_clients SOURCES integration/SlowClientTest.cpp LABELS integration)
+# SQLite on a full disk (a tmpfs the test mounts; SKIP without root): 503, nothing lost, recovers by itself.
+jiffy_cppunit_test(integration_disk_full SOURCES integration/DiskFullTest.cpp LABELS integration models)
+set_tests_properties(integration_disk_full PROPERTIES SKIP_RETURN_CODE 77)

@@ -26,9 +26,8 @@ jiffy_status statusFor(int rc)
     case SQLITE_LOCKED:
     case SQLITE_CANTOPEN:
     case SQLITE_PROTOCOL:
+    case SQLITE_FULL: // disk full: nothing wrong with the request, retry once there is room (503)
         return JIFFY_UNAVAILABLE;
-    case SQLITE_FULL:
-        return JIFFY_TOO_LARGE;
     default:
         break;
     }
