@@ -236,7 +236,8 @@ void ClusterNode::receive(const std::string& from, const Envelope& env, std::str
     case MessageType::PingReq:
     case MessageType::IndirectAck:
     case MessageType::IndirectNack:
-    case MessageType::Departing: {
+    case MessageType::Departing:
+    case MessageType::Sync: {
         if (!membership_) return;
         std::string error;
         dispatch(membership_->receive(from, env, payload, now, &error));
@@ -314,7 +315,7 @@ void ClusterNode::handleJoinReply(const Envelope& env, const JoinReply& m, TimeM
     leader_ = m.leader;
     leaderAddress_ = m.leaderAddress;
     recheckLeader_ = false;
-    for (const auto& u : m.members) dispatch(membership_->apply(u, now));
+    dispatch(membership_->learn(m.members, now));
 }
 
 void ClusterNode::handleLeader(const LeaderAnnounce& m, TimeMs)

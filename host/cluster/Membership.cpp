@@ -49,6 +49,7 @@ Membership::Membership(Pid self, std::string address, Incarnation incarnation, M
     : params_(params), self_(self), awareness_(params.awarenessMax), rng_(params.seed ^ (self * 0x9e3779b97f4a7c15ULL)),
       nextProbeAt_(now)
 {
+    byAddress_[address].push_back(self);
     members_.emplace(self, Member{self, std::move(address), Status::Alive, incarnation, now});
     live_ = 1;
 }
@@ -81,8 +82,9 @@ std::vector<Update> Membership::snapshot() const
 Incarnation Membership::incarnationAt(const std::string& address) const
 {
     Incarnation best = 0;
-    for (const auto& [pid, m] : members_)
-        if (m.address == address) best = std::max(best, m.incarnation);
+    auto at = byAddress_.find(address);
+    if (at == byAddress_.end()) return 0;
+    for (Pid pid : at->second) best = std::max(best, members_.at(pid).incarnation);
     return best;
 }
 
@@ -143,6 +145,20 @@ Output Membership::apply(const Update& u, TimeMs now)
     return out;
 }
 
+Output Membership::learn(const std::vector<Update>& members, TimeMs now)
+{
+    Output out;
+    quiet_ = true;
+    for (const auto& u : members) applyInto(u, now, out);
+    quiet_ = false;
+    return out;
+}
+
+void Membership::gossip(const Update& u)
+{
+    if (!quiet_ || u.pid == self_) broadcasts_.push(u);
+}
+
 void Membership::setStatus(Member& m, Status status, TimeMs now)
 {
     bool wasLive = m.status == Status::Alive || m.status == Status::Suspect;
@@ -170,7 +186,7 @@ void Membership::applyAboutSelf(const Update& u, Output& out)
         me.incarnation = u.incarnation + 1;
         ++counters_.refutations;
         awareness_.apply(1); // being suspected is a hint that we are the slow one
-        broadcasts_.push(factOf(me));
+        gossip(factOf(me));
     }
     // Even a FAILED about an incarnation already refuted means others stopped talking to us for a
     // while (a paused process refutes the suspicion it finds in its backlog before the failure).
@@ -187,27 +203,34 @@ void Membership::addMember(const Update& u, TimeMs now, Output& out)
     if (u.status != Status::Alive && u.status != Status::Suspect) return; // no news about a stranger's death
     if (u.address.empty()) return;
     // A newer process already owns this address: the update is about an older one.
-    for (const auto& [pid, m] : members_) {
-        if (m.address == u.address && m.status != Status::Departed &&
-            (m.incarnation > u.incarnation || (m.incarnation == u.incarnation && m.pid > u.pid)))
-            return;
+    if (auto at = byAddress_.find(u.address); at != byAddress_.end()) {
+        for (Pid pid : at->second) {
+            const Member& m = members_.at(pid);
+            if (m.status != Status::Departed &&
+                (m.incarnation > u.incarnation || (m.incarnation == u.incarnation && m.pid > u.pid)))
+                return;
+        }
     }
     Member m{u.pid, u.address, Status::Alive, u.incarnation, now};
     auto& stored = members_.emplace(u.pid, m).first->second;
+    byAddress_[u.address].push_back(u.pid);
     ++live_;
     // A new member is probed within this round, at a random place.
     std::uniform_int_distribution<std::size_t> pos(probeIndex_, probeOrder_.size());
     probeOrder_.insert(probeOrder_.begin() + static_cast<std::ptrdiff_t>(pos(rng_)), u.pid);
     out.events.push_back(Event{EventKind::Joined, u.pid, u.address, u.incarnation});
-    broadcasts_.push(factOf(stored));
+    gossip(factOf(stored));
     supersedeOthersAt(stored, now, out);
     if (u.status == Status::Suspect) suspect(stored, u.incarnation, u.from, now, out);
 }
 
 void Membership::supersedeOthersAt(const Member& newer, TimeMs now, Output& out)
 {
-    for (auto& [pid, m] : members_) {
-        if (pid == newer.pid || pid == self_ || m.address != newer.address || m.status == Status::Departed) continue;
+    auto at = byAddress_.find(newer.address);
+    if (at == byAddress_.end()) return;
+    for (Pid pid : at->second) {
+        Member& m = members_.at(pid);
+        if (pid == newer.pid || pid == self_ || m.status == Status::Departed) continue;
         if (m.incarnation < newer.incarnation || (m.incarnation == newer.incarnation && m.pid < newer.pid)) {
             setStatus(m, Status::Departed, now);
             out.events.push_back(Event{EventKind::Superseded, m.pid, m.address, m.incarnation});
@@ -219,7 +242,7 @@ void Membership::suspect(Member& m, Incarnation inc, Pid accuser, TimeMs now, Ou
 {
     auto it = suspicions_.find(m.pid);
     if (m.status == Status::Suspect && it != suspicions_.end() && it->second.incarnation() == inc) {
-        if (it->second.confirm(accuser)) broadcasts_.push(Update{m.pid, m.address, Status::Suspect, inc, accuser});
+        if (it->second.confirm(accuser)) gossip(Update{m.pid, m.address, Status::Suspect, inc, accuser});
         return;
     }
     m.incarnation = inc;
@@ -229,8 +252,8 @@ void Membership::suspect(Member& m, Incarnation inc, Pid accuser, TimeMs now, Ou
     TimeMs min = suspicionMin();
     suspicions_.erase(m.pid);
     suspicions_.emplace(m.pid, Suspicion(accuser, inc, now, min, min * params_.suspicionMaxMult, expected));
-    ++counters_.suspicions;
-    broadcasts_.push(Update{m.pid, m.address, Status::Suspect, inc, accuser});
+    if (accuser == self_) ++counters_.suspicions;
+    gossip(Update{m.pid, m.address, Status::Suspect, inc, accuser});
     out.events.push_back(Event{EventKind::Suspected, m.pid, m.address, inc});
 }
 
@@ -238,7 +261,7 @@ void Membership::fail(Member& m, TimeMs now, Output& out)
 {
     setStatus(m, Status::Failed, now);
     ++counters_.failures;
-    broadcasts_.push(factOf(m));
+    gossip(factOf(m));
     out.events.push_back(Event{EventKind::Failed, m.pid, m.address, m.incarnation});
 }
 
@@ -254,12 +277,16 @@ void Membership::applyInto(const Update& u, TimeMs now, Output& out)
     case Status::Alive:
         if (u.incarnation <= w.incarnation || w.status == Status::Departing) return;
         w.incarnation = u.incarnation;
-        if (!u.address.empty()) w.address = u.address;
+        if (!u.address.empty() && u.address != w.address) {
+            unindexAddress(w.pid, w.address);
+            w.address = u.address;
+            byAddress_[w.address].push_back(w.pid);
+        }
         if (w.status != Status::Alive) {
             setStatus(w, Status::Alive, now);
             out.events.push_back(Event{EventKind::Alive, w.pid, w.address, w.incarnation});
         }
-        broadcasts_.push(factOf(w));
+        gossip(factOf(w));
         supersedeOthersAt(w, now, out);
         return;
     case Status::Suspect:
@@ -275,13 +302,13 @@ void Membership::applyInto(const Update& u, TimeMs now, Output& out)
         if (u.incarnation < w.incarnation || w.status == Status::Departing) return;
         w.incarnation = u.incarnation;
         setStatus(w, Status::Departing, now);
-        broadcasts_.push(factOf(w));
+        gossip(factOf(w));
         out.events.push_back(Event{EventKind::Departing, w.pid, w.address, w.incarnation});
         return;
     case Status::Departed:
         w.incarnation = std::max(w.incarnation, u.incarnation);
         setStatus(w, Status::Departed, now);
-        broadcasts_.push(factOf(w));
+        gossip(factOf(w));
         out.events.push_back(Event{EventKind::Departed, w.pid, w.address, w.incarnation});
         return;
     }
@@ -314,6 +341,8 @@ Output Membership::receive(const std::string& from, const Envelope& env, std::st
         handle(*nack);
     } else if (auto* dep = std::get_if<Departing>(&p)) {
         handle(from, *dep, now, out);
+    } else if (auto* sync = std::get_if<Sync>(&p)) {
+        out.append(learn(sync->members, now));
     } else if (error) {
         *error = toString(typeOf(p)) + " is not a membership message";
     }
@@ -392,7 +421,7 @@ void Membership::raiseIncarnation(Incarnation atLeast)
 {
     Member& me = members_.at(self_);
     me.incarnation = std::max(me.incarnation, atLeast);
-    broadcasts_.push(factOf(me));
+    gossip(factOf(me));
 }
 
 // ---- the protocol period ---------------------------------------------------------------------------------------
@@ -441,6 +470,7 @@ Output Membership::tick(TimeMs now)
     }
     for (auto it = tombstones_.begin(); it != tombstones_.end();) {
         if (now >= it->second + params_.tombstonePeriods * params_.pingCycle) {
+            unindexAddress(it->first, members_.at(it->first).address);
             members_.erase(it->first);
             it = tombstones_.erase(it);
         } else {
@@ -455,6 +485,7 @@ Output Membership::tick(TimeMs now)
         startProbe(now, out);
         if (params_.deadProbeEvery > 0 && periods_ % static_cast<std::uint64_t>(params_.deadProbeEvery) == 0)
             probeDeadMember(now, out);
+        if (params_.syncEvery > 0 && periods_ % static_cast<std::uint64_t>(params_.syncEvery) == 0) sendSync(out);
     }
     return out;
 }
@@ -521,8 +552,41 @@ void Membership::probeDeadMember(TimeMs, Output& out)
     send(out, m.address, Ping{++seq_, m.pid, piggyback(factOf(m))});
 }
 
+void Membership::sendSync(Output& out)
+{
+    // Anti-entropy (memberlist's push-pull, one way): gossip is probabilistic and bounded, so now
+    // and then a member hands one peer a random part of its list; what the peer lacks, it learns.
+    auto peer = randomLive(1, 0);
+    if (peer.empty()) return;
+    std::vector<Pid> picked = randomLive(kMaxSyncMembers - 1, 0);
+    std::vector<Update> part{factOf(members_.at(self_))};
+    for (Pid pid : picked) part.push_back(factOf(members_.at(pid)));
+    send(out, members_.at(peer[0]).address, Sync{std::move(part)});
+}
+
+void Membership::unindexAddress(Pid pid, const std::string& address)
+{
+    auto at = byAddress_.find(address);
+    if (at == byAddress_.end()) return;
+    at->second.erase(std::remove(at->second.begin(), at->second.end(), pid), at->second.end());
+    if (at->second.empty()) byAddress_.erase(at);
+}
+
 std::vector<Pid> Membership::randomLive(std::size_t count, Pid exclude)
 {
+    // Sampled from the probe order (every live member, shuffled) when it is much larger than
+    // `count`: O(count), not O(n), per call. Small groups take the exact path below.
+    if (probeOrder_.size() > 4 * count) {
+        std::vector<Pid> out;
+        std::uniform_int_distribution<std::size_t> pick(0, probeOrder_.size() - 1);
+        for (std::size_t tries = 0; tries < 4 * count && out.size() < count; ++tries) {
+            Pid pid = probeOrder_[pick(rng_)];
+            const Member* m = find(pid);
+            if (pid == self_ || pid == exclude || !m || m->status != Status::Alive) continue;
+            if (std::find(out.begin(), out.end(), pid) == out.end()) out.push_back(pid);
+        }
+        if (out.size() == count) return out;
+    }
     std::vector<Pid> candidates;
     for (const auto& [pid, m] : members_)
         if (pid != self_ && pid != exclude && m.status == Status::Alive) candidates.push_back(pid);

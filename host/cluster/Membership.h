@@ -40,6 +40,7 @@ struct MembershipParams {
     int awarenessMax = 8;      ///< local health score range [0, max)
     std::size_t maxPiggyback = 16;
     int deadProbeEvery = 4;    ///< periods between pings to one FAILED member
+    int syncEvery = 10;        ///< periods between SYNCs (part of the member list) to one random member; 0: never
     int tombstonePeriods = 60; ///< FAILED / DEPARTED entries are forgotten after this many periods
     std::uint64_t seed = 0;    ///< shuffling and helper choice (tests fix it)
 
@@ -91,7 +92,7 @@ struct MembershipCounters {
     std::uint64_t probes = 0;         ///< direct probes started
     std::uint64_t acks = 0;           ///< probes answered (directly or through a helper)
     std::uint64_t indirectProbes = 0; ///< PING_REQ sent
-    std::uint64_t suspicions = 0;     ///< suspicions started here or learned
+    std::uint64_t suspicions = 0;     ///< suspicions this member raised (its probe went unanswered)
     std::uint64_t refutations = 0;    ///< times this member refuted a suspicion or failure of itself
     std::uint64_t failures = 0;       ///< members declared FAILED
 };
@@ -101,12 +102,15 @@ public:
     Membership(Pid self, std::string address, Incarnation incarnation, MembershipParams params, TimeMs now);
 
     Output tick(TimeMs now);
-    /// A SWIM frame (PING, ACK, PING_REQ, INDIRECT_ACK/NACK, DEPARTING); other types and
+    /// A SWIM frame (PING, ACK, PING_REQ, INDIRECT_ACK/NACK, DEPARTING, SYNC); other types and
     /// undecodable payloads are ignored and reported through `error` when given.
     Output receive(const std::string& from, const Envelope& env, std::string_view payload, TimeMs now,
                    std::string* error = nullptr);
     /// Merges one fact learned elsewhere (a JOIN_REPLY's member list, a JOIN the leader accepted).
     Output apply(const Update& u, TimeMs now);
+    /// Merges a whole member list (a JOIN_REPLY's) without gossiping it: it is news to this
+    /// member only, and the leader already gossips each join.
+    Output learn(const std::vector<Update>& members, TimeMs now);
     /// Announces this member's departure to every live member and stops probing.
     Output depart(TimeMs now);
     /// Raises this member's incarnation to at least `atLeast` and gossips it (a leader that
@@ -150,8 +154,10 @@ private:
     void handle(const IndirectAck& m, Output& out);
     void handle(const IndirectNack& m);
     void handle(const std::string& from, const Departing& m, TimeMs now, Output& out);
+    void sendSync(Output& out);
 
     void applyInto(const Update& u, TimeMs now, Output& out);
+    void gossip(const Update& u);
     void applyAboutSelf(const Update& u, Output& out);
     void addMember(const Update& u, TimeMs now, Output& out);
     void setStatus(Member& m, Status status, TimeMs now);
@@ -164,6 +170,7 @@ private:
     void finishProbe(TimeMs now, Output& out);
     std::optional<Pid> nextProbeTarget();
     std::vector<Pid> randomLive(std::size_t count, Pid exclude);
+    void unindexAddress(Pid pid, const std::string& address);
     void send(Output& out, const std::string& address, const Payload& p) const;
     std::vector<Update> piggyback(std::optional<Update> first);
     std::optional<Update> beliefAbout(Pid pid) const;
@@ -174,6 +181,7 @@ private:
     MembershipParams params_;
     Pid self_;
     std::unordered_map<Pid, Member> members_;
+    std::unordered_map<std::string, std::vector<Pid>> byAddress_; ///< a restarted process shares its address
     std::size_t live_ = 0;
     std::map<Pid, Suspicion> suspicions_;
     std::map<Pid, TimeMs> departing_;  ///< DEPARTING since
@@ -189,6 +197,7 @@ private:
     TimeMs nextProbeAt_;
     std::uint64_t periods_ = 0;
     bool departed_ = false;
+    bool quiet_ = false;                        ///< inside learn(): merge without gossip
     std::optional<Incarnation> failedReported_; ///< highest FAILED-about-us incarnation reported
     MembershipCounters counters_;
 };

@@ -215,6 +215,10 @@ void encodeInto(Writer& w, const CacheInvalidate& m)
     w.str(m.cache, kMaxCacheNameBytes, "cache name");
     w.str(m.key, kMaxCacheKeyBytes, "cache key");
 }
+void encodeInto(Writer& w, const Sync& m)
+{
+    putUpdates(w, m.members, kMaxSyncMembers);
+}
 
 Payload decodeAs(MessageType type, Reader& r)
 {
@@ -276,6 +280,8 @@ Payload decodeAs(MessageType type, Reader& r)
         m.key = r.str(kMaxCacheKeyBytes, "cache key");
         return m;
     }
+    case MessageType::Sync:
+        return Sync{getUpdates(r, kMaxSyncMembers)};
     }
     r.fail("unknown message type " + std::to_string(static_cast<int>(type)));
     return Ping{};
@@ -283,8 +289,7 @@ Payload decodeAs(MessageType type, Reader& r)
 
 bool knownType(std::uint8_t t)
 {
-    return t >= static_cast<std::uint8_t>(MessageType::Ping) &&
-           t <= static_cast<std::uint8_t>(MessageType::CacheInvalidate);
+    return t >= static_cast<std::uint8_t>(MessageType::Ping) && t <= static_cast<std::uint8_t>(MessageType::Sync);
 }
 
 } // namespace
@@ -312,6 +317,8 @@ std::string toString(MessageType type)
         return "LEADER";
     case MessageType::CacheInvalidate:
         return "CACHE_INVALIDATE";
+    case MessageType::Sync:
+        return "SYNC";
     }
     return "UNKNOWN(" + std::to_string(static_cast<int>(type)) + ")";
 }
@@ -360,7 +367,7 @@ Decoded decode(std::uint8_t type, std::string_view bytes) noexcept
     }
 }
 
-static_assert(std::variant_size_v<Payload> == static_cast<std::size_t>(MessageType::CacheInvalidate),
+static_assert(std::variant_size_v<Payload> == static_cast<std::size_t>(MessageType::Sync),
               "Payload alternatives must follow MessageType order");
 
 } // namespace jiffy::cluster

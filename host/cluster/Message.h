@@ -16,16 +16,17 @@
 namespace jiffy::cluster {
 
 enum class MessageType : std::uint8_t {
-    Ping = 1,            ///< SWIM probe; the receiver answers Ack
-    Ack = 2,             ///< answer to a Ping
-    PingReq = 3,         ///< "probe this member for me" (indirect probe)
-    IndirectAck = 4,     ///< the helper of a PingReq got an Ack from the target
-    IndirectNack = 5,    ///< the helper of a PingReq got no Ack in time (Lifeguard)
-    Join = 6,            ///< a starting member asks the leader for a PID and the member list
-    JoinReply = 7,       ///< the leader's answer to Join
-    Departing = 8,       ///< a member leaves on purpose
-    Leader = 9,          ///< a new leader announces its term
-    CacheInvalidate = 10 ///< drop one entry (or all, empty key) of a named cache
+    Ping = 1,             ///< SWIM probe; the receiver answers Ack
+    Ack = 2,              ///< answer to a Ping
+    PingReq = 3,          ///< "probe this member for me" (indirect probe)
+    IndirectAck = 4,      ///< the helper of a PingReq got an Ack from the target
+    IndirectNack = 5,     ///< the helper of a PingReq got no Ack in time (Lifeguard)
+    Join = 6,             ///< a starting member asks the leader for a PID and the member list
+    JoinReply = 7,        ///< the leader's answer to Join
+    Departing = 8,        ///< a member leaves on purpose
+    Leader = 9,           ///< a new leader announces its term
+    CacheInvalidate = 10, ///< drop one entry (or all, empty key) of a named cache
+    Sync = 11             ///< anti-entropy: part of the sender's member list, now and then
 };
 /// "PING", "ACK", ...; "UNKNOWN(<n>)" for a byte that is no MessageType.
 std::string toString(MessageType type);
@@ -100,8 +101,12 @@ struct CacheInvalidate {
     std::string key; ///< empty: the whole cache
 };
 
+struct Sync {
+    std::vector<Update> members;
+};
+
 using Payload = std::variant<Ping, Ack, PingReq, IndirectAck, IndirectNack, Join, JoinReply, Departing, LeaderAnnounce,
-                             CacheInvalidate>;
+                             CacheInvalidate, Sync>;
 
 struct DecodeError {
     std::string message;
@@ -113,8 +118,9 @@ inline constexpr std::size_t kMaxAddressBytes = 255;
 inline constexpr std::size_t kMaxCacheNameBytes = 255;
 inline constexpr std::size_t kMaxCacheKeyBytes = 4096;
 inline constexpr std::size_t kMaxErrorBytes = 1024;
-inline constexpr std::size_t kMaxUpdates = 64;     ///< per probe message
-inline constexpr std::size_t kMaxMembers = 100000; ///< per JoinReply (a list of the whole group)
+inline constexpr std::size_t kMaxUpdates = 64;      ///< per probe message
+inline constexpr std::size_t kMaxMembers = 100000;  ///< per JoinReply (a list of the whole group)
+inline constexpr std::size_t kMaxSyncMembers = 256; ///< per Sync
 
 MessageType typeOf(const Payload& payload);
 std::string encode(const Payload& payload);

@@ -25,7 +25,8 @@ std::vector<Payload> samples()
             JoinReply{"not the leader", 0, 0, 3, "127.0.0.4:7946", 9, {}},
             Departing{7, 4},
             LeaderAnnounce{1, "127.0.0.2:7946", 6},
-            CacheInvalidate{"usr", std::string("\0key", 4)}};
+            CacheInvalidate{"usr", std::string("\0key", 4)},
+            Sync{ups}};
 }
 
 std::string errorOf(std::uint8_t type, std::string_view bytes)
