@@ -3,14 +3,15 @@
 #               config/all-in-one.config.json (SQLite + local_standalone)
 #   make test   the same set-up, then the whole test suite (ctest)
 # Other targets: make deps | build | packages (.debs in $(BUILD)/packages) | test-e2e (packages and
-# containers, tests/e2e) | bench (throughput ratios, needs wrk) | clean. Variables: BUILD=build, WERROR=OFF.
+# containers, tests/e2e) | bench (throughput ratios, needs wrk) | bench-cluster (the cluster simulator's
+# table: n = 3, 16, 64, 1000 members, 0-10 % loss; several minutes) | clean. Variables: BUILD=build, WERROR=OFF.
 
 BUILD  ?= build
 WERROR ?= OFF
 JOBS   ?= $(shell nproc)
 CONFIG ?= config/all-in-one.config.json
 
-.PHONY: all deps configure build run test packages test-e2e bench clean
+.PHONY: all deps configure build run test packages test-e2e bench bench-cluster clean
 
 all: build
 
@@ -50,6 +51,11 @@ test-e2e: packages
 bench: build
 	@command -v wrk >/dev/null || sudo apt-get install -y wrk || apt-get install -y wrk
 	@tests/bench/run.sh $(BUILD) 5
+
+bench-cluster: build
+	@echo "== cluster simulator (virtual time; n = 3, 16, 64, 1000; loss 0/1/5/10 %)"
+	@start=$$(date +%s); $(BUILD)/bin/cluster_sim $(CLUSTER_SIM_ARGS); rc=$$?; \
+	  echo "== bench-cluster finished in $$(( $$(date +%s) - start )) s"; exit $$rc
 
 clean:
 	rm -rf $(BUILD)

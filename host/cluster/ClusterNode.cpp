@@ -4,6 +4,10 @@
 
 namespace jiffy::cluster {
 
+namespace {
+constexpr std::size_t kEagerCandidates = 3;
+}
+
 NodeParams NodeParams::fromConfig(std::uint32_t pingCycleSeconds, std::uint64_t failureThreshold)
 {
     NodeParams p;
@@ -117,8 +121,11 @@ void ClusterNode::leaderDuties(TimeMs now)
 
 void ClusterNode::followerDuties(TimeMs now)
 {
-    bool periodic =
-        params_.leaderCheckPeriods > 0 && periods_ % static_cast<std::uint64_t>(params_.leaderCheckPeriods) == 0;
+    // The few members next in line read the record every period, so a lapsed lease is taken over
+    // within a period of its expiry; the rest every leaderCheckPeriods (store load stays O(1 + n/5)).
+    std::size_t rank = membership_->aliveAbove(pid());
+    bool periodic = rank < kEagerCandidates || (params_.leaderCheckPeriods > 0 &&
+                                                periods_ % static_cast<std::uint64_t>(params_.leaderCheckPeriods) == 0);
     if (!recheckLeader_ && leaderIsLive() && !periodic) return;
     LeaderRecord r;
     switch (lease_.read(r)) {
@@ -136,8 +143,6 @@ void ClusterNode::followerDuties(TimeMs now)
     recheckLeader_ = true;
     if (!absentSince_) absentSince_ = now;
     // jiffy's rule: the highest PID alive goes first; the next ones only if it did not within a period each.
-    std::size_t rank = 0;
-    iAmTopCandidate(rank);
     if (now >= *absentSince_ + static_cast<TimeMs>(rank) * params_.membership.pingCycle) takeLeadership(now);
 }
 
@@ -212,14 +217,6 @@ bool ClusterNode::leaderIsLive() const
     if (leader_ == pid()) return lease_.holding();
     const Member* m = membership_->find(leader_);
     return m && (m->status == Status::Alive || m->status == Status::Suspect);
-}
-
-bool ClusterNode::iAmTopCandidate(std::size_t& rank) const
-{
-    rank = 0;
-    for (const auto& m : membership_->members())
-        if (m.pid > pid() && m.status == Status::Alive) ++rank;
-    return rank == 0;
 }
 
 // ---- messages --------------------------------------------------------------------------------------------------

@@ -108,7 +108,6 @@ private:
     void handleEvents(const std::vector<Event>& events);
     void sendTo(const std::string& address, const Payload& p);
     bool leaderIsLive() const;
-    bool iAmTopCandidate(std::size_t& rank) const;
 
     Transport& transport_;
     ClusterStore& store_;

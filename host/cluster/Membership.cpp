@@ -79,6 +79,14 @@ std::vector<Update> Membership::snapshot() const
     return out;
 }
 
+std::size_t Membership::aliveAbove(Pid pid) const
+{
+    std::size_t n = 0;
+    for (const auto& [p, m] : members_)
+        if (p > pid && m.status == Status::Alive) ++n;
+    return n;
+}
+
 Incarnation Membership::incarnationAt(const std::string& address) const
 {
     Incarnation best = 0;
@@ -343,6 +351,7 @@ Output Membership::receive(const std::string& from, const Envelope& env, std::st
         handle(from, *dep, now, out);
     } else if (auto* sync = std::get_if<Sync>(&p)) {
         out.append(learn(sync->members, now));
+        if (!sync->reply && !departed_) send(out, from, Sync{true, syncPart()});
     } else if (error) {
         *error = toString(typeOf(p)) + " is not a membership message";
     }
@@ -554,14 +563,19 @@ void Membership::probeDeadMember(TimeMs, Output& out)
 
 void Membership::sendSync(Output& out)
 {
-    // Anti-entropy (memberlist's push-pull, one way): gossip is probabilistic and bounded, so now
-    // and then a member hands one peer a random part of its list; what the peer lacks, it learns.
+    // Anti-entropy (memberlist's push-pull, with a random part of the list): gossip is probabilistic and bounded, so
+    // now and then a member hands one peer a random part of its list; what the peer lacks, it learns.
     auto peer = randomLive(1, 0);
     if (peer.empty()) return;
+    send(out, members_.at(peer[0]).address, Sync{false, syncPart()});
+}
+
+std::vector<Update> Membership::syncPart()
+{
     std::vector<Pid> picked = randomLive(kMaxSyncMembers - 1, 0);
     std::vector<Update> part{factOf(members_.at(self_))};
     for (Pid pid : picked) part.push_back(factOf(members_.at(pid)));
-    send(out, members_.at(peer[0]).address, Sync{std::move(part)});
+    return part;
 }
 
 void Membership::unindexAddress(Pid pid, const std::string& address)

@@ -38,7 +38,7 @@ struct MembershipParams {
     int suspicionMaxMult = 3;  ///< max suspicion (no confirmations) = this × min
     int retransmitMult = 4;    ///< each update piggybacked mult × ⌈log10(n + 1)⌉ times
     int awarenessMax = 8;      ///< local health score range [0, max)
-    std::size_t maxPiggyback = 16;
+    std::size_t maxPiggyback = 48;
     int deadProbeEvery = 4;    ///< periods between pings to one FAILED member
     int syncEvery = 10;        ///< periods between SYNCs (part of the member list) to one random member; 0: never
     int tombstonePeriods = 60; ///< FAILED / DEPARTED entries are forgotten after this many periods
@@ -125,6 +125,8 @@ public:
     std::vector<Update> snapshot() const;
     /// ALIVE or SUSPECT members, self included.
     std::size_t liveCount() const { return live_; }
+    /// ALIVE members with a PID above `pid` (its rank in jiffy's election order); O(n).
+    std::size_t aliveAbove(Pid pid) const;
     int awareness() const { return awareness_.score(); }
     const MembershipCounters& counters() const { return counters_; }
     const MembershipParams& params() const { return params_; }
@@ -155,6 +157,7 @@ private:
     void handle(const IndirectNack& m);
     void handle(const std::string& from, const Departing& m, TimeMs now, Output& out);
     void sendSync(Output& out);
+    std::vector<Update> syncPart();
 
     void applyInto(const Update& u, TimeMs now, Output& out);
     void gossip(const Update& u);

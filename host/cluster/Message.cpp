@@ -217,6 +217,7 @@ void encodeInto(Writer& w, const CacheInvalidate& m)
 }
 void encodeInto(Writer& w, const Sync& m)
 {
+    w.u8(m.reply ? 1 : 0);
     putUpdates(w, m.members, kMaxSyncMembers);
 }
 
@@ -280,8 +281,14 @@ Payload decodeAs(MessageType type, Reader& r)
         m.key = r.str(kMaxCacheKeyBytes, "cache key");
         return m;
     }
-    case MessageType::Sync:
-        return Sync{getUpdates(r, kMaxSyncMembers)};
+    case MessageType::Sync: {
+        Sync m;
+        std::uint8_t reply = r.u8("reply");
+        if (reply > 1) r.fail("reply: expected 0 or 1, got " + std::to_string(reply));
+        m.reply = reply == 1;
+        m.members = getUpdates(r, kMaxSyncMembers);
+        return m;
+    }
     }
     r.fail("unknown message type " + std::to_string(static_cast<int>(type)));
     return Ping{};

@@ -102,6 +102,7 @@ struct CacheInvalidate {
 };
 
 struct Sync {
+    bool reply = false; ///< an answer to a SYNC (push-pull): not answered again
     std::vector<Update> members;
 };
 

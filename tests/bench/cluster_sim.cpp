@@ -32,6 +32,7 @@ struct Row {
     double msgsPerMemberCycle = 0;
     double detectFirst = -1, detectAll = -1, failover = -1;
     double falseFailed = 0, suspicions = 0;
+    double formed = -1; ///< cycles until one leader and everyone knows everyone
     std::string problem;
 };
 
@@ -94,6 +95,8 @@ Row simulate(std::size_t n, double loss, std::uint64_t seed, int window)
                       std::to_string(sim.leaders().size());
         return row;
     }
+
+    row.formed = static_cast<double>(sim.now()) / kCycle;
 
     // Fault-free window: message rate and false positives.
     std::uint64_t sent0 = sim.network().sentTotal();
@@ -208,8 +211,8 @@ int main(int argc, char** argv)
                         fmt(r.detectFirst).c_str(), fmt(r.detectAll).c_str(), fmt(r.failover).c_str(),
                         fmt2(r.falseFailed).c_str(), fmt2(r.suspicions).c_str());
             std::fflush(stdout);
-            std::fprintf(stderr, "cluster_sim: n=%zu loss=%g%% simulated in %.1f s%s%s\n", r.n, r.loss, secs,
-                         r.problem.empty() ? "" : ": ", r.problem.c_str());
+            std::fprintf(stderr, "cluster_sim: n=%zu loss=%g%%: formed in %s cycles, simulated in %.1f s%s%s\n", r.n,
+                         r.loss, fmt(r.formed).c_str(), secs, r.problem.empty() ? "" : ": ", r.problem.c_str());
             if (!r.problem.empty()) rc = 1;
         }
     }

@@ -26,7 +26,8 @@ std::vector<Payload> samples()
             Departing{7, 4},
             LeaderAnnounce{1, "127.0.0.2:7946", 6},
             CacheInvalidate{"usr", std::string("\0key", 4)},
-            Sync{ups}};
+            Sync{false, ups},
+            Sync{true, {}}};
 }
 
 std::string errorOf(std::uint8_t type, std::string_view bytes)
