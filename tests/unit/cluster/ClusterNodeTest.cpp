@@ -40,6 +40,7 @@ class ClusterNodeTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testStoreOutageKeepsMembershipAndLeadershipResumes);
     CPPUNIT_TEST(testInvalidationReachesEveryOtherMember);
     CPPUNIT_TEST(testGarbageFramesAreCountedAndIgnored);
+    CPPUNIT_TEST(testLeaderMessagesOfAnOlderTermAreRefused);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -296,6 +297,24 @@ public:
         CPPUNIT_ASSERT(sim_->node(0).membership()->find(99) == nullptr);
         sim_->run(5 * kSecond);
         CPPUNIT_ASSERT(sim_->converged());
+    }
+
+    void testLeaderMessagesOfAnOlderTermAreRefused()
+    {
+        formGroup(3);
+        std::size_t member = nonLeader();
+        auto before = sim_->node(member).view(sim_->now());
+        LeaderAnnounce stale{77, "10.9.9.9:1", before.term - 1};
+        Envelope env{static_cast<std::uint8_t>(MessageType::Leader), 77, 1, before.term - 1};
+        sim_->node(member).receive("10.9.9.9:1", env, encode(stale), sim_->now());
+        JoinReply staleReply{"", 78, 1, 77, "10.9.9.9:1", before.term - 1, {}};
+        env.type = static_cast<std::uint8_t>(MessageType::JoinReply);
+        sim_->node(member).receive("10.9.9.9:1", env, encode(staleReply), sim_->now());
+        auto after = sim_->node(member).view(sim_->now());
+        CPPUNIT_ASSERT_EQUAL(before.leader, after.leader);
+        CPPUNIT_ASSERT_EQUAL(before.term, after.term);
+        CPPUNIT_ASSERT_EQUAL(before.self, after.self);
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t{2}, sim_->node(member).counters().fenced);
     }
 
 private:

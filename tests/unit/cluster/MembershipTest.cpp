@@ -44,6 +44,8 @@ class MembershipTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testSuspicionTimesOutToFailed);
     CPPUNIT_TEST(testRefutesSuspicionAboutItself);
     CPPUNIT_TEST(testLearningItWasFailedReportsRecovery);
+    CPPUNIT_TEST(testStaleFailureAfterARefutationStillReportsRecoveryOnce);
+    CPPUNIT_TEST(testSyncTeachesMissingMembersAndIsAnsweredOnce);
     CPPUNIT_TEST(testPingForAnotherPidIsNotAnswered);
     CPPUNIT_TEST(testHelperAnswersNackWhenTargetIsSilent);
     CPPUNIT_TEST(testNewerProcessOnSameAddressSupersedes);
@@ -137,6 +139,31 @@ public:
         Output out = m.apply(Update{1, "a:1", Status::Failed, 3, 0}, 0);
         CPPUNIT_ASSERT(hasEvent(out, EventKind::SelfRecovered, 1));
         CPPUNIT_ASSERT_EQUAL(Incarnation{4}, m.self().incarnation);
+    }
+
+    void testStaleFailureAfterARefutationStillReportsRecoveryOnce()
+    {
+        // A paused member finds SUSPECT (refutes: incarnation 2) then FAILED at 1 in its backlog.
+        Membership m(1, "a:1", 1, params(), 0);
+        CPPUNIT_ASSERT(hasEvent(m.apply(Update{1, "a:1", Status::Suspect, 1, 2}, 0), EventKind::SelfRefuted, 1));
+        CPPUNIT_ASSERT(hasEvent(m.apply(Update{1, "a:1", Status::Failed, 1, 0}, 0), EventKind::SelfRecovered, 1));
+        CPPUNIT_ASSERT_EQUAL(Incarnation{2}, m.self().incarnation); // no second refutation needed
+        CPPUNIT_ASSERT(m.apply(Update{1, "a:1", Status::Failed, 1, 0}, 0).events.empty()); // reported once
+    }
+
+    void testSyncTeachesMissingMembersAndIsAnsweredOnce()
+    {
+        Membership m(1, "a:1", 1, params(), 0);
+        Envelope env{static_cast<std::uint8_t>(MessageType::Sync), 2, 1, 0};
+        Sync sync{false, {{2, "b:1", Status::Alive, 1, 0}, {3, "c:1", Status::Alive, 4, 0}}};
+        Output out = m.receive("b:1", env, encode(sync), 0);
+        CPPUNIT_ASSERT(m.find(3) && m.find(3)->incarnation == 4);
+        auto replies = decodedOfType<Sync>(out, MessageType::Sync);
+        CPPUNIT_ASSERT_EQUAL(std::size_t{1}, replies.size());
+        CPPUNIT_ASSERT(replies[0].reply);
+        CPPUNIT_ASSERT_EQUAL(std::string("b:1"), out.messages[0].address);
+        sync.reply = true;
+        CPPUNIT_ASSERT(decodedOfType<Sync>(m.receive("b:1", env, encode(sync), 0), MessageType::Sync).empty());
     }
 
     void testPingForAnotherPidIsNotAnswered()
