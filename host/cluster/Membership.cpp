@@ -448,6 +448,17 @@ Output Membership::tick(TimeMs now)
     }
     if (departed_) return out;
 
+    // Stalled (paused, starved) for more than two periods: what did not arrive meanwhile is no
+    // evidence against anyone. Abandon the probe in flight and push suspicion timers back.
+    if (lastTick_ && now - *lastTick_ > 2 * params_.pingCycle) {
+        TimeMs gap = now - *lastTick_;
+        probe_.reset();
+        for (auto& [pid, s] : suspicions_) s.delay(gap);
+        awareness_.apply(1);
+        nextProbeAt_ = now;
+    }
+    lastTick_ = now;
+
     if (probe_) {
         if (!probe_->acked && !probe_->indirectSent && now >= probe_->sentAt + awareness_.scale(params_.probeTimeout)) {
             probe_->indirectSent = true;

@@ -198,6 +198,7 @@ private:
     std::map<std::uint64_t, Relay> relays_;
     std::uint64_t seq_ = 0;
     TimeMs nextProbeAt_;
+    std::optional<TimeMs> lastTick_;
     std::uint64_t periods_ = 0;
     bool departed_ = false;
     bool quiet_ = false;                        ///< inside learn(): merge without gossip

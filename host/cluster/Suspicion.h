@@ -19,6 +19,8 @@ public:
     TimeMs deadline() const;
     Incarnation incarnation() const { return incarnation_; }
     int confirmations() const { return static_cast<int>(accusers_.size()) - 1; }
+    /// Moves the timer `by` later (time this member spent stalled does not count against others).
+    void delay(TimeMs by) { start_ += by; }
 
 private:
     std::set<Pid> accusers_;

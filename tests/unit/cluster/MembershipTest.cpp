@@ -50,6 +50,7 @@ class MembershipTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testHelperAnswersNackWhenTargetIsSilent);
     CPPUNIT_TEST(testNewerProcessOnSameAddressSupersedes);
     CPPUNIT_TEST(testLonelyMemberSlowsDownInsteadOfAccusing);
+    CPPUNIT_TEST(testStalledMemberDoesNotAccuseOnWaking);
     CPPUNIT_TEST(testSuspicionShrinksWithIndependentConfirmations);
     CPPUNIT_TEST(testBroadcastsAreRetransmittedABoundedNumberOfTimes);
     CPPUNIT_TEST_SUITE_END();
@@ -224,6 +225,22 @@ public:
         CPPUNIT_ASSERT(m.awareness() > 0);
         // 30 periods of 1 s at full speed; awareness stretched them.
         CPPUNIT_ASSERT(m.counters().probes < 20);
+    }
+
+    void testStalledMemberDoesNotAccuseOnWaking()
+    {
+        Membership m(1, "a:1", 1, params(), 0);
+        m.apply(Update{2, "b:1", Status::Alive, 1, 0}, 0);
+        m.apply(Update{3, "c:1", Status::Alive, 1, 0}, 0);
+        m.apply(Update{2, "b:1", Status::Suspect, 1, 3}, 0);
+        m.tick(0); // a probe goes out; then the process is stopped for 60 s
+        Output woke = m.tick(60000);
+        CPPUNIT_ASSERT(!hasEvent(woke, EventKind::Failed, 2));    // the suspicion timer did not run while stalled
+        CPPUNIT_ASSERT(!hasEvent(woke, EventKind::Suspected, 3)); // nor does the probe in flight accuse
+        CPPUNIT_ASSERT(m.find(2)->status == Status::Suspect);
+        bool failed = false;
+        for (TimeMs t = 60000; t <= 120000 && !failed; t += 100) failed = hasEvent(m.tick(t), EventKind::Failed, 2);
+        CPPUNIT_ASSERT(failed); // it still expires, counted from the wake-up
     }
 
     void testSuspicionShrinksWithIndependentConfirmations()
