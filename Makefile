@@ -4,7 +4,7 @@
 #   make test   the same set-up, then the whole test suite (ctest)
 # Other targets: make deps | build | packages (.debs in $(BUILD)/packages) | test-e2e (packages and
 # containers, tests/e2e) | bench (throughput ratios, needs wrk) | bench-cluster (the cluster simulator's
-# table: n = 3, 16, 64, 1000 members, 0-10 % loss; several minutes) | clean. Variables: BUILD=build, WERROR=OFF.
+# table: n = 3, 16, 64, 1000 members, 0-10 % loss; 10-20 minutes, docs/cluster.md) | clean. Variables: BUILD=build, WERROR=OFF.
 
 BUILD  ?= build
 WERROR ?= OFF
