@@ -4,7 +4,8 @@
 #   make test   the same set-up, then the whole test suite (ctest)
 # Other targets: make deps | build | packages (.debs in $(BUILD)/packages) | test-e2e (packages and
 # containers, tests/e2e) | bench (ratios to a bare Poco ceiling, SQLite and PostgreSQL, needs wrk;
-# BENCH_SECONDS, BENCH_DB=sqlite|postgres|all) | clean. Variables: BUILD=build, WERROR=OFF.
+# BENCH_SECONDS, BENCH_DB=sqlite|postgres|all) | bench-cluster (the cluster simulator's table: n = 3, 16,
+# 64, 1000 members, 0-10 % loss; 10-20 minutes, docs/cluster.md) | clean. Variables: BUILD=build, WERROR=OFF.
 
 BUILD  ?= build
 WERROR ?= OFF
@@ -13,7 +14,7 @@ CONFIG ?= config/all-in-one.config.json
 BENCH_SECONDS ?= 5
 BENCH_DB ?= all
 
-.PHONY: all deps configure build run test packages test-e2e bench clean
+.PHONY: all deps configure build run test packages test-e2e bench bench-cluster clean
 
 all: build
 
@@ -53,6 +54,11 @@ test-e2e: packages
 bench: build
 	@command -v wrk >/dev/null || sudo apt-get install -y wrk || apt-get install -y wrk
 	@tests/bench/run.sh --build $(BUILD) --seconds $(BENCH_SECONDS) --db "$(BENCH_DB)"
+
+bench-cluster: build
+	@echo "== cluster simulator (virtual time; n = 3, 16, 64, 1000; loss 0/1/5/10 %)"
+	@start=$$(date +%s); $(BUILD)/bin/cluster_sim $(CLUSTER_SIM_ARGS); rc=$$?; \
+	  echo "== bench-cluster finished in $$(( $$(date +%s) - start )) s"; exit $$rc
 
 clean:
 	rm -rf $(BUILD)
