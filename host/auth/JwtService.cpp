@@ -148,16 +148,25 @@ std::optional<Claims> JwtService::verifyUncached(const std::string& token) const
     return c;
 }
 
+size_t JwtService::cachedTokens() const
+{
+    std::shared_lock<std::shared_mutex> lock(cacheMutex_);
+    return cache_.size();
+}
+
 void JwtService::remember(const std::string& token, const Claims& c)
 {
     if (cacheLimit_ == 0) return;
     std::unique_lock<std::shared_mutex> lock(cacheMutex_);
     if (cache_.size() >= cacheLimit_) {
-        // Drop expired entries first; if that frees nothing, start over.
+        // Drop expired entries first.
         const int64_t now = static_cast<int64_t>(std::time(nullptr));
         for (auto it = cache_.begin(); it != cache_.end();)
             it = it->second.exp + leewayS_ < now ? cache_.erase(it) : std::next(it);
-        if (cache_.size() >= cacheLimit_) cache_.clear();
+        // Still full: drop an eighth of the entries (hash order, so an
+        // arbitrary eighth), not all of them — a full cache must not make
+        // every user's next request verify a signature again.
+        for (size_t drop = cacheLimit_ / 8 + 1; drop > 0 && !cache_.empty(); --drop) cache_.erase(cache_.begin());
     }
     cache_.emplace(token, c);
 }

@@ -44,6 +44,8 @@ public:
     std::string issue(uint64_t uid, const std::string& email, const std::string& groups) const;
     /// The claims of a valid token, nullopt for anything else.
     std::optional<Claims> verify(std::string_view token);
+    /// Verified tokens held in the cache now (for tests and /metrics).
+    size_t cachedTokens() const;
     /// A token over any payload, signed with our key (for tools and tests).
     std::string signPayload(const std::string& payloadJson) const { return jws_->sign(payloadJson); }
 
@@ -63,7 +65,7 @@ private:
     int64_t leewayS_;
     size_t cacheLimit_;
     std::unique_ptr<Jws> jws_;
-    std::shared_mutex cacheMutex_;
+    mutable std::shared_mutex cacheMutex_;
     std::unordered_map<std::string, Claims> cache_;
 };
 

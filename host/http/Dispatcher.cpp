@@ -111,7 +111,7 @@ bool Dispatcher::readBody(Poco::Net::HTTPServerRequest& req, std::string& body)
     return true;
 }
 
-void Dispatcher::lingerAfter413(Poco::Net::HTTPServerRequest& req)
+void Dispatcher::lingeringClose(Poco::Net::HTTPServerRequest& req)
 {
     // The 413 is sent; the client may still be uploading. Closing now with
     // its bytes unread makes the kernel answer with a reset, and the client
@@ -226,13 +226,6 @@ void Dispatcher::route(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerR
     }
     x.target = m.target;
 
-    std::string body;
-    if (!readBody(req, body)) {
-        resp.setKeepAlive(false);
-        return sendError(
-            resp, 413, "request body exceeds the limit of " + std::to_string(limits_.maxBodyBytes) + " bytes", x, &req);
-    }
-
     std::string decodedPath = "/";
     for (size_t i = 0; i < segments.size(); ++i) decodedPath += (i ? "/" : "") + segments[i];
     std::string baseUrl = std::string(limits_.tls ? "https://" : "http://") +
@@ -244,7 +237,6 @@ void Dispatcher::route(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerR
     r.parts[JIFFY_REQ_METHOD] = req.getMethod();
     r.parts[JIFFY_REQ_PATH] = decodedPath;
     r.parts[JIFFY_REQ_QUERY] = query;
-    r.parts[JIFFY_REQ_BODY] = body;
     r.parts[JIFFY_REQ_ROUTE_NAME] = m.target->name;
     r.parts[JIFFY_REQ_BASE_URL] = baseUrl;
     r.parts[JIFFY_REQ_REMOTE_ADDR] = remote;
@@ -262,9 +254,28 @@ void Dispatcher::route(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerR
                 out.headers.emplace_back("WWW-Authenticate", "Bearer error=\"invalid_token\"");
             else if (d == GateDecision::NotGranted)
                 out.headers.emplace_back("WWW-Authenticate", "Bearer error=\"insufficient_scope\"");
-            return send(resp, out, x);
+            // Refused before its body was read: an anonymous client cannot make
+            // us read a megabyte. A body still coming closes the connection.
+            // A small announced body is dropped so the connection stays usable.
+            const bool bodyFollows =
+                (req.hasContentLength() && req.getContentLength64() > 0) || req.getChunkedTransferEncoding();
+            if (!bodyFollows) return send(resp, out, x);
+            if (req.hasContentLength() && req.getContentLength64() <= 16384) {
+                req.stream().ignore(req.getContentLength64());
+                return send(resp, out, x);
+            }
+            resp.setKeepAlive(false);
+            return send(resp, out, x, &req);
         }
     }
+
+    std::string body;
+    if (!readBody(req, body)) {
+        resp.setKeepAlive(false);
+        return sendError(
+            resp, 413, "request body exceeds the limit of " + std::to_string(limits_.maxBodyBytes) + " bytes", x, &req);
+    }
+    r.parts[JIFFY_REQ_BODY] = body;
 
     CallError err;
     jiffy_status s = m.target->plugin ? m.target->plugin->handle(m.target->id, &r, &out, err.get())
@@ -303,7 +314,7 @@ void Dispatcher::send(Poco::Net::HTTPServerResponse& resp, const jiffy_response&
     } catch (const Poco::Exception&) {
         return; // the client is gone
     }
-    lingerAfter413(*lingerOn);
+    lingeringClose(*lingerOn);
 }
 
 void Dispatcher::sendError(Poco::Net::HTTPServerResponse& resp, int status, const std::string& message, Exchange& x,

@@ -78,7 +78,7 @@ private:
                    Poco::Net::HTTPServerRequest* lingerOn = nullptr);
     bool readBody(Poco::Net::HTTPServerRequest& req, std::string& body);
     /// After a 413: a bounded lingering close, so the client reads the answer instead of a reset.
-    void lingerAfter413(Poco::Net::HTTPServerRequest& req);
+    void lingeringClose(Poco::Net::HTTPServerRequest& req);
     /// Counts the exchange and writes its request-log line.
     void record(Poco::Net::HTTPServerRequest& req, const Exchange& x, uint64_t micros);
 

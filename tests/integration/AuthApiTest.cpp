@@ -1,6 +1,8 @@
 #include "AuthApiTest.h"
 
 #include <Poco/JSON/Parser.h>
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/Net/StreamSocket.h>
 
 #include <chrono>
 #include <ctime>
@@ -123,6 +125,21 @@ void AuthApiTest::testProtectedRoutesWithoutAValidTokenAre401WithAnEmptyBody()
     }
     CPPUNIT_ASSERT_EQUAL(401, jiffyd_.get("/librarys", {{"Authorization", "Basic YWRtaW46aW5pdHBhc3M="}}).status);
     CPPUNIT_ASSERT_EQUAL(200, jiffyd_.get("/healthz").status); // open routes stay open
+    // Authentication comes before the body: a client announcing 1 MiB and
+    // sending none of it gets its 401 without the server waiting for it.
+    Poco::Net::StreamSocket s(Poco::Net::SocketAddress("127.0.0.1", jiffyd_.port()));
+    const std::string head = "POST /library HTTP/1.1\r\nHost: x\r\nContent-Length: 1048576\r\n\r\n";
+    s.sendBytes(head.data(), static_cast<int>(head.size()));
+    s.setReceiveTimeout(Poco::Timespan(10, 0)); // generous; Poco would wait 30 s for the body
+    char buf[512];
+    std::string answer;
+    try {
+        int n = s.receiveBytes(buf, sizeof buf);
+        if (n > 0) answer.assign(buf, static_cast<size_t>(n));
+    } catch (const Poco::TimeoutException&) {
+        CPPUNIT_FAIL("no answer while the announced body was not sent: the body was read before authentication");
+    }
+    CPPUNIT_ASSERT_MESSAGE(answer, answer.rfind("HTTP/1.1 401", 0) == 0);
 }
 
 void AuthApiTest::testWrongPasswordAndUnknownEmailLookAlike()

@@ -42,6 +42,7 @@ class AuthUnitTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testArgon2idRoundTripAndUpgrade);
     CPPUNIT_TEST(testMalformedHashesNeverVerify);
     CPPUNIT_TEST(testTokenRoundTripCarriesJiffyClaims);
+    CPPUNIT_TEST(testFullTokenCacheKeepsMostEntries);
     CPPUNIT_TEST(testAttackTokensAreRejected);
     CPPUNIT_TEST(testBase64urlHasOneSpelling);
     CPPUNIT_TEST(testEverySignatureVerifies);
@@ -164,6 +165,17 @@ public:
         for (const char* claim : {"\"Groups\":", "\"email\":", "\"exp\":", "\"iat\":", "\"id\":42", "\"uid\":42"})
             CPPUNIT_ASSERT_MESSAGE(claim, payload.find(claim) != std::string::npos);
         CPPUNIT_ASSERT(jwt.verify(t)); // again, from the cache
+    }
+
+    void testFullTokenCacheKeepsMostEntries()
+    {
+        // The 81st token must not make the other 80 users verify again.
+        Config c = config();
+        c.auth.tokenCacheSize = 80;
+        JwtService jwt(c);
+        for (uint64_t uid = 1; uid <= 81; ++uid) CPPUNIT_ASSERT(jwt.verify(jwt.issue(uid, "u@x", "Readers")));
+        CPPUNIT_ASSERT(jwt.cachedTokens() <= 80);
+        CPPUNIT_ASSERT_MESSAGE(std::to_string(jwt.cachedTokens()), jwt.cachedTokens() >= 80 - 80 / 8 - 1);
     }
 
     void testAttackTokensAreRejected()
