@@ -54,9 +54,15 @@ run() { # run <name> <build dir> <cmake option> <ctest selection...>
   [ "$rc" -eq 0 ] || failed+=("$name")
 }
 
+# use_tls=0: GCC 12's LeakSanitizer can crash scanning the dynamic TLS of a
+# thread after plugins were unloaded ("Tracer caught signal 11", then
+# "LeakSanitizer has encountered a fatal error"; seen once in a few runs of
+# the postgres suites). Leaks are still found; only pointers kept nowhere but
+# in thread-local variables are not taken as roots, and jiffy keeps no heap
+# pointer only there.
 if [ "$what" = all ] || [ "$what" = asan ]; then
   ASAN_OPTIONS="halt_on_error=1:abort_on_error=0:detect_leaks=1:log_path=$PWD/build-asan/sanitizer/asan:suppressions=$suppressions/asan.supp" \
-  LSAN_OPTIONS="suppressions=$suppressions/lsan.supp:print_suppressions=0" \
+  LSAN_OPTIONS="suppressions=$suppressions/lsan.supp:print_suppressions=0:use_tls=0" \
   UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:log_path=$PWD/build-asan/sanitizer/ubsan" \
     run asan build-asan -DJIFFY_SANITIZE=ON -LE e2e
 fi
