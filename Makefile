@@ -3,9 +3,11 @@
 #               config/all-in-one.config.json (SQLite + local_standalone)
 #   make test   the same set-up, then the whole test suite (ctest)
 # Other targets: make deps | build | packages (.debs in $(BUILD)/packages) | test-e2e (packages and
-# containers, tests/e2e) | bench (ratios to a bare Poco ceiling, SQLite and PostgreSQL, needs wrk;
-# BENCH_SECONDS, BENCH_DB=sqlite|postgres|all) | bench-cluster (the cluster simulator's table: n = 3, 16,
-# 64, 1000 members, 0-10 % loss; 10-20 minutes, docs/cluster.md) | clean. Variables: BUILD=build, WERROR=OFF.
+# containers, tests/e2e) | fuzz (libFuzzer harnesses, FUZZ_SECONDS each, build-fuzz) | test-sanitize
+# (ASan+UBSan suite in build-asan, TSan KVS suites in build-tsan; SANITIZE=asan|tsan|all) |
+# bench (ratios to a bare Poco ceiling, SQLite and PostgreSQL, needs wrk; BENCH_SECONDS,
+# BENCH_DB=sqlite|postgres|all) | bench-cluster (the cluster simulator's table: n = 3, 16, 64, 1000
+# members, 0-10 % loss; 10-20 minutes, docs/cluster.md) | clean. Variables: BUILD=build, WERROR=OFF.
 
 BUILD  ?= build
 WERROR ?= OFF
@@ -13,8 +15,10 @@ JOBS   ?= $(shell nproc)
 CONFIG ?= config/all-in-one.config.json
 BENCH_SECONDS ?= 5
 BENCH_DB ?= all
+FUZZ_SECONDS ?= 60
+SANITIZE ?= all
 
-.PHONY: all deps configure build run test packages test-e2e bench bench-cluster clean
+.PHONY: all deps configure build run test packages test-e2e fuzz test-sanitize bench bench-cluster clean
 
 all: build
 
@@ -50,6 +54,14 @@ test-e2e: packages
 	@echo "== ctest -L e2e"
 	@start=$$(date +%s); cd $(BUILD) && ctest --output-on-failure -L e2e; rc=$$?; \
 	  echo "== e2e tests finished in $$(( $$(date +%s) - start )) s"; exit $$rc
+
+fuzz:
+	@./scripts/deps.sh fuzz
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) JOBS=$(JOBS) tests/fuzz/run.sh build-fuzz
+
+test-sanitize: deps
+	@start=$$(date +%s); JOBS=$(JOBS) ./scripts/test-sanitize.sh $(SANITIZE); rc=$$?; \
+	  echo "== test-sanitize finished in $$(( $$(date +%s) - start )) s"; exit $$rc
 
 bench: build
 	@command -v wrk >/dev/null || sudo apt-get install -y wrk || apt-get install -y wrk

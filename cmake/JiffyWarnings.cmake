@@ -12,7 +12,16 @@ function(jiffy_target_warnings target)
     $<$<COMPILE_LANGUAGE:C>:-Wall -Wextra -Wpedantic $<$<BOOL:${JIFFY_WERROR}>:-Werror>>)
 endfunction()
 
+# `make test-sanitize` builds build-asan with JIFFY_SANITIZE and build-tsan with JIFFY_TSAN.
+# Undefined behaviour is fatal (no recovery), so a finding fails its test.
+if(JIFFY_SANITIZE AND JIFFY_TSAN)
+  message(FATAL_ERROR "JIFFY_SANITIZE and JIFFY_TSAN cannot be combined (ASan and TSan exclude each other)")
+endif()
 if(JIFFY_SANITIZE)
-  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer)
-  add_link_options(-fsanitize=address,undefined)
+  add_compile_options(-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined -fno-sanitize-recover=undefined)
+endif()
+if(JIFFY_TSAN)
+  add_compile_options(-fsanitize=thread -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=thread)
 endif()

@@ -2,7 +2,8 @@
 # Installs the Debian 12 packages Jiffy C++ needs to build, run and test,
 # skipping those already installed. Used by `make deps` (and so by `make run`
 # and `make test`). Needs root or sudo when something is missing.
-# `scripts/deps.sh e2e` adds what `make packages` and `make test-e2e` need.
+# `scripts/deps.sh e2e` adds what `make packages` and `make test-e2e` need,
+# `scripts/deps.sh fuzz` what `make fuzz` needs.
 set -euo pipefail
 
 # `scripts/deps.sh build`: only what building the daemon, the plugins and the
@@ -33,6 +34,11 @@ elif [ "${1:-}" = "e2e" ]; then
     podman runc buildah debootstrap uidmap
     # package checks and the load balancer of the multi-instance test
     lintian haproxy
+  )
+elif [ "${1:-}" = "fuzz" ]; then
+  PACKAGES+=(
+    # make fuzz: clang with libFuzzer and the sanitizer runtimes; llvm-symbolizer for reports
+    clang libclang-rt-14-dev llvm-14
   )
 fi
 

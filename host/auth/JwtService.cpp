@@ -19,6 +19,8 @@ namespace {
 
 /// Longest token we look at: jiffy's are ~500 bytes; anything huge is hostile.
 constexpr size_t kMaxTokenBytes = 8192;
+/// Latest exp we take (year 9999): later ones would overflow exp + leeway.
+constexpr int64_t kMaxClaimTime = 253402300799;
 
 const char* curveFor(const std::string& method)
 {
@@ -128,24 +130,30 @@ std::optional<Claims> JwtService::verifyUncached(const std::string& token) const
     } catch (const Poco::Exception&) {
         return std::nullopt;
     }
-    const int64_t now = static_cast<int64_t>(std::time(nullptr));
-    int64_t exp = numberClaim(payload, "exp"), iat = numberClaim(payload, "iat"), nbf = numberClaim(payload, "nbf");
-    if (exp < 0 || exp + leewayS_ < now) return std::nullopt;  // expired, or never expires
-    if (iat > now + leewayS_) return std::nullopt;             // issued in the future
-    if (nbf >= 0 && nbf > now + leewayS_) return std::nullopt; // not yet valid
-    Claims c;
-    c.exp = exp;
-    for (const auto& [k, v] : *payload) {
-        std::string lk = Poco::toLower(k);
-        if (lk == "uid" && v.isNumeric() && v.type() != typeid(bool))
-            c.uid = v.convert<uint64_t>();
-        else if (lk == "email" && v.isString())
-            c.email = v.convert<std::string>();
-        else if (lk == "groups" && v.isString())
-            c.groups = splitGroups(v.convert<std::string>());
+    // A claim whose number does not fit its type (exp 1e300, uid -1) makes the
+    // token invalid: Poco's conversions throw RangeException for those.
+    try {
+        const int64_t now = static_cast<int64_t>(std::time(nullptr));
+        int64_t exp = numberClaim(payload, "exp"), iat = numberClaim(payload, "iat"), nbf = numberClaim(payload, "nbf");
+        if (exp < 0 || exp > kMaxClaimTime || exp + leewayS_ < now) return std::nullopt; // expired, or never expires
+        if (iat > now + leewayS_) return std::nullopt;                                   // issued in the future
+        if (nbf >= 0 && nbf > now + leewayS_) return std::nullopt;                       // not yet valid
+        Claims c;
+        c.exp = exp;
+        for (const auto& [k, v] : *payload) {
+            std::string lk = Poco::toLower(k);
+            if (lk == "uid" && v.isNumeric() && v.type() != typeid(bool))
+                c.uid = v.convert<uint64_t>();
+            else if (lk == "email" && v.isString())
+                c.email = v.convert<std::string>();
+            else if (lk == "groups" && v.isString())
+                c.groups = splitGroups(v.convert<std::string>());
+        }
+        if (c.uid == 0) return std::nullopt;
+        return c;
+    } catch (const Poco::Exception&) {
+        return std::nullopt;
     }
-    if (c.uid == 0) return std::nullopt;
-    return c;
 }
 
 size_t JwtService::cachedTokens() const

@@ -44,6 +44,7 @@ class AuthUnitTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testTokenRoundTripCarriesJiffyClaims);
     CPPUNIT_TEST(testFullTokenCacheKeepsMostEntries);
     CPPUNIT_TEST(testAttackTokensAreRejected);
+    CPPUNIT_TEST(testOutOfRangeClaimsAreRejected);
     CPPUNIT_TEST(testBase64urlHasOneSpelling);
     CPPUNIT_TEST(testEverySignatureVerifies);
     CPPUNIT_TEST(testTokensOfAnotherAlgorithmFamilyAreRejected);
@@ -215,6 +216,32 @@ public:
             {"empty", ""},
         };
         for (const auto& [what, t] : attacks) CPPUNIT_ASSERT_MESSAGE(what, !jwt.verify(t));
+    }
+
+    void testOutOfRangeClaimsAreRejected()
+    {
+        // Found by tests/fuzz (fuzz_jwt): numbers Poco cannot convert to the
+        // claim's type threw RangeException out of verify().
+        Config c = config();
+        JwtService jwt(c);
+        const std::string exp = std::to_string(now() + 60);
+        const std::vector<std::pair<std::string, std::string>> payloads = {
+            {"exp 1e300", "{\"uid\":7,\"exp\":1e300}"},
+            {"exp -1e300", "{\"uid\":7,\"exp\":-1e300}"},
+            {"exp at the int64 limit", "{\"uid\":7,\"exp\":9223372036854775807}"},
+            {"exp past the int64 limit", "{\"uid\":7,\"exp\":18446744073709551615}"},
+            {"iat 1e300", "{\"uid\":7,\"exp\":" + exp + ",\"iat\":1e300}"},
+            {"nbf -1e300", "{\"uid\":7,\"exp\":" + exp + ",\"nbf\":-1e300}"},
+            {"uid -1", "{\"uid\":-1,\"exp\":" + exp + "}"},
+            {"uid 1e30", "{\"uid\":1e30,\"exp\":" + exp + "}"},
+        };
+        for (const auto& [what, payload] : payloads) {
+            std::optional<jiffy::host::auth::Claims> claims;
+            CPPUNIT_ASSERT_NO_THROW_MESSAGE(what, claims = jwt.verify(jwt.signPayload(payload)));
+            CPPUNIT_ASSERT_MESSAGE(what, !claims);
+        }
+        // The same claims in range still verify.
+        CPPUNIT_ASSERT(jwt.verify(jwt.signPayload("{\"uid\":7,\"exp\":" + exp + ",\"iat\":1,\"nbf\":1}")));
     }
 
     void testBase64urlHasOneSpelling()
