@@ -19,6 +19,8 @@
 #include <chrono>
 #include <csignal>
 #include <functional>
+#include <map>
+#include <set>
 #include <memory>
 #include <optional>
 #include <string>
@@ -114,6 +116,10 @@ public:
             CPPUNIT_FAIL("jiffyd on " + host_ + " did not start:\n" + log);
         }
     }
+    void signal(int sig)
+    {
+        if (proc_) proc_->signal(sig);
+    }
     void kill()
     {
         if (!proc_) return;
@@ -172,6 +178,9 @@ class ClusterProcessTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testThreeInstancesAgreeOnLeaderTermAndMembers);
     CPPUNIT_TEST(testClusterIsForSuperOnly);
     CPPUNIT_TEST(testKilledLeaderIsReplacedAndRestartedMembersRejoin);
+    CPPUNIT_TEST(testSigtermOfTheLeaderHandsOverWithoutASuspicion);
+    CPPUNIT_TEST(testPausedLeaderIsReplacedAndStepsDownOnWaking);
+    CPPUNIT_TEST(testKvsStoppedMidRunHttpServesAndLeadershipResumes);
     CPPUNIT_TEST(testUserDeactivatedOnOneInstanceIsRefusedByAnotherAtOnce);
     CPPUNIT_TEST(testGarbageOnTheBusPortIsCountedAndHarmless);
     CPPUNIT_TEST(testSecondInstanceOnTheSameInternalAddressExits69);
@@ -310,6 +319,100 @@ public:
                                        nodes_[leaderIdx]->log(),
                                    rejoined);
         }
+    }
+
+    void testSigtermOfTheLeaderHandsOverWithoutASuspicion()
+    {
+        startAll();
+        const std::string token = nodes_[0]->login("admin", "initpass");
+        View before = waitForAgreement(token, 3);
+        size_t leaderIdx = indexOfPid(before, before.leader);
+        const std::string leaderAddress = nodes_[leaderIdx]->busAddress();
+        nodes_[leaderIdx]->stop();
+        std::string seen;
+        bool handedOver = eventually([&] {
+            for (size_t i = 0; i < nodes_.size(); ++i) {
+                if (i == leaderIdx) continue;
+                std::optional<View> v = nodes_[i]->view(token);
+                if (!v) return false;
+                const MemberView* old = v->at(leaderAddress);
+                seen = nodes_[i]->host() + ": " + (old ? old->status : "?") + ", leader " + std::to_string(v->leader);
+                if (!old || (old->status != "DEPARTING" && old->status != "DEPARTED")) return false;
+                if (v->leader == 0 || v->leader == before.leader || v->term <= before.term) return false;
+            }
+            return true;
+        });
+        CPPUNIT_ASSERT_MESSAGE("no handover after SIGTERM of the leader: " + seen, handedOver);
+        // Departed, not failed: nobody had to suspect it.
+        for (size_t i = 0; i < nodes_.size(); ++i)
+            if (i != leaderIdx) CPPUNIT_ASSERT_EQUAL(uint64_t(0), metric(*nodes_[i], "jiffy_cluster_failures_total"));
+    }
+
+    void testPausedLeaderIsReplacedAndStepsDownOnWaking()
+    {
+        startAll();
+        const std::string token = nodes_[0]->login("admin", "initpass");
+        View before = waitForAgreement(token, 3);
+        size_t leaderIdx = indexOfPid(before, before.leader);
+        // term -> every leader PID any instance named for it: never two.
+        std::map<uint64_t, std::set<uint64_t>> leaders;
+        auto observe = [&](size_t i) {
+            std::optional<View> v = nodes_[i]->view(token);
+            if (v && v->leader) leaders[v->term].insert(v->leader);
+            return v;
+        };
+        nodes_[leaderIdx]->signal(SIGSTOP);
+        bool replaced = eventually([&] {
+            bool all = true;
+            for (size_t i = 0; i < nodes_.size(); ++i) {
+                if (i == leaderIdx) continue;
+                std::optional<View> v = observe(i);
+                all = all && v && v->leader != 0 && v->leader != before.leader && v->term > before.term;
+            }
+            return all;
+        });
+        nodes_[leaderIdx]->signal(SIGCONT);
+        CPPUNIT_ASSERT_MESSAGE("the others elected no leader while the leader was paused", replaced);
+        bool steppedDown = eventually([&] {
+            std::optional<View> v = observe(leaderIdx);
+            for (size_t i = 0; i < nodes_.size(); ++i)
+                if (i != leaderIdx) observe(i);
+            return v && v->leader != v->self && v->leader != 0 &&
+                   metric(*nodes_[leaderIdx], "jiffy_cluster_is_leader") == 0;
+        });
+        CPPUNIT_ASSERT_MESSAGE("the woken leader did not step down:\n" + nodes_[leaderIdx]->log(), steppedDown);
+        waitForAgreement(token, 3); // it refutes its suspicion and is ALIVE again
+        for (const auto& [term, pids] : leaders)
+            CPPUNIT_ASSERT_EQUAL_MESSAGE("leaders seen for term " + std::to_string(term), size_t(1), pids.size());
+    }
+
+    void testKvsStoppedMidRunHttpServesAndLeadershipResumes()
+    {
+        startAll();
+        const std::string token = nodes_[0]->login("admin", "initpass");
+        View before = waitForAgreement(token, 3);
+        redis_->stop();
+        // A few lease periods without the KVS: every instance keeps serving HTTP.
+        bool leaderless = eventually([&] {
+            for (auto& n : nodes_) {
+                CPPUNIT_ASSERT_EQUAL(200, n->request("GET", "/healthz").status);
+                CPPUNIT_ASSERT_EQUAL(200, n->request("GET", "/librarys", "", token).status);
+            }
+            return metric(*nodes_[indexOfPid(before, before.leader)], "jiffy_cluster_store_failures_total") > 0;
+        });
+        CPPUNIT_ASSERT_MESSAGE("the leader never noticed the KVS was gone", leaderless);
+        redis_->start();
+        bool resumed = eventually([&] {
+            uint64_t leader = 0;
+            for (auto& n : nodes_) {
+                std::optional<View> v = n->view(token);
+                if (!v || v->leader == 0 || v->count("ALIVE") != 3) return false;
+                if (leader && v->leader != leader) return false;
+                leader = v->leader;
+            }
+            return redisGet("jiffy.cluster.leader").find("jiffy-leader") != std::string::npos;
+        });
+        CPPUNIT_ASSERT_MESSAGE("no leader with a record in the KVS after it came back", resumed);
     }
 
     void testUserDeactivatedOnOneInstanceIsRefusedByAnotherAtOnce()
