@@ -5,6 +5,7 @@
 #include "auth/AuthService.h"
 #include "auth/JwtService.h"
 #include "cache/CacheBus.h"
+#include "cluster/ClusterService.h"
 #include "config/ConfigLoader.h"
 #include "http/BuiltinRoutes.h"
 #include "http/Dispatcher.h"
@@ -427,6 +428,35 @@ int JiffyServer::serve(Config& cfg)
         return kExitUnavailable;
     }
 
+    // The cluster bus next to it, before any plugin starts: a second
+    // instance on the same internal_address stops here too (exit 69).
+    std::string busKey = cfg.hmacKey;
+    if (busKey.empty()) {
+        busKey = "secret-hmac-key"; // jiffy's sample value; env "prod" refuses it at config time
+        log.warning("hmac_Key is not set: the cluster bus signs its frames with jiffy's sample key; give every "
+                    "instance the same secret in hmac_Key (or hmac_Key_file)");
+    }
+    ClusterServiceOptions clusterOptions;
+    clusterOptions.address = cfg.internalAddress.text();
+    clusterOptions.key = busKey;
+    clusterOptions.pingCycleSeconds = cfg.pingCycle;
+    clusterOptions.failureThreshold = cfg.failureThreshold;
+    CacheBus cache; // outlives the cluster, which delivers into it
+    std::unique_ptr<ClusterService> cluster;
+    try {
+        cluster = std::make_unique<ClusterService>(clusterOptions);
+        cluster->bind();
+    } catch (const AddressInUse& e) {
+        log.fatal("%s", std::string(e.what()));
+        return kExitUnavailable;
+    } catch (const std::invalid_argument& e) {
+        log.fatal("internal_address: %s", std::string(e.what()));
+        return kExitConfig;
+    } catch (const Poco::Exception& e) {
+        log.fatal("cannot listen on internal_address %s: %s", cfg.internalAddress.text(), e.displayText());
+        return kExitUnavailable;
+    }
+
     // The key files before the database: a start that cannot sign tokens
     // must not create a database first (-rs with no keys yet, ...).
     if (cfg.auth.enabled) {
@@ -438,7 +468,6 @@ int JiffyServer::serve(Config& cfg)
         }
     }
 
-    CacheBus cache;
     HostServices services;
     services.config = &cfg;
     services.cache = &cache;
@@ -462,6 +491,28 @@ int JiffyServer::serve(Config& cfg)
         return kExitUnavailable;
     }
 
+    // The cluster joins through the KVS plugin: invalidations from peers go
+    // to the local subscribers only, local ones are broadcast.
+    if (registry.kvs()) {
+        cluster->onInvalidate([&cache](const std::string& c, const std::string& k) { cache.deliverLocal(c, k); });
+        cluster->onDropCaches([&cache] { cache.deliverAllLocal(); });
+        cluster->start(*registry.kvs());
+        cache.setRemote(
+            [c = cluster.get()](const std::string& name, const std::string& key) { c->invalidate(name, key); });
+    } else {
+        log.warning("no KVS plugin: the cluster bus is up but this instance joins no cluster");
+    }
+    // Whatever way serve() ends, peers hear no more from this instance before the plugins stop.
+    struct StopCluster {
+        ClusterService& c;
+        CacheBus& bus;
+        ~StopCluster()
+        {
+            bus.setRemote(nullptr);
+            c.stop();
+        }
+    } stopCluster{*cluster, cache};
+
     Router router;
     Dispatcher::Limits limits;
     limits.maxBodyBytes = cfg.http.maxBodyBytes;
@@ -478,7 +529,11 @@ int JiffyServer::serve(Config& cfg)
         addPluginRoutes(router, registry);
         std::vector<std::string> openApi;
         if (authService) openApi.push_back(auth::authOpenApi(cfg.auth.openRegistration));
-        addBuiltinRoutes(router, registry, dispatcher, metrics, JIFFY_VERSION, openApi);
+        openApi.push_back(clusterOpenApi());
+        ClusterIntrospection introspection;
+        introspection.viewJson = [c = cluster.get()] { return c->viewJson(); };
+        introspection.metrics = [c = cluster.get()] { return c->renderMetrics(); };
+        addBuiltinRoutes(router, registry, dispatcher, metrics, JIFFY_VERSION, openApi, introspection);
         if (authService) {
             authService->bootstrap(router, rebuildSuper_);
             dispatcher.setGate(authService->gate());
@@ -514,9 +569,14 @@ int JiffyServer::serve(Config& cfg)
         reload(cfg, http, authService.get());
     }
 
+    // Peers learn of the departure (and the lease is free) before the drain,
+    // so failover does not wait for the suspicion timeout.
+    cluster->depart();
     log.information("shutting down: draining in-flight requests");
     int left = http.drain();
     if (left > 0) log.warning("%d connections were still open after the drain timeout", left);
+    cache.setRemote(nullptr);
+    cluster->stop();
     authService.reset();
     registry.stop();
     log.information("shutdown complete");

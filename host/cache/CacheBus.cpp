@@ -28,6 +28,16 @@ void CacheBus::deliverLocal(const std::string& cache, const std::string& key)
     for (const auto& s : targets) s.fn(s.ctx, key.data(), key.size());
 }
 
+void CacheBus::deliverAllLocal()
+{
+    std::vector<Subscription> targets;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        targets = subs_;
+    }
+    for (const auto& s : targets) s.fn(s.ctx, "", 0);
+}
+
 void CacheBus::invalidate(const std::string& cache, const std::string& key)
 {
     deliverLocal(cache, key);

@@ -23,6 +23,9 @@ public:
     void invalidate(const std::string& cache, const std::string& key);
     /// Runs local subscribers only (for invalidations arriving from peers).
     void deliverLocal(const std::string& cache, const std::string& key);
+    /// Runs every local subscriber of every cache with an empty key
+    /// ("everything"): a member that was cut off drops all it cached.
+    void deliverAllLocal();
     /// Sets the hook that forwards invalidations to other instances.
     void setRemote(std::function<void(const std::string&, const std::string&)> remote);
 

@@ -97,7 +97,8 @@ struct AuthConfig {
     int loginLockoutS = 300;             ///< how long a lockout lasts (429 with Retry-After)
     int tokenLeewayS = 30;               ///< clock skew accepted on exp/nbf/iat
     int tokenCacheSize = 10000;          ///< verified tokens kept (by their bytes) until they expire
-    int cacheRefreshS = 5;               ///< reload users and grants this often (other instances' changes)
+    int cacheRefreshS =
+        60; ///< reload users and grants this often: the safety net under the cluster bus's invalidations
 };
 
 /// One entry of jiffy's `service_activations`.

@@ -245,9 +245,31 @@ void addPluginRoutes(Router& router, const PluginRegistry& plugins)
     }
 }
 
+std::string clusterOpenApi()
+{
+    // clang-format off
+    return R"json({"/cluster": {"get": {
+  "operationId": "cluster.GET",
+  "summary": "This instance's view of the cluster: its PID, the leader, the leader term and every member",
+  "tags": ["cluster"],
+  "responses": {"200": {"description": "the membership as this instance sees it",
+    "content": {"application/json": {"schema": {"type": "object",
+      "properties": {
+        "self": {"type": "integer", "format": "int64", "description": "this instance's PID, 0 before it joined"},
+        "leader": {"type": "integer", "format": "int64", "description": "the leader's PID, 0 when none is known"},
+        "term": {"type": "integer", "format": "int64", "description": "the highest leader term seen"},
+        "members": {"type": "array", "items": {"type": "object", "properties": {
+          "pid": {"type": "integer", "format": "int64"},
+          "address": {"type": "string", "description": "internal_address"},
+          "status": {"type": "string", "enum": ["ALIVE", "SUSPECT", "FAILED", "DEPARTING", "DEPARTED"]},
+          "incarnation": {"type": "integer", "format": "int64"}}}}}}}}}}
+}}})json";
+    // clang-format on
+}
+
 void addBuiltinRoutes(Router& router, const PluginRegistry& plugins, const Dispatcher& dispatcher,
                       const MetricsRegistry& metrics, const std::string& version,
-                      const std::vector<std::string>& openApiFragments)
+                      const std::vector<std::string>& openApiFragments, const ClusterIntrospection& cluster)
 {
     auto add = [&router](const std::string& pattern,
                          std::function<jiffy_status(const jiffy_request&, jiffy_response&, jiffy_error*)> fn) {
@@ -264,12 +286,24 @@ void addBuiltinRoutes(Router& router, const PluginRegistry& plugins, const Dispa
     });
     add("/readyz",
         [&plugins](const jiffy_request&, jiffy_response& out, jiffy_error*) { return readyz(plugins, out); });
-    add("/metrics",
-        [&dispatcher, &metrics, &plugins, version](const jiffy_request&, jiffy_response& out, jiffy_error*) {
-            out.headers.emplace_back("Content-Type", "text/plain; version=0.0.4");
-            out.body = dispatcher.renderMetrics() + renderHostMetrics(plugins, version) + metrics.render();
+    add("/metrics", [&dispatcher, &metrics, &plugins, version,
+                     clusterMetrics = cluster.metrics](const jiffy_request&, jiffy_response& out, jiffy_error*) {
+        out.headers.emplace_back("Content-Type", "text/plain; version=0.0.4");
+        out.body = dispatcher.renderMetrics() + renderHostMetrics(plugins, version) + metrics.render();
+        if (clusterMetrics) out.body += clusterMetrics();
+        return JIFFY_OK;
+    });
+    if (cluster.viewJson) {
+        RouteTarget t;
+        t.method = "GET";
+        t.pattern = "/cluster";
+        t.name = "cluster.GET"; // an auth name: the bootstrap grants it to group Super only
+        t.builtin = [view = cluster.viewJson](const jiffy_request&, jiffy_response& out, jiffy_error*) {
+            json(out, 200, view());
             return JIFFY_OK;
-        });
+        };
+        router.add(std::move(t));
+    }
     auto doc = std::make_shared<std::string>();
     add("/openapi.json", [doc](const jiffy_request&, jiffy_response& out, jiffy_error*) {
         json(out, 200, *doc);

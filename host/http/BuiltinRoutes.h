@@ -1,10 +1,12 @@
 // Routes the host itself serves, open to everyone: /healthz (liveness),
 // /readyz (every plugin started and its backend answering), /metrics
-// (Prometheus text) and /openapi.json (merged from the route plugins).
+// (Prometheus text) and /openapi.json (merged from the route plugins); and
+// GET /cluster (auth name cluster.GET, which only group Super holds).
 #pragma once
 
 #include "http/Router.h"
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -14,12 +16,22 @@ class Dispatcher;
 class MetricsRegistry;
 class PluginRegistry;
 
+/// What the cluster shows, as text (the cluster layer renders it; http/
+/// knows nothing of the cluster). Unset: no /cluster route, no cluster metrics.
+struct ClusterIntrospection {
+    std::function<std::string()> viewJson; ///< GET /cluster's body
+    std::function<std::string()> metrics;  ///< appended to /metrics
+};
+
+/// The OpenAPI fragment of GET /cluster (for addBuiltinRoutes' fragments).
+std::string clusterOpenApi();
+
 /// Adds the built-in routes to `router`. The OpenAPI document is built here,
 /// once, from `openApiFragments` (the host's own routes, e.g. auth), the
 /// plugins' fragments and the router's table; add this last.
 void addBuiltinRoutes(Router& router, const PluginRegistry& plugins, const Dispatcher& dispatcher,
                       const MetricsRegistry& metrics, const std::string& version,
-                      const std::vector<std::string>& openApiFragments = {});
+                      const std::vector<std::string>& openApiFragments = {}, const ClusterIntrospection& cluster = {});
 
 /// Registers every route of every route plugin in `router`; throws
 /// std::invalid_argument naming the plugin when two routes clash.

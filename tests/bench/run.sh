@@ -195,7 +195,7 @@ else
       *) echo "bench: unknown --db $db" >&2; exit 64 ;;
     esac
     cat > "$dir/bench.config.json" <<JSON
-{"external_address": "127.0.0.1:$port",
+{"external_address": "127.0.0.1:$port", "internal_address": "127.0.0.1:$(free_port)",
  "database": $dbjson,
  "logging": {"infoMsgs": false, "requests": false},
  "ecdsa384_priv_key_file": "$dir/ec384.priv.pem", "ecdsa384_pub_key_file": "$dir/ec384.pub.pem",

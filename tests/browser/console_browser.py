@@ -8,8 +8,9 @@ has its own sessionStorage, so it is a second sign-in of its own).
 
 Exit 0: every scenario passed; 1: one failed (named, with the jiffyd log);
 77 (ctest SKIP): selenium, chromium or chromedriver is missing or Chromium
-does not start. The cluster scenario (three instances, a killed member turns
-FAILED) is not run: jiffyd has no cluster yet and GET /cluster answers 404.
+does not start. The cluster panel is checked on this lone jiffyd (a cluster
+of one) and on a sample three-member view; three real instances and a killed
+leader are tests/integration/ClusterProcessTest.cpp.
 """
 import base64
 import json
@@ -458,11 +459,15 @@ class Console:
         label = self.d.find_element(By.CSS_SELECTOR, cell + " td:nth-child(3) svg").get_attribute("aria-label")
         assert "library.GET_ID requests per second" in label, label
         self.screenshot("health", "#routes-table")
+        # a lone jiffyd is a cluster of one: its own leader, drawn from the real GET /cluster
+        status, cluster = self.s.request("GET", "/cluster", token=self.admin)
+        assert status == 200 and cluster["self"] == cluster["leader"] != 0, cluster
         self.go("#/cluster")
-        self.text_in("#cluster-single", "Single instance")
-        assert self.s.request("GET", "/cluster", token=self.admin)[0] == 404
-        self.screenshot("cluster", "#cluster-single")
-        # the rendering the cluster's GET /cluster will feed, given its documented shape (no cluster yet)
+        self.text_in("#cluster-leader", str(cluster["leader"]))
+        self.text_in(f'#cluster-members tr[data-pid="{cluster["self"]}"]', "ALIVE")
+        self.text_in(f'#cluster-members tr[data-pid="{cluster["self"]}"]', "this one")
+        self.screenshot("cluster", "#cluster-members")
+        # a group of three with a suspect and a failed member, given the documented shape
         sample = {"self": 4242, "leader": 4243, "term": 7, "members": [
             {"pid": 4242, "address": "127.0.0.1:7070", "status": "ALIVE", "incarnation": 3},
             {"pid": 4243, "address": "127.0.0.1:7071", "status": "SUSPECT", "incarnation": 5},

@@ -32,8 +32,9 @@ bool exists(const std::string& path)
 std::string configWith(uint16_t port, const std::string& dbFile, const std::string& kvsOptions)
 {
     return "{\n  \"external_address\": \"127.0.0.1:" + std::to_string(port) +
-           "\",\n  \"internal_address\": \"127.0.0.1:1\",\n  \"database\": {\"db_dialect\": \"sqlite\", \"name\": \"" +
-           dbFile + "\"},\n  \"logging\": {\"colorMsgTypes\": false},\n  \"auth\": {\"enabled\": false},\n" +
+           "\",\n  \"internal_address\": \"127.0.0.1:" + std::to_string(jiffy::test::freePort()) +
+           "\",\n  \"database\": {\"db_dialect\": \"sqlite\", \"name\": \"" + dbFile +
+           "\"},\n  \"logging\": {\"colorMsgTypes\": false},\n  \"auth\": {\"enabled\": false},\n" +
            "  \"group_leader_kvs\": {\n" + "    \"local_standalone\": {\"active\": false},\n" +
            "    \"mykvs\": {\"active\": true, \"plugin\": \"" + kPlugin + "\"" + kvsOptions + "}\n  }\n}\n";
 }

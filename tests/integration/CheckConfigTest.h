@@ -27,7 +27,8 @@ public:
     {
         std::string file = dir_.file(name);
         port_ = freePort();
-        writeFile(file, "{\n  \"external_address\": \"127.0.0.1:" + std::to_string(port_) +
+        writeFile(file, "{\"internal_address\": \"127.0.0.1:" + std::to_string(jiffy::test::freePort()) +
+                            "\", \n  \"external_address\": \"127.0.0.1:" + std::to_string(port_) +
                             "\",\n  \"database\": " + databaseJson + ",\n  " + auth +
                             ",\n  \"routes\": [{\"plugin\": \"models\", \"model_files\": [\"" + modelFile +
                             "\"]}]\n}\n");

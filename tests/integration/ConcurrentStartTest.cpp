@@ -113,7 +113,8 @@ public:
                             break;
                         } catch (const std::exception& e) {
                             failures[size_t(i)] = e.what();
-                            if (!contains(failures[size_t(i)], "external_address") ||
+                            if (!(contains(failures[size_t(i)], "external_address") ||
+                                  contains(failures[size_t(i)], "internal_address")) ||
                                 !contains(failures[size_t(i)], "already in use"))
                                 break;
                         }

@@ -40,7 +40,8 @@ public:
     {
         const uint16_t port = jiffy::test::freePort();
         const std::string cfg = dir_.file("full.config.json");
-        jiffy::test::writeFile(cfg, "{\"external_address\": \"127.0.0.1:" + std::to_string(port) +
+        jiffy::test::writeFile(cfg, "{\"internal_address\": \"127.0.0.1:" + std::to_string(jiffy::test::freePort()) +
+                                        "\", \"external_address\": \"127.0.0.1:" + std::to_string(port) +
                                         "\", \"database\": {\"db_dialect\": \"sqlite\", \"name\": \"" + mount_ +
                                         "/full.db\", \"synchronous\": \"NORMAL\"}, \"auth\": {\"enabled\": false}, "
                                         "\"logging\": {\"requests\": false}, \"routes\": [{\"plugin\": \"models\", "

@@ -30,7 +30,8 @@ class DurabilityTest : public CppUnit::TestFixture {
     {
         const uint16_t port = jiffy::test::freePort();
         const std::string cfg = dir_.file(sync + ".config.json");
-        jiffy::test::writeFile(cfg, "{\"external_address\": \"127.0.0.1:" + std::to_string(port) +
+        jiffy::test::writeFile(cfg, "{\"internal_address\": \"127.0.0.1:" + std::to_string(jiffy::test::freePort()) +
+                                        "\", \"external_address\": \"127.0.0.1:" + std::to_string(port) +
                                         "\", \"database\": {\"db_dialect\": \"sqlite\", \"name\": \"" +
                                         dir_.file(sync + ".db") + "\", \"synchronous\": \"" + sync +
                                         "\"}, \"auth\": {\"enabled\": false}, \"logging\": {\"requests\": false}, "

@@ -33,8 +33,9 @@ namespace {
 std::string configWith(uint16_t port, const std::string& dbFile, const std::string& extra)
 {
     return "{\n  \"external_address\": \"127.0.0.1:" + std::to_string(port) +
-           "\",\n  \"internal_address\": \"127.0.0.1:1\",\n  \"database\": {\"db_dialect\": \"sqlite\", \"name\": \"" +
-           dbFile + "\"},\n  \"logging\": {\"colorMsgTypes\": false},\n  \"auth\": {\"enabled\": false}" +
+           "\",\n  \"internal_address\": \"127.0.0.1:" + std::to_string(jiffy::test::freePort()) +
+           "\",\n  \"database\": {\"db_dialect\": \"sqlite\", \"name\": \"" + dbFile +
+           "\"},\n  \"logging\": {\"colorMsgTypes\": false},\n  \"auth\": {\"enabled\": false}" +
            (extra.empty() ? "" : ",\n  " + extra) + "\n}\n";
 }
 

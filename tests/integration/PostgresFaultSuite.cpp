@@ -31,7 +31,8 @@ public:
         pg_.start();
         const uint16_t port = jiffy::test::freePort();
         const std::string cfg = dir_.file("pg.config.json");
-        jiffy::test::writeFile(cfg, "{\"external_address\": \"127.0.0.1:" + std::to_string(port) +
+        jiffy::test::writeFile(cfg, "{\"internal_address\": \"127.0.0.1:" + std::to_string(jiffy::test::freePort()) +
+                                        "\", \"external_address\": \"127.0.0.1:" + std::to_string(port) +
                                         "\", \"database\": " + pg_.databaseConfig() +
                                         ", \"auth\": {\"enabled\": false}, \"logging\": {\"requests\": false}, "
                                         "\"routes\": [{\"plugin\": \"models\", \"model_files\": [\"" +

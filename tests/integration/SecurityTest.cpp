@@ -220,7 +220,8 @@ private:
         if (certFile.empty()) certFile = cert();
         if (keyFile.empty()) keyFile = key();
         port_ = jiffy::test::freePort();
-        return "{\"external_address\": \"127.0.0.1:" + std::to_string(port_) +
+        return "{\"internal_address\": \"127.0.0.1:" + std::to_string(jiffy::test::freePort()) +
+               "\", \"external_address\": \"127.0.0.1:" + std::to_string(port_) +
                "\", \"env\": \"prod\", \"cert_file\": \"" + certFile + "\", \"key_file\": \"" + keyFile +
                "\", \"database\": {\"db_dialect\": \"sqlite\", \"name\": \"" + dir_.file("prod.db") +
                "\"}, \"logging\": {\"colorMsgTypes\": false}, \"ecdsa384_priv_key_file\": \"" +

@@ -96,7 +96,8 @@ class SlowClientTest : public CppUnit::TestFixture {
     std::unique_ptr<ChildProcess> start(uint16_t port, const std::string& httpLimits)
     {
         std::string cfg = dir_.file(std::to_string(port) + ".config.json");
-        jiffy::test::writeFile(cfg, "{\"external_address\": \"127.0.0.1:" + std::to_string(port) +
+        jiffy::test::writeFile(cfg, "{\"internal_address\": \"127.0.0.1:" + std::to_string(jiffy::test::freePort()) +
+                                        "\", \"external_address\": \"127.0.0.1:" + std::to_string(port) +
                                         "\", \"database\": {\"db_dialect\": \"sqlite\", \"name\": \"" +
                                         dir_.file(std::to_string(port) + ".db") +
                                         "\"}, \"auth\": {\"enabled\": false}, \"logging\": {\"requests\": false}, "

@@ -15,7 +15,8 @@ fi
 dir=$(mktemp -d)
 trap 'kill $pid 2>/dev/null || true; rm -rf "$dir"' EXIT
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-export JIFFY_DATA_DIR=$dir JIFFY_EXTERNAL_ADDRESS=127.0.0.1:$port
+bus=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+export JIFFY_DATA_DIR=$dir JIFFY_EXTERNAL_ADDRESS=127.0.0.1:$port JIFFY_INTERNAL_ADDRESS=127.0.0.1:$bus
 "$jiffyd" --config "$src/config/all-in-one.config.json" --generate-keys >/dev/null
 "$jiffyd" --config "$src/config/all-in-one.config.json" >"$dir/jiffyd.log" 2>&1 &
 pid=$!

@@ -1,5 +1,6 @@
 #include "support/JiffydRunner.h"
 
+#include <Poco/JSON/Parser.h>
 #include <cppunit/TestAssert.h>
 
 #include <csignal>
@@ -22,8 +23,19 @@ void JiffydRunner::writeConfig(const std::string& config)
     CPPUNIT_ASSERT_MESSAGE("config must be a JSON object", brace != std::string::npos);
     port_ = freePort();
     configFile_ = dir_.file("jiffyd" + std::to_string(++runs_) + ".config.json");
+    // The cluster bus on a free port too, unless the test chose one: instances
+    // of different tests run at once.
+    std::string internal;
+    bool chosen = false;
+    try {
+        auto root = Poco::JSON::Parser().parse(config).extract<Poco::JSON::Object::Ptr>();
+        chosen = root && root->has("internal_address");
+    } catch (const Poco::Exception&) {
+        // not JSON: jiffyd's own message says so
+    }
+    if (!chosen) internal = "\n  \"internal_address\": \"127.0.0.1:" + std::to_string(freePort()) + "\",";
     writeFile(configFile_, config.substr(0, brace + 1) + "\n  \"external_address\": \"127.0.0.1:" +
-                               std::to_string(port_) + "\"," + config.substr(brace + 1));
+                               std::to_string(port_) + "\"," + internal + config.substr(brace + 1));
 }
 
 void JiffydRunner::start(const std::string& config, const std::vector<std::string>& args)
