@@ -7,6 +7,8 @@
 #include <sqlite3.h>
 
 #include <cctype>
+#include <chrono>
+#include <thread>
 #include <cstring>
 
 namespace jiffy::sqlite {
@@ -62,7 +64,21 @@ try : session_(new Poco::Data::SQLite::SessionImpl(s.file, static_cast<size_t>(s
     sqlite3_extended_result_codes(db_, 1);
     sqlite3_busy_timeout(db_, s.busyTimeoutMs);
     if (s.readOnly) run("PRAGMA query_only=ON");
-    if (s.wal && s.file != ":memory:" && !s.readOnly) run("PRAGMA journal_mode=WAL");
+    if (s.wal && s.file != ":memory:" && !s.readOnly) {
+        // Switching to WAL needs the file to itself, and SQLite does not call
+        // the busy handler for it: instances opening one new file at the same
+        // moment retry here, within the busy timeout.
+        const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(s.busyTimeoutMs);
+        for (;;) {
+            try {
+                run("PRAGMA journal_mode=WAL");
+                break;
+            } catch (const jiffy::Error& e) {
+                if (e.status() != JIFFY_UNAVAILABLE || std::chrono::steady_clock::now() >= until) throw;
+                std::this_thread::sleep_for(std::chrono::milliseconds(10));
+            }
+        }
+    }
     run("PRAGMA synchronous=" + s.synchronous);
     run(s.foreignKeys ? "PRAGMA foreign_keys=ON" : "PRAGMA foreign_keys=OFF");
 } catch (const Poco::Exception& e) {
