@@ -29,12 +29,16 @@ run() { # run <name> <build dir> <cmake option> <ctest selection...>
   local known
   known=$(cmake --build "$dir" --target help | sed -n 's/^\.\.\. \([^ ]*\).*/\1/p')
   # A test is named as its executable, or runs one named otherwise
-  # (compat_host_1_0, cluster_sim): take the program of every test's command.
-  for t in $(cd "$dir" && ctest -N "$@" | sed -n 's/^ *Test *#[0-9]*: *\([^ ]*\).*/\1/p') \
-           $(cd "$dir" && ctest --show-only=json-v1 "$@" | /usr/bin/python3 -c '
-import json, os, sys
-for t in json.load(sys.stdin).get("tests", []):
-    if t.get("command"): print(os.path.basename(t["command"][0]))'); do
+  # (compat_host_1_0, cluster_sim): the program of each selected test, read
+  # from the generated CTestTestfile.cmake files (ctest omits programs not
+  # built yet from its own listing).
+  local selected
+  selected=$(cd "$dir" && ctest -N "$@" | sed -n 's/^ *Test *#[0-9]*: *\([^ ]*\).*/\1/p')
+  for t in $selected $(find "$dir" -name CTestTestfile.cmake -exec cat {} + | SELECTED="$selected" /usr/bin/python3 -c '
+import os, re, sys
+wanted = set(os.environ["SELECTED"].split())
+for name, prog in re.findall(r"^add_test\((\S+) \"([^\"]+)\"", sys.stdin.read(), re.M):
+    if name in wanted: print(os.path.basename(prog))'); do
     grep -qx "$t" <<<"$known" && targets+=(--target "$t")
   done
   if ! cmake --build "$dir" -j "$jobs" "${targets[@]}" >"$dir/build.log" 2>&1; then
