@@ -59,22 +59,15 @@ public:
         int64_t pool = host.configInt("pool_size", 4, 1, 64);
         s.busyTimeoutMs = static_cast<int>(host.configInt("busy_timeout_ms", 5000, 0, 3600000));
         s.wal = host.configBool("wal", true);
-        s.synchronous = host.configString("synchronous").value_or("FULL");
-        if (s.synchronous != "OFF" && s.synchronous != "NORMAL" && s.synchronous != "FULL" && s.synchronous != "EXTRA")
-            jiffy::fail(JIFFY_INVALID,
-                        "synchronous: expected OFF, NORMAL, FULL or EXTRA, got \"" + s.synchronous + "\"");
+        s.synchronous = synchronous(host);
         s.foreignKeys = host.configBool("foreign_keys", true);
         s.statementCache = static_cast<size_t>(host.configInt("statement_cache", 128, 1, 100000));
         logSql_ = host.configBool("ormLogActive", false);
         s.readOnly = host.configBool("read_only", false);
-        if (s.file != ":memory:" && s.file.rfind("file:", 0) != 0) {
-            // A missing directory is a configuration error, found now: SQLite
-            // would only report "unable to open" after the busy timeout.
-            std::filesystem::path dir = std::filesystem::path(s.file).parent_path();
-            std::error_code ec;
-            if (!dir.empty() && !std::filesystem::is_directory(dir, ec))
-                jiffy::fail(JIFFY_INVALID, "name: the directory of \"" + s.file + "\" does not exist");
+        if (isFile(s.file)) {
+            requireDirectory(s.file);
             // Read-only never creates the file.
+            std::error_code ec;
             if (s.readOnly && !std::filesystem::exists(s.file, ec))
                 jiffy::fail(JIFFY_NOT_FOUND, "name: \"" + s.file + "\" does not exist yet");
         }
@@ -86,8 +79,7 @@ public:
         const auto groupMax = static_cast<size_t>(host.configInt("group_commit_max", 256, 1, 10000));
         // One writer needs its own connection to the same file: not for a
         // throw-away in-memory database (each connection sees its own).
-        if (group && !s.readOnly && s.file != ":memory:" && s.file.rfind("file:", 0) != 0)
-            writer_ = std::make_unique<GroupCommitWriter>(s, groupMax);
+        if (group && !s.readOnly && isFile(s.file)) writer_ = std::make_unique<GroupCommitWriter>(s, groupMax);
         pool_ = std::make_unique<Pool>([s] { return std::make_unique<SqliteConnection>(s); }, static_cast<size_t>(pool),
                                        std::chrono::milliseconds(s.busyTimeoutMs));
         // /metrics: connections lent out and callers waiting for one, after every change.
@@ -107,15 +99,9 @@ public:
     /// `jiffyd --check-config`: the checks of the constructor that need no file opened.
     static void check(const jiffy::Host& host, std::string_view)
     {
+        synchronous(host);
         std::string file = host.configString("name").value_or("jiffy.db");
-        std::string sync = host.configString("synchronous").value_or("FULL");
-        if (sync != "OFF" && sync != "NORMAL" && sync != "FULL" && sync != "EXTRA")
-            jiffy::fail(JIFFY_INVALID, "synchronous: expected OFF, NORMAL, FULL or EXTRA, got \"" + sync + "\"");
-        if (file == ":memory:" || file.rfind("file:", 0) == 0) return;
-        std::filesystem::path dir = std::filesystem::path(file).parent_path();
-        std::error_code ec;
-        if (!dir.empty() && !std::filesystem::is_directory(dir, ec))
-            jiffy::fail(JIFFY_INVALID, "name: the directory of \"" + file + "\" does not exist");
+        if (isFile(file)) requireDirectory(file);
     }
 
     jiffy_db_dialect dialect() override { return kDialect; }
@@ -154,6 +140,26 @@ public:
     }
 
 private:
+    /// The `synchronous` option, checked.
+    static std::string synchronous(const jiffy::Host& host)
+    {
+        std::string sync = host.configString("synchronous").value_or("FULL");
+        if (sync != "OFF" && sync != "NORMAL" && sync != "FULL" && sync != "EXTRA")
+            jiffy::fail(JIFFY_INVALID, "synchronous: expected OFF, NORMAL, FULL or EXTRA, got \"" + sync + "\"");
+        return sync;
+    }
+    /// False for ":memory:" and "file:" URIs, which name no file of their own.
+    static bool isFile(const std::string& name) { return name != ":memory:" && name.rfind("file:", 0) != 0; }
+    /// A missing directory is a configuration error, found now: SQLite would
+    /// only report "unable to open" after the busy timeout.
+    static void requireDirectory(const std::string& file)
+    {
+        std::filesystem::path dir = std::filesystem::path(file).parent_path();
+        std::error_code ec;
+        if (!dir.empty() && !std::filesystem::is_directory(dir, ec))
+            jiffy::fail(JIFFY_INVALID, "name: the directory of \"" + file + "\" does not exist");
+    }
+
     void finish(jiffy::DbConnection* conn, const char* verb)
     {
         std::unique_ptr<SqliteConnection> c(static_cast<SqliteConnection*>(conn));

@@ -103,13 +103,9 @@ class ModelsRoutes : public jiffy::RouteHandler {
 public:
     ModelsRoutes(const jiffy::Host& host, std::string_view) : host_(host), sql_(host.dialect())
     {
-        try {
-            ParseResult parsed = loadModelFiles(stringList(host, "model_files"));
-            model_ = std::move(parsed.model);
-            for (const auto& w : parsed.warnings) host.warning(w);
-        } catch (const ModelError& e) {
-            jiffy::fail(JIFFY_INVALID, e.what());
-        }
+        ParseResult parsed = parse(host);
+        model_ = std::move(parsed.model);
+        for (const auto& w : parsed.warnings) host.warning(w);
         migrate(host.configBool("migrate", true));
         const bool strict = host.configBool("strict_bodies", false);
         for (const Entity& e : model_.entities)
@@ -122,12 +118,7 @@ public:
     /// the database only (opened read-only by the host) and writing nothing.
     static void check(const jiffy::Host& host, std::string_view)
     {
-        Model model;
-        try {
-            model = loadModelFiles(stringList(host, "model_files")).model;
-        } catch (const ModelError& e) {
-            jiffy::fail(JIFFY_INVALID, e.what());
-        }
+        Model model = parse(host).model;
         activations(host, model);
         if (!host.configBool("migrate", true)) return;
         std::optional<Sql> sql;
@@ -164,6 +155,16 @@ public:
     std::string openapi() override { return openapi_; }
 
 private:
+    /// The configured model files, parsed; a ModelError is the config's fault (INVALID).
+    static ParseResult parse(const jiffy::Host& host)
+    {
+        try {
+            return loadModelFiles(stringList(host, "model_files"));
+        } catch (const ModelError& e) {
+            jiffy::fail(JIFFY_INVALID, e.what());
+        }
+    }
+
     static Reply badRequest(const std::string& msg)
     {
         return {400, "application/json", "{\"error\":" + JsonWriter::quote(msg) + "}"};
