@@ -61,9 +61,9 @@ class DurabilityTest : public CppUnit::TestFixture {
                             break;
                         }
                         if (r.status != 201) continue;
-                        auto at = r.body.find("\"id\":");
-                        if (at == std::string::npos) continue;
-                        std::string id = r.body.substr(at + 5, r.body.find_first_not_of("0123456789", at + 5) - at - 5);
+                        const int64_t n = jiffy::test::idOf(r.body);
+                        if (n < 0) continue;
+                        std::string id = std::to_string(n);
                         std::lock_guard<std::mutex> lock(m);
                         acked.push_back({id, name});
                     }

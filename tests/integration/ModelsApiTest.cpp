@@ -16,12 +16,7 @@ namespace {
 const std::string kV1 = "tests/data/models/library_v1.json";
 const std::string kFeatures = "tests/data/models/features.json";
 
-/// The integer after "\"id\":" in a JSON object.
-int64_t idOf(const std::string& json)
-{
-    size_t at = json.find("\"id\":");
-    return at == std::string::npos ? -1 : std::stoll(json.substr(at + 5));
-}
+using jiffy::test::idOf;
 
 size_t countOf(const std::string& s, const std::string& part)
 {

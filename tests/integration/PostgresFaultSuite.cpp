@@ -53,8 +53,7 @@ public:
                     auto r = jiffy::test::http("POST", "127.0.0.1", port, "/library",
                                                "{\"name\":\"" + name + "\",\"city\":\"c\"}", {}, 15000);
                     if (r.status == 201) {
-                        auto at = r.body.find("\"id\":");
-                        std::string id = r.body.substr(at + 5, r.body.find_first_not_of("0123456789", at + 5) - at - 5);
+                        std::string id = std::to_string(jiffy::test::idOf(r.body));
                         std::lock_guard<std::mutex> lock(m);
                         acked.emplace_back(id, name);
                         if (restarted) ++okSinceRestart;

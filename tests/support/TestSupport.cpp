@@ -86,6 +86,12 @@ uint16_t freePort(const std::string& host)
     return s.address().port();
 }
 
+int64_t idOf(const std::string& json)
+{
+    size_t at = json.find("\"id\":");
+    return at == std::string::npos ? -1 : std::stoll(json.substr(at + 5));
+}
+
 HttpResult http(const std::string& method, const std::string& host, uint16_t port, const std::string& path,
                 const std::string& body, const std::map<std::string, std::string>& headers, int timeoutMs)
 {

@@ -66,6 +66,9 @@ struct HttpResult {
     }
 };
 
+/// The integer after "\"id\":" in a JSON body (jiffy's created or read entity); -1 without one.
+int64_t idOf(const std::string& json);
+
 /// One HTTP request on a fresh connection; status 0 when it could not connect.
 HttpResult http(const std::string& method, const std::string& host, uint16_t port, const std::string& path,
                 const std::string& body = "", const std::map<std::string, std::string>& headers = {},
