@@ -4,12 +4,15 @@ namespace jiffy::host {
 namespace {
 
 struct Current {
-    ConnectionGuard* guard = nullptr;
     ConnectionGuard::Slot* slot = nullptr;
-    std::mutex* mutex = nullptr;
-    int keepAliveMs = 0;
-    int headMs = 0;
+    int64_t nextHeadNs = 0; ///< keep-alive wait + head timeout
 };
+
+int64_t nowNs()
+{
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
 // The connection a worker thread is serving (Poco runs a connection and its
 // requests on one thread), so the request handler can reach its slot.
 thread_local Current current;
@@ -47,10 +50,9 @@ ConnectionGuard::Slot* ConnectionGuard::enter(const Poco::Net::StreamSocket& soc
         return nullptr;
     }
     ++n;
-    slots_.push_back(
-        Slot{socket, client, std::chrono::steady_clock::now() + std::chrono::milliseconds(limits_.headTimeoutMs)});
+    slots_.emplace_back(socket, client, nowNs() + int64_t(limits_.headTimeoutMs) * 1000000);
     Slot* slot = &slots_.back();
-    current = Current{this, slot, &mutex_, limits_.keepAliveTimeoutMs, limits_.headTimeoutMs};
+    current = Current{slot, (int64_t(limits_.keepAliveTimeoutMs) + limits_.headTimeoutMs) * 1000000};
     return slot;
 }
 
@@ -65,18 +67,15 @@ void ConnectionGuard::leave(Slot* slot)
 
 void ConnectionGuard::requestStarted()
 {
-    if (!current.slot) return;
-    std::lock_guard<std::mutex> lock(*current.mutex);
-    current.slot->handling = true;
+    if (current.slot) current.slot->handling.store(true, std::memory_order_relaxed);
 }
 
 void ConnectionGuard::requestFinished()
 {
     if (!current.slot) return;
-    std::lock_guard<std::mutex> lock(*current.mutex);
-    current.slot->handling = false;
-    current.slot->deadline =
-        std::chrono::steady_clock::now() + std::chrono::milliseconds(current.keepAliveMs + current.headMs);
+    // The deadline first: the reaper never sees "not handling" with the old one.
+    current.slot->deadline.store(nowNs() + current.nextHeadNs, std::memory_order_relaxed);
+    current.slot->handling.store(false, std::memory_order_release);
 }
 
 void ConnectionGuard::reap()
@@ -84,9 +83,10 @@ void ConnectionGuard::reap()
     std::unique_lock<std::mutex> lock(mutex_);
     while (!stopping_) {
         wake_.wait_for(lock, std::chrono::milliseconds(200));
-        const auto now = std::chrono::steady_clock::now();
+        const int64_t now = nowNs();
         for (Slot& s : slots_) {
-            if (s.handling || s.cut || now < s.deadline) continue;
+            if (s.cut || s.handling.load(std::memory_order_acquire) || now < s.deadline.load(std::memory_order_relaxed))
+                continue;
             s.cut = true;
             try {
                 // The worker's blocked receive returns, Poco ends the connection.

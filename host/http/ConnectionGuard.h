@@ -18,6 +18,7 @@
 #include <Poco/Net/IPAddress.h>
 #include <Poco/Net/StreamSocket.h>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <list>
@@ -35,13 +36,19 @@ public:
         int keepAliveTimeoutMs = 10000;
     };
 
-    /// One open connection, as the guard tracks it.
+    /// One open connection, as the guard tracks it. The list of slots is
+    /// guarded by the mutex; `deadline` and `handling` are atomics, so the
+    /// two updates a request makes take no lock.
     struct Slot {
+        Slot(const Poco::Net::StreamSocket& s, const Poco::Net::IPAddress& c, int64_t due)
+            : socket(s), client(c), deadline(due)
+        {
+        }
         Poco::Net::StreamSocket socket;
         Poco::Net::IPAddress client;
-        std::chrono::steady_clock::time_point deadline; ///< head complete by then, unless `handling`
-        bool handling = false;
-        bool cut = false;
+        std::atomic<int64_t> deadline; ///< steady-clock ns: head complete by then, unless `handling`
+        std::atomic<bool> handling{false};
+        bool cut = false; ///< under the mutex
     };
 
     ConnectionGuard(const Limits& limits, MetricsRegistry* metrics);

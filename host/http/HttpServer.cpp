@@ -1,9 +1,8 @@
 #include "http/HttpServer.h"
 
-#include <Poco/Net/HTTPRequestHandler.h>
-#include <Poco/Net/HTTPServerConnection.h>
+#include "http/HttpConnection.h"
+
 #include <Poco/Net/TCPServerConnectionFactory.h>
-#include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/SecureServerSocket.h>
@@ -17,89 +16,23 @@
 namespace jiffy::host {
 namespace {
 
-class Handler : public Poco::Net::HTTPRequestHandler {
+class ConnectionFactory : public Poco::Net::TCPServerConnectionFactory {
 public:
-    explicit Handler(Dispatcher& d) : d_(d) {}
-    void handleRequest(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp) override
-    {
-        ConnectionGuard::requestStarted();
-        struct Finished {
-            ~Finished() { ConnectionGuard::requestFinished(); }
-        } finished;
-        d_.serve(req, resp);
-    }
-
-private:
-    Dispatcher& d_;
-};
-
-class Factory : public Poco::Net::HTTPRequestHandlerFactory {
-public:
-    explicit Factory(Dispatcher& d) : d_(d) {}
-    Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override
-    {
-        return new Handler(d_);
-    }
-    /// What Poco's HTTPServer::stopAll() tells its connections (ours is a plain TCPServer).
-    void stopped(bool abortCurrent) { serverStopped(this, abortCurrent); }
-
-private:
-    Dispatcher& d_;
-};
-
-/// Poco's HTTP connection, admitted and tracked by the ConnectionGuard.
-class GuardedConnection : public Poco::Net::HTTPServerConnection {
-public:
-    GuardedConnection(const Poco::Net::StreamSocket& socket, Poco::Net::HTTPServerParams::Ptr params,
-                      Poco::Net::HTTPRequestHandlerFactory::Ptr factory, ConnectionGuard& guard)
-        : HTTPServerConnection(socket, params, factory), guard_(guard)
-    {
-    }
-    void run() override
-    {
-        ConnectionGuard::Slot* slot = guard_.enter(socket());
-        if (!slot) {
-            // Too many connections from this address: refused at once, politely.
-            static const char kBusy[] = "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
-                                        "Content-Length: 59\r\nRetry-After: 1\r\nConnection: close\r\n\r\n"
-                                        "{\"error\":\"too many connections from this client address\"}";
-            try {
-                socket().setSendTimeout(Poco::Timespan(1, 0));
-                socket().sendBytes(kBusy, sizeof kBusy - 1);
-                socket().shutdown();
-            } catch (const Poco::Exception&) {
-                // the client went away
-            }
-            return;
-        }
-        struct Leave {
-            ConnectionGuard& g;
-            ConnectionGuard::Slot* s;
-            ~Leave() { g.leave(s); }
-        } leave{guard_, slot};
-        HTTPServerConnection::run();
-    }
-
-private:
-    ConnectionGuard& guard_;
-};
-
-class GuardedConnectionFactory : public Poco::Net::TCPServerConnectionFactory {
-public:
-    GuardedConnectionFactory(Poco::Net::HTTPServerParams::Ptr params, Poco::Net::HTTPRequestHandlerFactory::Ptr factory,
-                             ConnectionGuard& guard)
-        : params_(std::move(params)), factory_(std::move(factory)), guard_(guard)
+    ConnectionFactory(Poco::Net::HTTPServerParams::Ptr params, Dispatcher& dispatcher, ConnectionGuard& guard,
+                      ConnectionsStop& stop)
+        : params_(std::move(params)), dispatcher_(dispatcher), guard_(guard), stop_(stop)
     {
     }
     Poco::Net::TCPServerConnection* createConnection(const Poco::Net::StreamSocket& socket) override
     {
-        return new GuardedConnection(socket, params_, factory_, guard_);
+        return new HttpConnection(socket, params_, dispatcher_, guard_, stop_);
     }
 
 private:
     Poco::Net::HTTPServerParams::Ptr params_;
-    Poco::Net::HTTPRequestHandlerFactory::Ptr factory_;
+    Dispatcher& dispatcher_;
     ConnectionGuard& guard_;
+    ConnectionsStop& stop_;
 };
 
 } // namespace
@@ -162,8 +95,7 @@ void HttpServer::start(Dispatcher& dispatcher)
     limits.headTimeoutMs = h.requestHeadTimeoutMs;
     limits.keepAliveTimeoutMs = h.keepAliveTimeoutS * 1000;
     guard_ = std::make_unique<ConnectionGuard>(limits, metrics_);
-    factory_ = new Factory(dispatcher);
-    server_ = std::make_unique<Poco::Net::TCPServer>(new GuardedConnectionFactory(params, factory_, *guard_), *pool_,
+    server_ = std::make_unique<Poco::Net::TCPServer>(new ConnectionFactory(params, dispatcher, *guard_, stop_), *pool_,
                                                      *socket_, params);
     server_->start();
 }
@@ -172,7 +104,7 @@ void HttpServer::stopAll(bool abortCurrent)
 {
     if (!server_) return;
     server_->stop();
-    static_cast<Factory*>(factory_.get())->stopped(abortCurrent);
+    stop_.stopped.notify(this, abortCurrent);
 }
 
 int HttpServer::drain()

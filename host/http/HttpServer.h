@@ -6,10 +6,10 @@
 #include "config/Config.h"
 #include "http/ConnectionGuard.h"
 #include "http/Dispatcher.h"
+#include "http/HttpConnection.h"
 #include "http/TlsContext.h"
 #include "net/AddressInUse.h"
 
-#include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/TCPServer.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/ThreadPool.h>
@@ -50,7 +50,7 @@ private:
     std::unique_ptr<TlsServerContext> tls_;
     std::unique_ptr<Poco::ThreadPool> pool_;
     std::unique_ptr<ConnectionGuard> guard_;
-    Poco::Net::HTTPRequestHandlerFactory::Ptr factory_;
+    ConnectionsStop stop_;
     std::unique_ptr<Poco::Net::TCPServer> server_;
 };
 

@@ -51,6 +51,7 @@ class JiffydProcessTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testOversizedBodyIs413);
     CPPUNIT_TEST(testOversizedUploadReadsThe413NotAReset);
     CPPUNIT_TEST(testMalformedPathIs400);
+    CPPUNIT_TEST(testOneConnectionServesPipelinedRequestsAndAMalformedOneEndsIt);
     CPPUNIT_TEST(testWrongTypeInConfigExits78NamingThePath);
     CPPUNIT_TEST(testWrongAbiPluginIsRefusedWithAMessage);
     CPPUNIT_TEST(testFailingPluginExits69);
@@ -267,6 +268,63 @@ public:
         CPPUNIT_ASSERT(jiffy::test::waitForHttp("127.0.0.1", port, "/healthz", 200, 15000));
         auto r = jiffy::test::http("GET", "127.0.0.1", port, "/x/%zz");
         CPPUNIT_ASSERT_EQUAL(400, r.status);
+    }
+
+    void testOneConnectionServesPipelinedRequestsAndAMalformedOneEndsIt()
+    {
+        // jiffyd's own request loop (HttpConnection): kept-alive requests, two
+        // sent at once (the second is already buffered when the first is
+        // answered), the Date header, then a request Poco cannot parse: 400
+        // and the connection is closed.
+        uint16_t port = jiffy::test::freePort();
+        std::string cfg = dir_.file("k.config.json");
+        jiffy::test::writeFile(cfg, configWith(port, dir_.file("k.db"), ""));
+        ChildProcess p(jiffy::test::jiffydBinary(), {"--config", cfg}, dir_.file("k.log"));
+        CPPUNIT_ASSERT(jiffy::test::waitForHttp("127.0.0.1", port, "/healthz", 200, 15000));
+        Poco::Net::StreamSocket s(Poco::Net::SocketAddress("127.0.0.1", port));
+        s.setReceiveTimeout(Poco::Timespan(10, 0));
+        auto readUntil = [&s](const std::string& what, int times) {
+            std::string got;
+            char buf[4096];
+            size_t count = 0;
+            for (size_t at = 0; count < static_cast<size_t>(times);) {
+                size_t f = got.find(what, at);
+                if (f != std::string::npos) {
+                    ++count;
+                    at = f + what.size();
+                    continue;
+                }
+                int n = s.receiveBytes(buf, sizeof buf);
+                if (n <= 0) break;
+                got.append(buf, static_cast<size_t>(n));
+            }
+            return got;
+        };
+        const std::string one = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+        s.sendBytes(one.data(), static_cast<int>(one.size()));
+        std::string first = readUntil("\"ok\"", 1);
+        CPPUNIT_ASSERT_MESSAGE(first, first.rfind("HTTP/1.1 200", 0) == 0);
+        CPPUNIT_ASSERT_MESSAGE(first, contains(first, "Date: ") && contains(first, " GMT\r\n"));
+        const std::string two = one + one;
+        s.sendBytes(two.data(), static_cast<int>(two.size()));
+        std::string both = readUntil("HTTP/1.1 200", 2);
+        CPPUNIT_ASSERT_MESSAGE(both, both.find("HTTP/1.1 200", both.find("HTTP/1.1 200") + 1) != std::string::npos);
+        // A method longer than Poco reads (32 characters): a MessageException.
+        const std::string bad = std::string(64, 'G') + " /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+        s.sendBytes(bad.data(), static_cast<int>(bad.size()));
+        std::string answer = readUntil("this text never comes", 1); // until the server closes
+        CPPUNIT_ASSERT_MESSAGE(answer, answer.rfind("HTTP/1.1 400", 0) == 0);
+        CPPUNIT_ASSERT_MESSAGE(answer, contains(answer, "malformed HTTP request"));
+        // Three words that are no HTTP version: 400 too, not an answer in "REQUEST".
+        Poco::Net::StreamSocket t(Poco::Net::SocketAddress("127.0.0.1", port));
+        t.setReceiveTimeout(Poco::Timespan(10, 0));
+        const std::string words = "NOT A REQUEST\r\n\r\n";
+        t.sendBytes(words.data(), static_cast<int>(words.size()));
+        char buf[512];
+        int n = t.receiveBytes(buf, sizeof buf);
+        std::string got(buf, static_cast<size_t>(n > 0 ? n : 0));
+        CPPUNIT_ASSERT_MESSAGE(got, got.rfind("HTTP/1.1 400", 0) == 0);
+        CPPUNIT_ASSERT_EQUAL(200, jiffy::test::http("GET", "127.0.0.1", port, "/healthz").status);
     }
 
     void testWrongTypeInConfigExits78NamingThePath()
