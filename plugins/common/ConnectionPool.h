@@ -5,7 +5,10 @@
 // with JIFFY_TIMEOUT rather than hang. A connection returned as broken is
 // dropped and reopened on demand, which is how a plugin recovers after its
 // server restarts. An observer, when set, hears the number of connections
-// lent out and of callers waiting after every change (for /metrics).
+// lent out and of callers waiting (for /metrics) from a sampler thread, at
+// most once a period and only when they changed: a metric update per take
+// and give would put the host's metric registry (a string lookup under a
+// lock) on every query's path.
 #pragma once
 
 #include <jiffy/plugin.hpp>
@@ -16,6 +19,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace jiffy::support {
@@ -23,7 +27,7 @@ namespace jiffy::support {
 template <class T> class ConnectionPool {
 public:
     using Opener = std::function<std::unique_ptr<T>()>;
-    /// Called with (in use, waiting) under the pool's lock: keep it short, never call back into the pool.
+    /// Called with (in use, waiting) on the sampler thread, never under the pool's lock.
     using Observer = std::function<void(size_t inUse, size_t waiting)>;
 
     ConnectionPool(Opener open, size_t size, std::chrono::milliseconds wait)
@@ -34,6 +38,12 @@ public:
     /// Closes idle connections; connections still lent out are closed when returned.
     ~ConnectionPool()
     {
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            stopping_ = true;
+        }
+        sampled_.notify_all();
+        if (sampler_.joinable()) sampler_.join();
         std::lock_guard<std::mutex> lock(mutex_);
         idle_.clear();
     }
@@ -45,11 +55,9 @@ public:
         auto available = [this] { return !idle_.empty() || open_count_ < size_; };
         if (!available()) {
             ++waiting_;
-            report();
             bool got = cv_.wait_for(lock, wait_, available);
             --waiting_;
             if (!got) {
-                report();
                 jiffy::fail(JIFFY_TIMEOUT, "all " + std::to_string(size_) + " connections are busy (waited " +
                                                std::to_string(wait_.count()) + " ms)");
             }
@@ -57,18 +65,15 @@ public:
         if (!idle_.empty()) {
             std::unique_ptr<T> c = std::move(idle_.back());
             idle_.pop_back();
-            report();
             return c;
         }
         ++open_count_;
-        report();
         lock.unlock();
         try {
             return open_();
         } catch (...) {
             lock.lock();
             --open_count_;
-            report();
             cv_.notify_one();
             throw;
         }
@@ -84,7 +89,6 @@ public:
             c.reset();
             --open_count_;
         }
-        report();
         cv_.notify_one();
     }
 
@@ -99,20 +103,36 @@ public:
 
     size_t size() const { return size_; }
 
-    /// Installs the observer and reports the current state to it once.
-    void setObserver(Observer observer)
+    /// Reports the current state to `observer` once now, then from a sampler
+    /// thread every `period` when it changed. Call once, before sharing the pool.
+    void setObserver(Observer observer, std::chrono::milliseconds period = std::chrono::milliseconds(250))
+    {
+        observer_ = std::move(observer);
+        std::pair<size_t, size_t> last = state();
+        observer_(last.first, last.second);
+        sampler_ = std::thread([this, period, last]() mutable {
+            std::unique_lock<std::mutex> lock(mutex_);
+            while (!sampled_.wait_for(lock, period, [this] { return stopping_; })) {
+                std::pair<size_t, size_t> now = stateLocked();
+                if (now == last) continue;
+                last = now;
+                lock.unlock();
+                observer_(now.first, now.second);
+                lock.lock();
+            }
+        });
+    }
+
+    /// (connections lent out, callers waiting) now.
+    std::pair<size_t, size_t> state()
     {
         std::lock_guard<std::mutex> lock(mutex_);
-        observer_ = std::move(observer);
-        report();
+        return stateLocked();
     }
 
 private:
     /// Connections lent out = opened (or being opened) minus idle. Caller holds mutex_.
-    void report()
-    {
-        if (observer_) observer_(open_count_ - idle_.size(), waiting_);
-    }
+    std::pair<size_t, size_t> stateLocked() const { return {open_count_ - idle_.size(), waiting_}; }
 
     Opener open_;
     size_t size_;
@@ -123,6 +143,9 @@ private:
     size_t open_count_ = 0;
     size_t waiting_ = 0;
     Observer observer_;
+    bool stopping_ = false;
+    std::condition_variable sampled_; ///< wakes the sampler to stop
+    std::thread sampler_;
 };
 
 /// Borrows a connection for one scope; returns it (or drops it if marked broken).
