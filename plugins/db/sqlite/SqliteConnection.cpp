@@ -98,13 +98,12 @@ SqliteConnection::~SqliteConnection()
     jiffy::fail(statusFor(rc), "sqlite: " + msg + " (in: " + head + (sql.size() > 120 ? "..." : "") + ")");
 }
 
-sqlite3_stmt* SqliteConnection::prepare(std::string_view sql)
+SqliteConnection::Cached& SqliteConnection::prepare(std::string_view sql)
 {
-    std::string key(sql);
-    auto it = cache_.find(key);
+    auto it = cache_.find(sql);
     if (it != cache_.end()) {
         lru_.splice(lru_.begin(), lru_, it->second.pos);
-        return it->second.stmt;
+        return it->second;
     }
     sqlite3_stmt* stmt = nullptr;
     const char* tail = nullptr;
@@ -123,9 +122,17 @@ sqlite3_stmt* SqliteConnection::prepare(std::string_view sql)
         cache_.erase(victim);
         lru_.pop_back();
     }
-    lru_.push_front(key);
-    cache_.emplace(std::move(key), Cached{stmt, lru_.begin()});
-    return stmt;
+    Cached c{stmt, {}, {}, {}, {}};
+    const int cols = sqlite3_column_count(stmt);
+    for (int i = 0; i < cols; ++i) {
+        c.names.emplace_back(sqlite3_column_name(stmt, i));
+        const char* decl = sqlite3_column_decltype(stmt, i);
+        c.boolColumn.push_back(decl && (strcasecmp(decl, "BOOLEAN") == 0 || strcasecmp(decl, "BOOL") == 0));
+    }
+    for (const std::string& n : c.names) c.nameValues.emplace_back(n);
+    lru_.emplace_front(sql);
+    c.pos = lru_.begin();
+    return cache_.emplace(std::string_view(lru_.front()), std::move(c)).first->second;
 }
 
 bool SqliteConnection::inTransaction() const
@@ -143,7 +150,8 @@ void SqliteConnection::run(std::string_view sql)
 void SqliteConnection::execute(std::string_view sql, const jiffy::ValuesView& params, jiffy::RowWriter& rows,
                                jiffy::ExecResult& result)
 {
-    sqlite3_stmt* stmt = prepare(sql);
+    Cached& prepared = prepare(sql);
+    sqlite3_stmt* stmt = prepared.stmt;
     struct Reset {
         sqlite3_stmt* s;
         ~Reset()
@@ -184,10 +192,17 @@ void SqliteConnection::execute(std::string_view sql, const jiffy::ValuesView& pa
         if (rc != SQLITE_OK) raise(rc, sql);
     }
 
-    const int cols = sqlite3_column_count(stmt);
-    std::vector<bool> boolColumn(static_cast<size_t>(cols), false);
+    const int cols = static_cast<int>(prepared.names.size());
+    const std::vector<bool>& boolColumn = prepared.boolColumn;
     bool announced = false;
-    std::vector<jiffy::Value> values;
+    // A row sink may run another statement on this connection: that one gets its own cells.
+    std::vector<jiffy::Value> nestedValues;
+    std::vector<jiffy::Value>& values = depth_ ? nestedValues : values_;
+    struct Depth {
+        int& d;
+        explicit Depth(int& x) : d(x) { ++d; }
+        ~Depth() { --d; }
+    } depth(depth_);
     int64_t fetched = 0;
     for (;;) {
         int rc = sqlite3_step(stmt);
@@ -196,14 +211,7 @@ void SqliteConnection::execute(std::string_view sql, const jiffy::ValuesView& pa
         ++fetched;
         if (!rows.wanted()) continue;
         if (!announced) {
-            std::vector<std::string> names;
-            for (int c = 0; c < cols; ++c) {
-                names.emplace_back(sqlite3_column_name(stmt, c));
-                const char* decl = sqlite3_column_decltype(stmt, c);
-                boolColumn[static_cast<size_t>(c)] =
-                    decl && (strcasecmp(decl, "BOOLEAN") == 0 || strcasecmp(decl, "BOOL") == 0);
-            }
-            rows.columns(names);
+            rows.columns(prepared.nameValues);
             announced = true;
         }
         values.assign(static_cast<size_t>(cols), jiffy::Value());
@@ -234,11 +242,7 @@ void SqliteConnection::execute(std::string_view sql, const jiffy::ValuesView& pa
         }
         rows.row(values);
     }
-    if (rows.wanted() && !announced) {
-        std::vector<std::string> names;
-        for (int c = 0; c < cols; ++c) names.emplace_back(sqlite3_column_name(stmt, c));
-        rows.columns(names);
-    }
+    if (rows.wanted() && !announced) rows.columns(prepared.nameValues);
     if (sqlite3_stmt_readonly(stmt)) {
         result.rowsAffected = fetched;
     } else {

@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -43,18 +44,25 @@ public:
     bool inTransaction() const;
 
 private:
-    sqlite3_stmt* prepare(std::string_view sql);
     [[noreturn]] void raise(int rc, std::string_view sql) const;
 
     Poco::Data::Session session_;
     sqlite3* db_ = nullptr;
     size_t cacheLimit_;
     std::list<std::string> lru_; ///< most recently used first
+    /// A prepared statement and what every execution of it needs, found once.
     struct Cached {
         sqlite3_stmt* stmt;
         std::list<std::string>::iterator pos;
+        std::vector<std::string> names;       ///< column names (owned here)
+        std::vector<jiffy::Value> nameValues; ///< the same as TEXT values, for the row sink
+        std::vector<bool> boolColumn;         ///< declared BOOLEAN: read back as booleans
     };
-    std::unordered_map<std::string, Cached> cache_;
+    Cached& prepare(std::string_view sql);
+    /// Keyed by views of the SQL texts held in lru_, so a lookup copies nothing.
+    std::unordered_map<std::string_view, Cached> cache_;
+    std::vector<jiffy::Value> values_; ///< one row's cells, reused
+    int depth_ = 0;                    ///< executions in progress (a row sink may start another)
 };
 
 } // namespace jiffy::sqlite

@@ -40,6 +40,13 @@ public:
         std::vector<Value> v(names.begin(), names.end());
         forward(sink_->columns(sink_->ctx, v.empty() ? nullptr : &v.front().v, v.size()));
     }
+    /// The same, with names already as TEXT values (a plugin that keeps them
+    /// per prepared statement builds nothing per query).
+    void columns(const std::vector<Value>& names)
+    {
+        if (!sink_) return;
+        forward(sink_->columns(sink_->ctx, names.empty() ? nullptr : &names.front().v, names.size()));
+    }
     /// Hands one row to the caller.
     void row(const std::vector<Value>& values)
     {
