@@ -145,13 +145,26 @@ void AuthService::addRoutes(Router& r)
             std::string(cfg_.auth.registrationActive ? "active at once" : "inactive until an admin activates it"));
 }
 
+void AuthService::warnDefaultPassword()
+{
+    log().warning("*** user admin still has the default password \"initpass\": change it now "
+                  "(POST /usr/password or jiffyd --set-password admin) ***");
+}
+
 void AuthService::bootstrap(const Router& router, bool rebuildSuper)
 {
     // Instances started together take turns (see StartupLock.h): the first
     // creates what is missing, the others find it done.
     std::optional<UsrRow> admin;
-    withStartupLock(store_.db(), [&](AuthStore& store) { admin = seed(store, router, rebuildSuper); });
+    bool madeWithDefault = false;
+    withStartupLock(store_.db(), [&](AuthStore& store) { admin = seed(store, router, rebuildSuper, madeWithDefault); });
     cache_.reload();
+    if (madeWithDefault) {
+        // Known without a second bcrypt computation.
+        adminHasDefaultPassword_ = true;
+        if (cfg_.env != "prod") warnDefaultPassword();
+        return;
+    }
     if (cfg_.env == "prod") {
         // prod refuses to serve with the default password: know it now.
         adminHasDefaultPassword_ = hasher_.verify(admin->passwordHash, kDefaultAdminPassword);
@@ -161,14 +174,13 @@ void AuthService::bootstrap(const Router& router, bool rebuildSuper)
     std::string hash = admin->passwordHash;
     passwordCheck_ = std::thread([this, hash] {
         if (hasher_.verify(hash, kDefaultAdminPassword))
-            log().warning("*** user admin still has the default password \"initpass\": change it now "
-                          "(POST /usr/password or jiffyd --set-password admin) ***");
+            warnDefaultPassword();
         else
             log().information("user admin's password is not the default one");
     });
 }
 
-UsrRow AuthService::seed(AuthStore& store, const Router& router, bool rebuildSuper)
+UsrRow AuthService::seed(AuthStore& store, const Router& router, bool rebuildSuper, bool& madeWithDefault)
 {
     std::set<std::string> known;
     for (const AuthRow& a : store.auths()) known.insert(a.name);
@@ -207,6 +219,7 @@ UsrRow AuthService::seed(AuthStore& store, const Router& router, bool rebuildSup
         u.groups = "Super";
         u.id = store.insertUsr(u);
         admin = u;
+        madeWithDefault = configured.empty();
         log().information("created user admin in group Super%s",
                           std::string(configured.empty() ? "" : " with the configured password"));
     } else if (!configured.empty() && hasher_.verify(admin->passwordHash, kDefaultAdminPassword)) {

@@ -55,7 +55,9 @@ public:
 
 private:
     /// bootstrap()'s writes, on the store of the startup lock; returns user admin.
-    UsrRow seed(AuthStore& store, const Router& router, bool rebuildSuper);
+    static void warnDefaultPassword();
+    /// `madeWithDefault` is set when it created admin with the default password just now.
+    UsrRow seed(AuthStore& store, const Router& router, bool rebuildSuper, bool& madeWithDefault);
     using Handler = jiffy_status (AuthService::*)(const jiffy_request&, jiffy_response&);
     void add(Router& router, const std::string& method, const std::string& pattern, const std::string& name, bool open,
              Handler h);
