@@ -265,7 +265,7 @@ public:
         CPPUNIT_ASSERT_EQUAL(1.0, sampleOf(all, "jiffy_kvs_up{plugin=\"kvs/standalone\"}"));
         CPPUNIT_ASSERT_EQUAL(1.0, sampleOf(all, "jiffy_db_up{plugin=\"db/sqlite\"}"));
         const double poolSize = sampleOf(all, "jiffy_db_pool_size");
-        CPPUNIT_ASSERT_EQUAL(4.0, poolSize);
+        CPPUNIT_ASSERT_EQUAL(16.0, poolSize);
         CPPUNIT_ASSERT(sampleOf(all, "jiffy_db_pool_in_use") <= poolSize);
         CPPUNIT_ASSERT(sampleOf(all, "jiffy_db_pool_waiting") >= 0);
 

@@ -20,7 +20,7 @@ using Lease = jiffy::support::Lease<SqliteConnection>;
 const jiffy_option kOptions[] = {
     jiffy::option("name", JIFFY_OPT_PATH, false, "\"jiffy.db\"",
                   "database file (jiffy's database.name); \":memory:\" for a throw-away database"),
-    jiffy::option("pool_size", JIFFY_OPT_INT, false, "4", "connections kept open (1-64)"),
+    jiffy::option("pool_size", JIFFY_OPT_INT, false, "16", "connections kept open (1-64)"),
     jiffy::option("busy_timeout_ms", JIFFY_OPT_INT, false, "5000",
                   "how long a statement waits for a lock, and a request for a free connection"),
     jiffy::option("wal", JIFFY_OPT_BOOL, false, "true", "write-ahead logging: readers never block the writer"),
@@ -56,7 +56,7 @@ public:
     {
         ConnectionSettings s;
         s.file = host.configString("name").value_or("jiffy.db");
-        int64_t pool = host.configInt("pool_size", 4, 1, 64);
+        int64_t pool = host.configInt("pool_size", 16, 1, 64);
         s.busyTimeoutMs = static_cast<int>(host.configInt("busy_timeout_ms", 5000, 0, 3600000));
         s.wal = host.configBool("wal", true);
         s.synchronous = synchronous(host);
