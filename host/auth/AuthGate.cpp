@@ -20,7 +20,7 @@ GateDecision AuthGate::decide(const RouteTarget& route, const jiffy_request& req
 {
     std::string_view token = bearerToken(req);
     if (token.empty()) return GateDecision::NoToken;
-    std::optional<Claims> c = jwt_.verify(token);
+    std::shared_ptr<const Claims> c = jwt_.verify(token);
     if (!c || !cache_.isActive(c->uid)) return GateDecision::InvalidToken;
     // route.name empty: a protected route nobody can be granted
     if (route.name.empty() || !cache_.allows(c->groups, route.name)) return GateDecision::NotGranted;

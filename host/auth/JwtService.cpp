@@ -101,21 +101,26 @@ std::string JwtService::issue(uint64_t uid, const std::string& email, const std:
     return jws_->sign(w.str());
 }
 
-std::optional<Claims> JwtService::verify(std::string_view token)
+std::shared_ptr<const Claims> JwtService::verify(std::string_view token)
 {
-    if (token.empty() || token.size() > kMaxTokenBytes) return std::nullopt;
+    if (token.empty() || token.size() > kMaxTokenBytes) return nullptr;
     const int64_t now = static_cast<int64_t>(std::time(nullptr));
-    std::string key(token);
+    // The lookup key in a buffer of this thread: no allocation per request
+    // (C++17's unordered_map cannot look a std::string key up by string_view).
+    thread_local std::string key;
+    key.assign(token.data(), token.size());
     {
         std::shared_lock<std::shared_mutex> lock(cacheMutex_);
         auto it = cache_.find(key);
         if (it != cache_.end()) {
-            if (it->second.exp + leewayS_ >= now) return it->second;
+            if (it->second->exp + leewayS_ >= now) return it->second;
         }
     }
     std::optional<Claims> c = verifyUncached(key);
-    if (c) remember(key, *c);
-    return c;
+    if (!c) return nullptr;
+    auto shared = std::make_shared<const Claims>(std::move(*c));
+    remember(key, shared);
+    return shared;
 }
 
 std::optional<Claims> JwtService::verifyUncached(const std::string& token) const
@@ -162,7 +167,7 @@ size_t JwtService::cachedTokens() const
     return cache_.size();
 }
 
-void JwtService::remember(const std::string& token, const Claims& c)
+void JwtService::remember(const std::string& token, const std::shared_ptr<const Claims>& c)
 {
     if (cacheLimit_ == 0) return;
     std::unique_lock<std::shared_mutex> lock(cacheMutex_);
@@ -170,7 +175,7 @@ void JwtService::remember(const std::string& token, const Claims& c)
         // Drop expired entries first.
         const int64_t now = static_cast<int64_t>(std::time(nullptr));
         for (auto it = cache_.begin(); it != cache_.end();)
-            it = it->second.exp + leewayS_ < now ? cache_.erase(it) : std::next(it);
+            it = it->second->exp + leewayS_ < now ? cache_.erase(it) : std::next(it);
         // Still full: drop an eighth of the entries (hash order, so an
         // arbitrary eighth), not all of them — a full cache must not make
         // every user's next request verify a signature again.

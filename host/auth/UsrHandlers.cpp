@@ -146,7 +146,7 @@ AuthService::Caller AuthService::callerOf(const jiffy_request& req, const std::s
 {
     std::string_view token = AuthGate::bearerToken(req);
     if (token.empty()) return Caller::Anonymous;
-    std::optional<Claims> c = jwt_.verify(token);
+    std::shared_ptr<const Claims> c = jwt_.verify(token);
     if (!c || !cache_.isActive(c->uid)) return Caller::Refused;
     return cache_.allows(c->groups, authName) ? Caller::Authorized : Caller::Anonymous;
 }

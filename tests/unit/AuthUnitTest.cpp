@@ -236,7 +236,7 @@ public:
             {"uid 1e30", "{\"uid\":1e30,\"exp\":" + exp + "}"},
         };
         for (const auto& [what, payload] : payloads) {
-            std::optional<jiffy::host::auth::Claims> claims;
+            std::shared_ptr<const jiffy::host::auth::Claims> claims;
             CPPUNIT_ASSERT_NO_THROW_MESSAGE(what, claims = jwt.verify(jwt.signPayload(payload)));
             CPPUNIT_ASSERT_MESSAGE(what, !claims);
         }
