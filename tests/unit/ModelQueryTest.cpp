@@ -184,6 +184,11 @@ public:
                              JsonWriter::quote("a\"b\\c\n<>&/\x01"));
         CPPUNIT_ASSERT_EQUAL(std::string("\"Z\xc3\xbcrich \\u2028\""), JsonWriter::quote("Z\xc3\xbcrich \xe2\x80\xa8"));
         CPPUNIT_ASSERT_EQUAL(std::string("\"x\\ufffdy\""), JsonWriter::quote("x\xffy"));
+        // Runs of plain text between escapes, at the start, middle and end.
+        CPPUNIT_ASSERT_EQUAL(std::string("\"a long plain run\\tthen \\u003cb\\u003e and \xc3\xa9 the end\""),
+                             JsonWriter::quote("a long plain run\tthen <b> and \xc3\xa9 the end"));
+        CPPUNIT_ASSERT_EQUAL(std::string("\"\""), JsonWriter::quote(""));
+        CPPUNIT_ASSERT_EQUAL(std::string("\"\\\"\""), JsonWriter::quote("\""));
     }
 
     void testJsonNumbersLikeGo()

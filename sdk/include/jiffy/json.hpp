@@ -62,10 +62,25 @@ inline size_t utf8Length(std::string_view s, size_t i)
     return n;
 }
 
+/// True for the ASCII bytes written as they are (everything but controls,
+/// '"', '\\' and the HTML-sensitive '<', '>', '&', escaped as Go's encoder does).
+inline bool plainAscii(unsigned char c)
+{
+    return c >= 0x20 && c < 0x80 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&';
+}
+
 inline void appendEscaped(std::string& out, std::string_view s)
 {
     out += '"';
     for (size_t i = 0; i < s.size();) {
+        // The common case, a run of plain ASCII, is appended at once.
+        size_t run = i;
+        while (run < s.size() && plainAscii(static_cast<unsigned char>(s[run]))) ++run;
+        if (run > i) {
+            out.append(s.data() + i, run - i);
+            i = run;
+            if (i == s.size()) break;
+        }
         auto c = static_cast<unsigned char>(s[i]);
         if (c >= 0x80) {
             size_t n = utf8Length(s, i);
