@@ -16,7 +16,7 @@ export async function render(main) {
     try {
       const c = await api.get('/cluster');
       draw(box, c);
-      every = Math.max(1000, Math.min(30000, Number(c.ping_cycle_ms) || 1000));
+      every = refreshMs(c);
     } catch (e) {
       if (e.status === 404) mount(box, singleInstance());
       else mount(box, errorBox(e));
@@ -30,6 +30,9 @@ function singleInstance() {
   return h('section', { class: 'card', id: 'cluster-single' }, h('h2', {}, 'Single instance'),
     h('p', { class: 'muted' }, 'This jiffyd runs on its own: it answers no cluster membership (GET /cluster is 404). Members, leader and term appear here once instances form a group.'));
 }
+
+/** Redraw once per ping cycle, between 1 and 30 s (1 s when jiffyd does not say). */
+const refreshMs = (c) => Math.max(1000, Math.min(30000, Number(c.ping_cycle_ms) || 1000));
 
 const statusClass = { ALIVE: 'ok', SUSPECT: 'warn', FAILED: 'bad', DEPARTING: 'off', DEPARTED: 'off' };
 const statusOrder = ['ALIVE', 'SUSPECT', 'FAILED', 'DEPARTING', 'DEPARTED'];
@@ -55,7 +58,7 @@ function tally(members) {
 export function draw(box, c) {
   const members = Array.isArray(c.members) ? c.members : [];
   const self = pidOf(c.self), leader = pidOf(c.leader);
-  const every = Number(c.ping_cycle_ms) || 1000;
+  const every = refreshMs(c);
   mount(box,
     h('section', { class: 'card' }, h('dl', { class: 'record', id: 'cluster-summary' },
       h('dt', {}, 'This instance'), h('dd', {}, who('cluster-self', self, members, 'not joined yet')),
