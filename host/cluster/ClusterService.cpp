@@ -268,6 +268,9 @@ std::string ClusterService::viewJson() const
     doc.set("self", v.self);
     doc.set("leader", v.leader);
     doc.set("term", v.term);
+    // The protocol period: a page showing this view refreshes once per cycle.
+    doc.set("ping_cycle_ms",
+            cluster::MembershipParams::fromConfig(opt_.pingCycleSeconds, opt_.failureThreshold).pingCycle);
     Poco::JSON::Array::Ptr members = new Poco::JSON::Array;
     for (const auto& m : v.members) {
         Poco::JSON::Object::Ptr o = new Poco::JSON::Object(true);

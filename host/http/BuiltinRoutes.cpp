@@ -254,10 +254,12 @@ std::string clusterOpenApi()
   "tags": ["cluster"],
   "responses": {"200": {"description": "the membership as this instance sees it",
     "content": {"application/json": {"schema": {"type": "object",
+      "required": ["self", "leader", "term", "ping_cycle_ms", "members"],
       "properties": {
         "self": {"type": "integer", "format": "int64", "description": "this instance's PID, 0 before it joined"},
         "leader": {"type": "integer", "format": "int64", "description": "the leader's PID, 0 when none is known"},
         "term": {"type": "integer", "format": "int64", "description": "the highest leader term seen"},
+        "ping_cycle_ms": {"type": "integer", "format": "int64", "minimum": 1000, "description": "the protocol period (ping_cycle) in milliseconds: how often the view can change"},
         "members": {"type": "array", "items": {"type": "object", "properties": {
           "pid": {"type": "integer", "format": "int64"},
           "address": {"type": "string", "description": "internal_address"},

@@ -9,133 +9,21 @@ has its own sessionStorage, so it is a second sign-in of its own).
 Exit 0: every scenario passed; 1: one failed (named, with the jiffyd log);
 77 (ctest SKIP): selenium, chromium or chromedriver is missing or Chromium
 does not start. The cluster panel is checked on this lone jiffyd (a cluster
-of one) and on a sample three-member view; three real instances and a killed
-leader are tests/integration/ClusterProcessTest.cpp.
+of one) and on a sample three-member view; three real instances, one of them
+killed, are console_cluster_browser.py. Servers, driver and page helpers are
+jiffy_browser.py.
 """
 import base64
 import json
 import os
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
 import traceback
-import urllib.error
 import urllib.parse
-import urllib.request
 
-SKIP = 77
-WAIT_S = 15  # liveness bound for one thing to appear on screen
-VIEWPORTS = [("1280x800", 1280, 800), ("390x844", 390, 844)]
-
-
-def skip(why):
-    print(f"SKIP: {why}")
-    sys.exit(SKIP)
-
-
-try:
-    from selenium import webdriver
-    from selenium.common.exceptions import TimeoutException, WebDriverException
-    from selenium.webdriver.chrome.service import Service
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions as EC
-    from selenium.webdriver.support.ui import WebDriverWait
-except ImportError as e:  # pragma: no cover - depends on the machine
-    skip(f"python3-selenium is not installed ({e}); scripts/deps.sh installs it")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Jiffyd:
-    """A real jiffyd with the all-in-one sample's models and the console."""
-
-    def __init__(self, binary, src, tmp):
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.tmp = tmp
-        cfg = {
-            "external_address": f"127.0.0.1:{self.port}",
-            "internal_address": f"127.0.0.1:{free_port()}",
-            "env": "dev",
-            "pepper": "console-test-pepper",
-            "database": {"db_dialect": "sqlite", "name": os.path.join(tmp, "jiffy.db")},
-            "group_leader_kvs": {"local_standalone": {"active": True}},
-            "logging": {"active": True, "infoMsgs": True, "warningMsgs": True, "errorMsgs": True},
-            "ecdsa384_priv_key_file": os.path.join(tmp, "keys/ec384.priv.pem"),
-            "ecdsa384_pub_key_file": os.path.join(tmp, "keys/ec384.pub.pem"),
-            "jwt_sign_method": "ES384",
-            "jwt_lifetime": 60,
-            "auth": {"open_registration": False, "bcrypt_cost": 10},
-            "routes": [
-                {"plugin": "models", "model_files": [os.path.join(src, "config/models/library.json")]},
-                # readers may open the console too: the scenario of a user who holds one grant
-                {"plugin": "console", "groups": ["Super", "readers"]},
-            ],
-        }
-        self.config = os.path.join(tmp, "console.config.json")
-        with open(self.config, "w") as f:
-            json.dump(cfg, f, indent=2)
-        self.log = os.path.join(tmp, "jiffyd.log")
-        env = dict(os.environ, JIFFY_DATA_DIR=tmp)
-        subprocess.run([binary, "--config", self.config, "--generate-keys"], env=env, check=True,
-                       stdout=subprocess.DEVNULL, timeout=60)
-        self.proc = subprocess.Popen([binary, "--config", self.config], env=env,
-                                     stdout=open(self.log, "w"), stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError("jiffyd exited at start:\n" + self.log_text())
-            try:
-                if self.request("GET", "/readyz")[0] == 200:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.05)
-        raise RuntimeError("jiffyd did not become ready in 30 s:\n" + self.log_text())
-
-    def log_text(self):
-        with open(self.log, errors="replace") as f:
-            return f.read()[-6000:]
-
-    def request(self, method, path, body=None, token=None):
-        """(status, parsed JSON or text) of one call."""
-        data = None if body is None else json.dumps(body).encode()
-        req = urllib.request.Request(self.base + path, data=data, method=method)
-        if token:
-            req.add_header("Authorization", "Bearer " + token)
-        if data is not None:
-            req.add_header("Content-Type", "application/json")
-        try:
-            with urllib.request.urlopen(req, timeout=10) as r:
-                status, text = r.status, r.read().decode()
-        except urllib.error.HTTPError as e:
-            status, text = e.code, e.read().decode()
-        try:
-            return status, json.loads(text)
-        except ValueError:
-            return status, text
-
-    def login(self, email, password):
-        status, body = self.request("POST", "/usr/login", {"email": email, "password": password})
-        assert status == 200, f"login {email}: {status} {body}"
-        return body["token"]
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
+from jiffy_browser import By, Jiffyd, Page, base_config, clear_failure_shots, require, start_browser
 
 
 def q(s):
@@ -143,76 +31,22 @@ def q(s):
     return urllib.parse.quote(s, safe="")
 
 
-class Console:
+class Console(Page):
     """The scenarios, run in order against one browser session."""
 
     def __init__(self, driver, server, shots):
-        self.d = driver
+        super().__init__(driver, shots)
         self.s = server
-        self.shots = shots
         self.admin = server.login("admin", "initpass")
 
     # --- helpers -----------------------------------------------------------
-    def wait(self, cond, what):
-        try:
-            return WebDriverWait(self.d, WAIT_S).until(cond)
-        except TimeoutException:
-            raise AssertionError(f"not on screen within {WAIT_S} s: {what}") from None
-
-    def css(self, sel):
-        return self.wait(EC.visibility_of_element_located((By.CSS_SELECTOR, sel)), sel)
-
-    def click(self, sel):
-        el = self.wait(EC.element_to_be_clickable((By.CSS_SELECTOR, sel)), sel)
-        self.d.execute_script("arguments[0].scrollIntoView({block: 'center'})", el)
-        el.click()
-        return el
-
-    def text_in(self, sel, text):
-        self.wait(EC.text_to_be_present_in_element((By.CSS_SELECTOR, sel), text), f"{sel} containing {text!r}")
-
-    def type(self, sel, text):
-        el = self.css(sel)
-        el.clear()  # fires no input event: the page's search boxes listen for one
-        self.d.execute_script("arguments[0].dispatchEvent(new Event('input', {bubbles: true}))", el)
-        el.send_keys(text)
-        return el
-
     def confirm(self):
         self.click("#confirm-ok")
         self.wait(lambda d: not d.execute_script("return document.getElementById('confirm').open"), "dialog closed")
 
-    def go(self, hash_):
-        self.d.execute_script("location.hash = arguments[0]", hash_)
-
     def rerender(self):
         """Draws the current screen again, as the page does after a change."""
         self.d.execute_script("window.dispatchEvent(new HashChangeEvent('hashchange'))")
-
-    def viewport(self, w, h):
-        self.d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                               {"width": w, "height": h, "deviceScaleFactor": 1, "mobile": w < 600})
-
-    def screenshot(self, name, ready_sel):
-        """Both viewports; the desktop one stays set afterwards."""
-        self.d.execute_script("document.getElementById('toast').className = ''")  # the picture is of the screen
-        for label, w, h in reversed(VIEWPORTS):
-            self.viewport(w, h)
-            self.css(ready_sel)
-            # two animation frames: the resized layout has been painted
-            self.d.execute_async_script("const done = arguments[0];"
-                                        "requestAnimationFrame(() => requestAnimationFrame(() => done()))")
-            path = os.path.join(self.shots, f"{name}-{label}.png")
-            assert self.d.save_screenshot(path), f"could not save {path}"
-
-    def sign_in(self, email, password):
-        self.type("#signin-email", email)
-        self.type("#signin-password", password)
-        self.click("#signin-submit")
-
-    def csp_violations(self):
-        return [e["message"] for e in self.d.get_log("browser")
-                if "Content Security Policy" in e["message"] or "Refused to" in e["message"]]
 
     def group_id(self, name):
         status, groups = self.s.request("GET", "/usrgroups", token=self.admin)
@@ -490,43 +324,23 @@ class Console:
         assert not bad, "the page broke its own Content-Security-Policy:\n" + "\n".join(bad)
 
 
-def start_browser():
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    chromedriver = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-    for exe, pkg in ((chromium, "chromium"), (chromedriver, "chromium-driver")):
-        if not os.access(exe, os.X_OK):
-            skip(f"{exe} is missing (Debian package {pkg}; scripts/deps.sh installs it)")
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = chromium
-    for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-              "--no-first-run", "--disable-extensions", "--window-size=1280,800", "--lang=en-US"):
-        opts.add_argument(a)
-    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    try:
-        return webdriver.Chrome(service=Service(chromedriver), options=opts)
-    except WebDriverException as e:
-        skip(f"Chromium did not start: {e.msg}")
-
-
 def main():
     if len(sys.argv) != 4:
         print(__doc__)
         return 64
-    jiffyd, src, shots = sys.argv[1:]
-    if not os.access(jiffyd, os.X_OK):
-        print(f"FAIL: jiffyd binary {jiffyd} is missing")
-        return 1
-    os.makedirs(shots, exist_ok=True)
-    for old in os.listdir(shots):  # a picture of an earlier failure would mislead
-        if old.startswith("FAILED-"):
-            os.remove(os.path.join(shots, old))
+    jiffyd, src, shots = sys.argv[1], os.path.abspath(sys.argv[2]), sys.argv[3]
+    jiffyd = require(jiffyd, "jiffyd")
+    clear_failure_shots(shots)
     started = time.monotonic()
     driver = start_browser()
     tmp = tempfile.mkdtemp(prefix="jiffy-console-")
     server = None
     failed = 0
     try:
-        server = Jiffyd(jiffyd, src, tmp)
+        config = base_config(src, tmp)
+        # readers may open the console too: the scenario of a user who holds one grant
+        config["routes"][1]["groups"] = ["Super", "readers"]
+        server = Jiffyd(jiffyd, tmp, config)
         c = Console(driver, server, shots)
         for name in [n for n in Console.__dict__ if n.startswith("test_")]:
             t0 = time.monotonic()
@@ -541,10 +355,12 @@ def main():
                 print(f"screen at the failure: {path}\njiffyd log (tail):\n{server.log_text()}")
                 break
     finally:
-        driver.quit()
-        if server:
-            server.stop()
-        shutil.rmtree(tmp, ignore_errors=True)
+        try:
+            driver.quit()
+        finally:
+            if server:
+                server.stop()
+            shutil.rmtree(tmp, ignore_errors=True)
     print(f"{'FAILED' if failed else 'passed'} in {time.monotonic() - started:.1f} s; screenshots in {shots}")
     return 1 if failed else 0
 

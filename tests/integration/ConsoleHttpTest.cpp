@@ -3,7 +3,8 @@
 // way out of the file set (`..`, `%2e%2e`, encoded slashes, dot files),
 // revalidation by ETag, the page's config, the OpenAPI description, and a
 // static_dir that does not hold the console stopping the start with a
-// message naming it. The page itself is tested in a browser
+// message naming it, and the ping cycle GET /cluster gives the cluster panel
+// to refresh by. The page itself is tested in a browser
 // (tests/browser/console_browser.py).
 #include "support/JiffydRunner.h"
 #include "support/TestSupport.h"
@@ -31,26 +32,27 @@ class ConsoleHttpTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testOpenApiDescribesTheRoutes);
     CPPUNIT_TEST(testStaticDirWithoutTheConsoleStopsTheStart);
     CPPUNIT_TEST(testStaticDirServesOnlyPlainNames);
+    CPPUNIT_TEST(testClusterViewGivesThePanelItsPingCycle);
     CPPUNIT_TEST_SUITE_END();
 
     TempDir dir_;
     JiffydRunner jiffyd_{dir_};
 
-    std::string config(const std::string& consoleEntry) const
+    std::string config(const std::string& consoleEntry, const std::string& extra = "") const
     {
-        return "{\n \"database\": {\"db_dialect\": \"sqlite\", \"name\": \"" + dir_.file("c.db") +
+        return "{\n" + extra + " \"database\": {\"db_dialect\": \"sqlite\", \"name\": \"" + dir_.file("c.db") +
                "\"},\n \"ecdsa384_priv_key_file\": \"" + dir_.file("ec384.priv.pem") +
                "\",\n \"ecdsa384_pub_key_file\": \"" + dir_.file("ec384.pub.pem") +
                "\",\n \"jwt_sign_method\": \"ES384\",\n \"auth\": {\"bcrypt_cost\": 10},\n \"routes\": [" +
                consoleEntry + "]\n}\n";
     }
 
-    void start(const std::string& consoleEntry = "{\"plugin\": \"console\"}")
+    void start(const std::string& consoleEntry = "{\"plugin\": \"console\"}", const std::string& extra = "")
     {
         std::string log;
-        int code = jiffyd_.run(config(consoleEntry), {"--generate-keys"}, log);
+        int code = jiffyd_.run(config(consoleEntry, extra), {"--generate-keys"}, log);
         CPPUNIT_ASSERT_EQUAL_MESSAGE(log, 0, code);
-        jiffyd_.start(config(consoleEntry));
+        jiffyd_.start(config(consoleEntry, extra));
     }
 
     /// A request whose path goes to the server exactly as written.
@@ -216,6 +218,43 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("<!doctype html><title>mine</title>"), jiffyd_.get("/_/").body);
         for (const std::string p : {"/_/.secret.js", "/_/notes.txt", "/_/sub/inner.js", "/_/sub", "/_/passwd.js"})
             CPPUNIT_ASSERT_EQUAL_MESSAGE(p, 404, raw(p).status);
+    }
+
+    /// The cluster panel refreshes once per protocol period: GET /cluster
+    /// says how long that is (ping_cycle in ms), and /openapi.json says so too.
+    /// A lone jiffyd is a group of one (its own leader).
+    void testClusterViewGivesThePanelItsPingCycle()
+    {
+        for (const auto& [pingCycle, ms] : {std::pair{"", 1000}, std::pair{" \"ping_cycle\": 3,\n", 3000}}) {
+            start("{\"plugin\": \"console\"}", pingCycle);
+            HttpResult login = jiffyd_.post("/usr/login", R"({"email":"admin","password":"initpass"})");
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(login.body, 200, login.status);
+            const std::string token = Poco::JSON::Parser()
+                                          .parse(login.body)
+                                          .extract<Poco::JSON::Object::Ptr>()
+                                          ->getValue<std::string>("token");
+            HttpResult r = jiffyd_.get("/cluster", {{"Authorization", "Bearer " + token}});
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 200, r.status);
+            auto view = Poco::JSON::Parser().parse(r.body).extract<Poco::JSON::Object::Ptr>();
+            CPPUNIT_ASSERT_MESSAGE(r.body, view->has("ping_cycle_ms"));
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, ms, view->getValue<int>("ping_cycle_ms"));
+            CPPUNIT_ASSERT_MESSAGE(r.body, view->getValue<uint64_t>("self") != 0);
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, view->getValue<uint64_t>("self"), view->getValue<uint64_t>("leader"));
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, size_t(1), view->getArray("members")->size());
+            auto schema = Poco::JSON::Parser()
+                              .parse(jiffyd_.get("/openapi.json").body)
+                              .extract<Poco::JSON::Object::Ptr>()
+                              ->getObject("paths")
+                              ->getObject("/cluster")
+                              ->getObject("get")
+                              ->getObject("responses")
+                              ->getObject("200")
+                              ->getObject("content")
+                              ->getObject("application/json")
+                              ->getObject("schema");
+            CPPUNIT_ASSERT(schema->getObject("properties")->has("ping_cycle_ms"));
+            jiffyd_.stop();
+        }
     }
 };
 
