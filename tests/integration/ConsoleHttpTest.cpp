@@ -14,7 +14,9 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <chrono>
 #include <filesystem>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -233,9 +235,16 @@ public:
                                           .parse(login.body)
                                           .extract<Poco::JSON::Object::Ptr>()
                                           ->getValue<std::string>("token");
-            HttpResult r = jiffyd_.get("/cluster", {{"Authorization", "Bearer " + token}});
-            CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 200, r.status);
-            auto view = Poco::JSON::Parser().parse(r.body).extract<Poco::JSON::Object::Ptr>();
+            // The node joins its group of one just after the start: wait for it (generous bound).
+            HttpResult r;
+            Poco::JSON::Object::Ptr view;
+            for (int i = 0; i < 400; ++i) {
+                r = jiffyd_.get("/cluster", {{"Authorization", "Bearer " + token}});
+                CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 200, r.status);
+                view = Poco::JSON::Parser().parse(r.body).extract<Poco::JSON::Object::Ptr>();
+                if (view->getValue<uint64_t>("self") != 0) break;
+                std::this_thread::sleep_for(std::chrono::milliseconds(25));
+            }
             CPPUNIT_ASSERT_MESSAGE(r.body, view->has("ping_cycle_ms"));
             CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, ms, view->getValue<int>("ping_cycle_ms"));
             CPPUNIT_ASSERT_MESSAGE(r.body, view->getValue<uint64_t>("self") != 0);
