@@ -55,11 +55,30 @@ bool onlySpace(const char* p)
     return true;
 }
 
+/// SQLite's multi-thread mode, set once before the first connection opens.
+/// Debian builds it serialized: every sqlite3_* call on a connection locks
+/// that connection's mutex (hundreds of lock/unlock pairs for a page of
+/// rows). A connection here is only ever used by one thread at a time (a
+/// pool lease, a transaction, the group-commit writer's own thread), which
+/// is what multi-thread mode requires. This plugin is the only SQLite user
+/// in jiffyd; if SQLite was already initialised by someone else, Poco's
+/// call fails and the serialized mode simply stays.
+bool multiThreadMode()
+{
+    static const bool set = Poco::Data::SQLite::Utility::setThreadMode(Poco::Data::SQLite::Utility::THREAD_MODE_MULTI);
+    return set;
+}
+
+Poco::Data::SQLite::SessionImpl* openSession(const ConnectionSettings& s)
+{
+    multiThreadMode();
+    return new Poco::Data::SQLite::SessionImpl(s.file, static_cast<size_t>(s.busyTimeoutMs / 1000 + 1));
+}
+
 } // namespace
 
 SqliteConnection::SqliteConnection(const ConnectionSettings& s)
-try : session_(new Poco::Data::SQLite::SessionImpl(s.file, static_cast<size_t>(s.busyTimeoutMs / 1000 + 1))),
-    cacheLimit_(s.statementCache ? s.statementCache : 1) {
+try : session_(openSession(s)), cacheLimit_(s.statementCache ? s.statementCache : 1) {
     db_ = Poco::Data::SQLite::Utility::dbHandle(session_);
     sqlite3_extended_result_codes(db_, 1);
     sqlite3_busy_timeout(db_, s.busyTimeoutMs);
