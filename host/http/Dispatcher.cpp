@@ -208,7 +208,7 @@ void Dispatcher::route(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerR
         return sendError(
             resp, 413, "request body exceeds the limit of " + std::to_string(limits_.maxBodyBytes) + " bytes", x, &req);
     }
-    std::vector<std::string> segments;
+    thread_local std::vector<std::string> segments; // reused: its capacity stays
     if (!Router::splitPath(rawPath, segments))
         return sendError(resp, 400, "malformed percent-encoding in the request path", x);
 

@@ -3,6 +3,7 @@
 #include "BodyDecoder.h"
 #include <jiffy/json.hpp>
 
+#include <cstdio>
 #include <limits>
 
 namespace jiffy::models {
@@ -65,9 +66,11 @@ void EntityService::rowJson(const jiffy::ValuesView& row, std::string_view base,
 {
     int64_t id = row.getInt(0);
     w.beginObject().key("id").integer(id);
-    std::string href(base);
+    thread_local std::string href; // reused: no allocation per row
+    href.assign(base.data(), base.size());
     href += hrefPrefix_;
-    href += std::to_string(id);
+    char digits[24];
+    href.append(digits, static_cast<size_t>(std::snprintf(digits, sizeof digits, "%lld", static_cast<long long>(id))));
     w.key("href").string(href);
     size_t col = 1;
     for (const Property& p : e_.properties) {

@@ -23,7 +23,7 @@ using jiffy::JsonWriter;
 /// What a handler answers.
 struct Reply {
     int status = 200;
-    std::string contentType = "application/json";
+    std::string_view contentType = "application/json"; ///< always a string literal
     std::string body;
 };
 

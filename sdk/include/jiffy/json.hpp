@@ -18,6 +18,8 @@ namespace jiffy {
 
 class JsonWriter {
 public:
+    /// Room for a typical entity from the start, so it grows at most rarely.
+    JsonWriter() { out_.reserve(256); }
     JsonWriter& beginObject();
     JsonWriter& endObject();
     JsonWriter& beginArray();
