@@ -5,7 +5,7 @@
 # Other targets: make deps | build | packages (.debs in $(BUILD)/packages) | test-e2e (packages and
 # containers, tests/e2e) | fuzz (libFuzzer harnesses, FUZZ_SECONDS each, build-fuzz) | test-sanitize
 # (ASan+UBSan suite in build-asan, TSan KVS suites in build-tsan; SANITIZE=asan|tsan|all) |
-# bench (ratios to a bare Poco ceiling, SQLite and PostgreSQL, needs wrk; BENCH_SECONDS,
+# bench (ratios to a bare Poco ceiling, SQLite and PostgreSQL, allocations per request; needs wrk, heaptrack; BENCH_SECONDS,
 # BENCH_DB=sqlite|postgres|all) | bench-cluster (the cluster simulator's table: n = 3, 16, 64, 1000
 # members, 0-10 % loss; 10-20 minutes, docs/cluster.md) | clean. Variables: BUILD=build, WERROR=OFF.
 
@@ -65,6 +65,7 @@ test-sanitize: deps
 
 bench: build
 	@command -v wrk >/dev/null || sudo apt-get install -y wrk || apt-get install -y wrk
+	@command -v heaptrack >/dev/null || sudo apt-get install -y heaptrack || apt-get install -y heaptrack
 	@tests/bench/run.sh --build $(BUILD) --seconds $(BENCH_SECONDS) --db "$(BENCH_DB)"
 
 bench-cluster: build

@@ -165,6 +165,60 @@ scenarios() {
   CONNS=4 measure "$name: POST /usr/login (bcrypt, 4 clients)" 2xx -s "$WORK/login.lua" "$b/usr/login"
 }
 
+# --- allocations per request (heaptrack) ---------------------------------------
+# allocs_of N PATH PORT TOKEN READY CMD...: heap allocation calls made by CMD
+# while it answers N kept-alive GETs of PATH, once READY answers 200
+# (start-up and shutdown included).
+allocs_of() {
+  local n=$1 path=$2 port=$3 token=$4 ready=$5; shift 5
+  rm -f "$WORK"/heap.*
+  heaptrack -o "$WORK/heap" "$@" >"$WORK/heaptrack.log" 2>&1 &
+  local hp=$!
+  wait_http "http://127.0.0.1:$port$ready"
+  "$PY" - "$n" "$port" "$path" "$token" <<'PYEOF'
+import http.client, sys
+n, port, path, token = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
+c = http.client.HTTPConnection("127.0.0.1", port)
+h = {"Authorization": "Bearer " + token} if token else {}
+for _ in range(n):
+    c.request("GET", path, headers=h)
+    r = c.getresponse(); r.read()
+    if r.status // 100 != 2: sys.exit("bench: GET %s answered %d" % (path, r.status))
+PYEOF
+  # Stop the traced program itself (heaptrack's own helpers must finish the file).
+  kill $(pgrep -P "$hp" -f -- "$1") 2>/dev/null || true
+  wait "$hp" 2>/dev/null || true
+  heaptrack_print "$WORK"/heap.*zst 2>/dev/null | awk '/^calls to allocation functions:/ {print $5}'
+}
+# per_request PATH PORT TOKEN READY CMD...: the difference of 1300 and 300 requests, per request.
+per_request() {
+  local a b
+  a=$(allocs_of 300 "$@") b=$(allocs_of 1300 "$@")
+  awk -v a="$a" -v b="$b" 'BEGIN {printf "%.0f", (b - a) / 1000}'
+}
+ALLOC_ROWS=()
+# allocations CONFIG PORT: jiffyd's allocations per request on the hot paths, and the ceiling's.
+allocations() {
+  command -v heaptrack >/dev/null || { ALLOC_ROWS+=("| (heaptrack is not installed: apt-get install heaptrack) | | |"); return; }
+  local cfg=$1 port=$2 token cport ceil
+  "$JIFFYD" --config "$cfg" >/dev/null 2>&1 &
+  local jp=$!
+  wait_http "http://127.0.0.1:$port/readyz"
+  token=$(login "$USER_EMAIL" "$PASSWORD" "http://127.0.0.1:$port")
+  kill $jp; wait $jp 2>/dev/null || true
+  cport=$(free_port)
+  ceil=$(per_request / "$cport" "" / "$CEILING" "$cport")
+  for p in /healthz /library/1 "/librarys/\$limit=20"; do
+    local t=$token
+    [ "$p" = /healthz ] && t=""
+    local mine
+    mine=$(per_request "$p" "$port" "$t" /readyz "$JIFFYD" --config "$cfg")
+    ALLOC_ROWS+=("| GET $p | $mine | $ceil |")
+    JSON_ROWS+=("{\"scenario\":\"sqlite: allocations GET $p\",\"allocations_per_request\":$mine,\"ceiling\":$ceil}")
+  done
+  echo "bench: allocations per request measured" >&2
+}
+
 # --- the ceiling ---------------------------------------------------------------
 CPORT=$(free_port)
 "$CEILING" "$CPORT" >"$WORK/ceiling.log" 2>&1 &
@@ -242,6 +296,7 @@ PYEOF
     scenarios "$db" "http://127.0.0.1:$port"
     loaded=$(rss_kb $pid)
     kill $pid; wait $pid 2>/dev/null || true
+    [ "$db" = sqlite ] && allocations "$dir/bench.config.json" "$port"
     EXTRA+=("| $db | start to /readyz: empty database ${startup% *} ms, warm database (median of 5) ${startup#* } ms | idle RSS $((idle / 1024)) MB, after the scenarios $((loaded / 1024)) MB |")
     JSON_ROWS+=("{\"scenario\":\"$db: start-up\",\"empty_ms\":${startup% *},\"warm_ms\":${startup#* },\"idle_rss_kb\":$idle,\"loaded_rss_kb\":$loaded}")
   done
@@ -258,6 +313,14 @@ if [ ${#EXTRA[@]} -gt 0 ]; then
   echo "| database | start-up | memory |"
   echo "| --- | --- | --- |"
   printf '%s\n' "${EXTRA[@]}"
+fi
+if [ ${#ALLOC_ROWS[@]} -gt 0 ]; then
+  echo
+  echo "Heap allocations per request (heaptrack; 1300 minus 300 kept-alive requests, over 1000; SQLite):"
+  echo
+  echo "| path | jiffyd | bare Poco ceiling |"
+  echo "| --- | ---: | ---: |"
+  printf '%s\n' "${ALLOC_ROWS[@]}"
 fi
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 { printf '{"when":"%s","seconds":%s,"cores":%s,"sync":"%s","rows":[' "$stamp" "$SECS" "$(nproc)" "$SYNC"
