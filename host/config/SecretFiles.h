@@ -10,7 +10,8 @@ namespace jiffy::host {
 
 /// The content of secret file `path` named by config key `key`, with
 /// trailing newlines and spaces removed. Throws std::runtime_error naming
-/// the file (and the key, unless it is "") when it cannot be read or is empty.
+/// the file (and the key, unless it is "") when it cannot be read, is empty
+/// or is larger than 64 KiB.
 std::string readSecretFile(const std::string& key, const std::string& path);
 
 /// A warning when `path` exists and is readable by its group or by others

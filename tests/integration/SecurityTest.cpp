@@ -70,6 +70,14 @@ public:
                                             dir_.file("hmac") + "\""),
                                      {}, log));
         CPPUNIT_ASSERT_MESSAGE(log, contains(log, "pepper_file: cannot read \"" + dir_.file("nope") + "\""));
+        // A path to an endless or huge file fails at once, naming it.
+        for (const std::string& big : {std::string("/dev/zero"), dir_.file("big")}) {
+            if (big != "/dev/zero") jiffy::test::writeFile(big, std::string(70000, 'x'));
+            CPPUNIT_ASSERT_EQUAL(
+                78, run(config("\"pepper_file\": \"" + big + "\", \"hmac_Key_file\": \"" + dir_.file("hmac") + "\""),
+                        {}, log));
+            CPPUNIT_ASSERT_MESSAGE(log, contains(log, "pepper_file: \"" + big + "\" is larger than 64 KiB"));
+        }
     }
 
     void testPepperComesFromItsFile()
