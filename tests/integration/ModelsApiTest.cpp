@@ -1,5 +1,7 @@
 #include "ModelsApiTest.h"
 
+#include <Poco/JSON/Parser.h>
+
 #include <atomic>
 #include <map>
 #include <cctype>
@@ -629,6 +631,16 @@ void ModelsApiTest::testOpenApiDescribesTheRoutes()
     CPPUNIT_ASSERT(contains(r.body, "\"operationId\":\"library.GET_ID\""));
     CPPUNIT_ASSERT(contains(r.body, "\"operationId\":\"book.STATICFLTR_ByCopies\""));
     CPPUNIT_ASSERT(contains(r.body, "\"/library/{library_id}/tobooks/{book_id}\""));
+    // A relation answers 200 (a list or one object), and the document says so.
+    auto responses = Poco::JSON::Parser()
+                         .parse(r.body)
+                         .extract<Poco::JSON::Object::Ptr>()
+                         ->getObject("paths")
+                         ->getObject("/library/{library_id}/tobooks/{book_id}")
+                         ->getObject("get")
+                         ->getObject("responses");
+    CPPUNIT_ASSERT(responses->has("200"));
+    CPPUNIT_ASSERT(!responses->has("201"));
 }
 
 void ModelsApiTest::testRouteErrors()

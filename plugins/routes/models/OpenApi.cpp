@@ -144,10 +144,17 @@ Object::Ptr operation(const Model& model, const jiffy::Route& route, const Route
         responses->set("200", ok);
         break;
     }
-    case Action::Relation:
-        responses->set("200", response("related " + target.typeName + " entities", list));
-        responses->set("201", response("the related entity (single-object routes)", entitySchema(target, false)));
-        break;
+    case Action::Relation: {
+        // 200 either way: a list for hasMany, one object with /{to_id} or for belongsTo/hasOne.
+        Object::Ptr either = obj();
+        Array::Ptr one = new Array;
+        one->add(list);
+        one->add(entitySchema(target, false));
+        either->set("oneOf", one);
+        responses->set(
+            "200", response("related " + target.typeName + " entities: a list, or one object for a single-object route",
+                            either));
+    } break;
     case Action::Create:
     case Action::Update: {
         Object::Ptr body = obj();
