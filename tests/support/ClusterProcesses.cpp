@@ -235,11 +235,11 @@ uint64_t ClusterInstance::dropped(const std::string& reason)
     return metric("jiffy_cluster_frames_dropped_total", "reason=\"" + reason + "\"");
 }
 
-std::string clusterConfigBody(const TempDir& dir, const std::string& groupLeaderKvs)
+std::string clusterConfigBody(const TempDir& dir, const std::string& groupLeaderKvs, int failureThreshold)
 {
-    return "\"ping_cycle\": 1, \"failure_threshold\": 3, \"hmac_Key\": \"" + std::string(kClusterKey) +
-           "\", \"database\": {\"db_dialect\": \"sqlite\", \"name\": \"" + dir.file("shared.db") +
-           "\"}, \"group_leader_kvs\": " + groupLeaderKvs +
+    return "\"ping_cycle\": 1, \"failure_threshold\": " + std::to_string(failureThreshold) + ", \"hmac_Key\": \"" +
+           std::string(kClusterKey) + "\", \"database\": {\"db_dialect\": \"sqlite\", \"name\": \"" +
+           dir.file("shared.db") + "\"}, \"group_leader_kvs\": " + groupLeaderKvs +
            ", \"logging\": {\"colorMsgTypes\": false, \"requests\": false}, \"ecdsa384_priv_key_file\": \"" +
            dir.file("ec384.priv.pem") + "\", \"ecdsa384_pub_key_file\": \"" + dir.file("ec384.pub.pem") +
            "\", \"jwt_sign_method\": \"ES384\", \"auth\": {\"bcrypt_cost\": 10, \"cache_refresh_s\": 600}, "
@@ -247,9 +247,9 @@ std::string clusterConfigBody(const TempDir& dir, const std::string& groupLeader
            sourceDir() + "/config/models/library.json\"]}]";
 }
 
-ClusterGroup::ClusterGroup(const TempDir& dir, ClusterKvs& kvs, size_t size)
+ClusterGroup::ClusterGroup(const TempDir& dir, ClusterKvs& kvs, size_t size, int failureThreshold)
 {
-    const std::string body = clusterConfigBody(dir, kvs.groupLeaderKvs());
+    const std::string body = clusterConfigBody(dir, kvs.groupLeaderKvs(), failureThreshold);
     for (size_t i = 0; i < size; ++i)
         nodes_.push_back(std::make_unique<ClusterInstance>(dir, "127.0.0." + std::to_string(2 + i), body));
     // The same signing keys for all (a token from one is good on every one).

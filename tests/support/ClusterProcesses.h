@@ -2,7 +2,7 @@
 // each instance on its own loopback address (127.0.0.2, .3, ...) with HTTP
 // and the bus on free ports of that address, one SQLite database, one KVS
 // (a real Redis or jiffy-sluggo) for the leader lease, ping_cycle 1 s,
-// failure_threshold 3. What a test reads is /cluster (View), /metrics
+// failure_threshold 3 unless told otherwise. What a test reads is /cluster (View), /metrics
 // (metric()) and the KVS record (ClusterKvs::get()).
 #pragma once
 
@@ -62,9 +62,9 @@ std::unique_ptr<ClusterKvs> redisClusterKvs();
 /// build/bin/jiffy-sluggo (with its atomic extensions), read over the Go protocol's /get.
 std::unique_ptr<ClusterKvs> sluggoClusterKvs();
 
-/// The config of a group member after its addresses: ping_cycle 1, failure_threshold 3, kClusterKey, SQLite
+/// The config of a group member after its addresses: ping_cycle 1, `failureThreshold`, kClusterKey, SQLite
 /// and signing keys in `dir`, `groupLeaderKvs` as jiffy's group_leader_kvs, the library models.
-std::string clusterConfigBody(const TempDir& dir, const std::string& groupLeaderKvs);
+std::string clusterConfigBody(const TempDir& dir, const std::string& groupLeaderKvs, int failureThreshold = 3);
 
 /// One jiffyd on its own loopback address.
 class ClusterInstance {
@@ -111,7 +111,8 @@ private:
 /// `size` instances on 127.0.0.2 ... sharing one database, one KVS and one set of signing keys.
 class ClusterGroup {
 public:
-    ClusterGroup(const TempDir& dir, ClusterKvs& kvs, size_t size = 3);
+    /// failure_threshold 3 keeps the tests short; the bench uses jiffy's default, 5.
+    ClusterGroup(const TempDir& dir, ClusterKvs& kvs, size_t size = 3, int failureThreshold = 3);
     ~ClusterGroup();
 
     ClusterInstance& operator[](size_t i) { return *nodes_.at(i); }
