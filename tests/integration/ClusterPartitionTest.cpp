@@ -7,8 +7,8 @@
 // under its PID with a higher incarnation (docs/cluster.md, FAILED members).
 // Every rule carries the comment jiffy-test-<pid of this test> and is deleted
 // in every path (tearDown, destructor, and at start for rules of test
-// processes that no longer exist). Without root or a working iptables the
-// suite exits 77: ctest reports SKIP.
+// processes that no longer exist). Without root, or with an iptables that
+// cannot add a rule here, the suite exits 77: ctest reports SKIP.
 #include "support/ClusterProcesses.h"
 
 #include <cppunit/extensions/HelperMacros.h>
@@ -121,6 +121,14 @@ void requireIptables()
         std::cerr << "SKIP: iptables cannot list INPUT here: " << out << "\n";
         std::exit(77);
     }
+    // Listing is not writing (no CAP_NET_ADMIN, no comment match): try a rule no packet can match.
+    const std::string probe = " INPUT -p tcp -s 127.255.255.254 -d 127.255.255.254 --dport 9 -m comment --comment " +
+                              std::string(kCommentPrefix) + std::to_string(::getpid()) + " -j DROP";
+    if (run("iptables -w 10 -I" + probe, &out) != 0) {
+        std::cerr << "SKIP: iptables cannot add a rule here: " << out << "\n";
+        std::exit(77);
+    }
+    run("iptables -w 10 -D" + probe);
 }
 
 } // namespace
@@ -156,7 +164,9 @@ public:
         const size_t leaderIdx = g.indexOfPid(before, before.leader);
         const size_t cut = (leaderIdx + 1) % g.size();
         const std::string address = g[cut].busAddress();
-        const MemberView was = *before.at(address);
+        const MemberView* at = before.at(address);
+        CPPUNIT_ASSERT_MESSAGE("no member at " + address, at);
+        const MemberView was = *at;
         std::vector<size_t> rest;
         std::vector<const ClusterInstance*> restNodes;
         for (size_t i = 0; i < g.size(); ++i)

@@ -276,7 +276,7 @@ public:
         const size_t leaderIdx = group().indexOfPid(before, before.leader);
         const size_t paused = (leaderIdx + 1) % group().size();
         const std::string address = node(paused).busAddress();
-        const MemberView was = *before.at(address);
+        const MemberView was = memberAt(before, address);
         std::vector<size_t> awake = others(paused);
         std::map<size_t, uint64_t> acksBefore;
         for (size_t i : awake) acksBefore[i] = node(i).metric("jiffy_cluster_acks_total");
@@ -296,8 +296,10 @@ public:
                     CPPUNIT_ASSERT_EQUAL_MESSAGE(seen, before.term, v->term);
                     if (!m || m->pid != was.pid || m->status != "FAILED") return false;
                     // The two awake members still hold each other ALIVE.
-                    for (size_t j : awake)
-                        if (v->at(node(j).busAddress())->status != "ALIVE") return false;
+                    for (size_t j : awake) {
+                        const MemberView* a = v->at(node(j).busAddress());
+                        if (!a || a->status != "ALIVE") return false;
+                    }
                 }
                 return true;
             },
@@ -408,7 +410,7 @@ public:
         const std::string token = node(0).login("admin", "initpass");
         View before = group().waitForAgreement(token, 3, kLivenessMs);
         ClusterInstance& target = node(0);
-        const uint64_t self = before.at(target.busAddress())->pid;
+        const uint64_t self = memberAt(before, target.busAddress()).pid;
         auto counts = [&] {
             return std::map<std::string, uint64_t>{
                 {"received", target.metric("jiffy_cluster_invalidations_received_total")},
@@ -478,7 +480,7 @@ public:
         // The process is up and still the same member of the same group.
         CPPUNIT_ASSERT(target.running());
         View after = group().waitForAgreement(token, 3, kLivenessMs);
-        CPPUNIT_ASSERT_EQUAL(self, after.at(target.busAddress())->pid);
+        CPPUNIT_ASSERT_EQUAL(self, memberAt(after, target.busAddress()).pid);
         CPPUNIT_ASSERT_EQUAL(before.leader, after.leader);
         CPPUNIT_ASSERT_EQUAL(before.term, after.term);
         CPPUNIT_ASSERT_EQUAL(200, target.request("GET", "/healthz").status);
@@ -509,6 +511,14 @@ protected:
         for (size_t i = 0; i < group_->size(); ++i)
             if (i != except) out.push_back(i);
         return out;
+    }
+
+    /// The member at `address` in `v`; fails the test when there is none.
+    static const MemberView& memberAt(const View& v, const std::string& address)
+    {
+        const MemberView* m = v.at(address);
+        if (!m) CPPUNIT_FAIL("no member at " + address + " in the view");
+        return *m;
     }
 
     int64_t createUser(ClusterInstance& on, const std::string& admin, const std::string& email,
