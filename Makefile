@@ -6,7 +6,7 @@
 # containers, tests/e2e) | fuzz (libFuzzer harnesses, FUZZ_SECONDS each, build-fuzz) | test-sanitize
 # (ASan+UBSan suite in build-asan, TSan KVS suites in build-tsan; SANITIZE=asan|tsan|all) |
 # bench (ratios to a bare Poco ceiling, SQLite and PostgreSQL, allocations per request; needs wrk, heaptrack; BENCH_SECONDS,
-# BENCH_DB=sqlite|postgres|all) | bench-cluster (the cluster simulator's table: n = 3, 16, 64, 1000
+# BENCH_DB=sqlite|postgres|all) | bench-cluster (3 real jiffyd, then the simulator: n = 3, 16, 64, 1000
 # members, 0-10 % loss; 10-20 minutes, docs/cluster.md) | clean. Variables: BUILD=build, WERROR=OFF.
 
 BUILD  ?= build
@@ -69,8 +69,10 @@ bench: build
 	@tests/bench/run.sh --build $(BUILD) --seconds $(BENCH_SECONDS) --db "$(BENCH_DB)"
 
 bench-cluster: build
-	@echo "== cluster simulator (virtual time; n = 3, 16, 64, 1000; loss 0/1/5/10 %)"
-	@start=$$(date +%s); $(BUILD)/bin/cluster_sim $(CLUSTER_SIM_ARGS); rc=$$?; \
+	@echo "== n = 3 on real jiffyd processes with Redis (3 runs: a 30-cycle window, then kill -9 of the leader),"
+	@echo "== then the simulator (virtual time; n = 3, 16, 64, 1000; loss 0/1/5/10 %), in one table"
+	@start=$$(date +%s); $(BUILD)/bin/cluster_bench_processes $(CLUSTER_BENCH_ARGS) && \
+	  $(BUILD)/bin/cluster_sim --no-header $(CLUSTER_SIM_ARGS); rc=$$?; \
 	  echo "== bench-cluster finished in $$(( $$(date +%s) - start )) s"; exit $$rc
 
 clean:

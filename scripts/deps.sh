@@ -23,6 +23,8 @@ PACKAGES=(
   redis-server memcached postgresql-15 mariadb-server etcd-server etcd-client
   # tools used by tests and scripts
   curl procps sqlite3
+  # the cluster partition test (tests/integration/ClusterPartitionTest.cpp) cuts a member off with DROP rules
+  iptables
   # the console's browser test (tests/browser): headless Chromium driven through WebDriver
   chromium chromium-driver python3-selenium
 )

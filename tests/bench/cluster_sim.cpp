@@ -8,7 +8,8 @@
 //   false FAILED declarations and suspicions per 1000 member-cycles.
 // Exits 1 if a group does not form, a kill is never detected, a failover never
 // happens or the leadership history breaks (two leaders in one term or at once).
-//   cluster_sim [--sizes 3,16,64,1000] [--loss 0,1,5,10] [--seed N] [--smoke]
+//   cluster_sim [--sizes 3,16,64,1000] [--loss 0,1,5,10] [--seed N] [--smoke] [--no-header]
+// (--no-header: rows only, to follow cluster_bench_processes' real-process row in one table)
 #include "support/SimCluster.h"
 
 #include <algorithm>
@@ -180,6 +181,7 @@ int main(int argc, char** argv)
     std::vector<double> sizes{3, 16, 64, 1000}, losses{0, 1, 5, 10};
     std::uint64_t seed = 1;
     int window = 60;
+    bool header = true;
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
         if (a == "--sizes" && i + 1 < argc) {
@@ -188,19 +190,24 @@ int main(int argc, char** argv)
             losses = parseList(argv[++i]);
         } else if (a == "--seed" && i + 1 < argc) {
             seed = std::strtoull(argv[++i], nullptr, 10);
+        } else if (a == "--no-header") {
+            header = false;
         } else if (a == "--smoke") {
             sizes = {3, 16};
             losses = {0, 5};
             window = 20;
         } else {
-            std::fprintf(stderr, "usage: cluster_sim [--sizes 3,16,64,1000] [--loss 0,1,5,10] [--seed N] [--smoke]\n");
+            std::fprintf(stderr, "usage: cluster_sim [--sizes 3,16,64,1000] [--loss 0,1,5,10] [--seed N] [--smoke] "
+                                 "[--no-header]\n");
             return 2;
         }
     }
-    std::printf("| n | loss %% | msgs / member / cycle | detection, first (cycles) | detection, all (cycles) | "
-                "failover (cycles) | false FAILED / 1000 member-cycles | suspicions / 1000 member-cycles |\n");
-    std::printf("|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-    std::fflush(stdout);
+    if (header) {
+        std::printf("| n | loss %% | msgs / member / cycle | detection, first (cycles) | detection, all (cycles) | "
+                    "failover (cycles) | false FAILED / 1000 member-cycles | suspicions / 1000 member-cycles |\n");
+        std::printf("|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        std::fflush(stdout);
+    }
     int rc = 0;
     for (double n : sizes) {
         for (double loss : losses) {

@@ -158,6 +158,7 @@ class TcpBusTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testWrongKeyIsDroppedAndCounted);
     CPPUNIT_TEST(testHostileBytesAreDroppedWhileOthersAreServed);
     CPPUNIT_TEST(testReplayedCapturedFrameIsDropped);
+    CPPUNIT_TEST(testConnectionsLeaveFromTheInternalAddress);
     CPPUNIT_TEST(testStaleFrameIsDropped);
     CPPUNIT_TEST(testPeerThatTakesNoDataDoesNotDelayOthers);
     CPPUNIT_TEST(testSigstoppedProcessDoesNotDelayOthers);
@@ -290,6 +291,19 @@ public:
         }
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(0), a.bus->stats().droppedBadMac);
         for (const auto& r : a.inbox.all()) CPPUNIT_ASSERT_EQUAL(good.address(), r.from);
+    }
+
+    void testConnectionsLeaveFromTheInternalAddress()
+    {
+        // Not from 127.0.0.1, which the kernel picks for every loopback peer: firewall
+        // rules and peers' logs can tell members apart by address.
+        Node sender("127.0.0.3");
+        Poco::Net::ServerSocket peer(Poco::Net::SocketAddress(addressOn("127.0.0.5")));
+        CPPUNIT_ASSERT(sender.bus->send(peer.address().toString(), env(5), "x"));
+        Poco::Net::SocketAddress from;
+        CPPUNIT_ASSERT(peer.poll(Poco::Timespan(kLiveMs / 1000, 0), Poco::Net::Socket::SELECT_READ));
+        Poco::Net::StreamSocket in = peer.acceptConnection(from);
+        CPPUNIT_ASSERT_EQUAL(std::string("127.0.0.3"), from.host().toString());
     }
 
     void testReplayedCapturedFrameIsDropped()

@@ -461,11 +461,19 @@ void TcpBus::sendLoop()
         warnLimited(log_, "cluster.bus.peer|" + addr,
                     "cluster bus: peer " + addr + ": " + why + "; retrying in " + std::to_string(l.backoffMs) + " ms");
     };
+    // Outbound connections leave from the host of internal_address (any free
+    // port), not from whatever source the route picks (127.0.0.1 for every
+    // loopback peer): a member's traffic carries its own address both ways,
+    // so peers' logs and firewall rules can tell members apart.
+    Poco::Net::SocketAddress source;
+    parseAddress(local_, source);
+    source = Poco::Net::SocketAddress(source.host(), 0);
     auto startConnect = [&](const std::string& addr, Link& l, std::int64_t now) {
         l.state = Link::State::Connecting;
         l.deadlineMs = now + opt_.connectTimeoutMs;
         try {
             l.socket = std::make_unique<Poco::Net::StreamSocket>(l.address.family());
+            if (source.family() == l.address.family()) l.socket->impl()->bind(source, false);
             l.socket->setBlocking(false);
             l.socket->setNoDelay(true);
             l.socket->connectNB(l.address);
