@@ -441,6 +441,8 @@ int JiffyServer::serve(Config& cfg)
     clusterOptions.key = busKey;
     clusterOptions.pingCycleSeconds = cfg.pingCycle;
     clusterOptions.failureThreshold = cfg.failureThreshold;
+    ClusterState clusterState; // what plugins read through the host API (cluster_term, is_leader)
+    clusterOptions.state = &clusterState;
     CacheBus cache; // outlives the cluster, which delivers into it
     std::unique_ptr<ClusterService> cluster;
     try {
@@ -472,6 +474,7 @@ int JiffyServer::serve(Config& cfg)
     services.config = &cfg;
     services.cache = &cache;
     services.metrics = &metrics;
+    services.cluster = &clusterState;
     PluginLoader loader(PluginLoader::defaultSearchDirs(cfg.pluginsDir));
     PluginRegistry registry(cfg, loader, services);
     try {

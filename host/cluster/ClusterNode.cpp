@@ -404,6 +404,7 @@ ClusterView ClusterNode::view(TimeMs now) const
     v.leaderAddress = leaderAddress_;
     v.term = seenTerm_;
     v.isLeader = isLeader(now);
+    v.leaderUntil = v.isLeader ? lease_.heldUntil() : 0;
     if (membership_) v.members = membership_->members();
     return v;
 }

@@ -48,6 +48,7 @@ struct ClusterView {
     std::string leaderAddress;
     std::uint64_t term = 0; ///< highest term seen
     bool isLeader = false;
+    TimeMs leaderUntil = 0; ///< while isLeader: the lease is ours until then unless renewed
     std::vector<Member> members;
 };
 

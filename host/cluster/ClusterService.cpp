@@ -50,8 +50,7 @@ ClusterService::~ClusterService()
 
 cluster::TimeMs ClusterService::steadyNow()
 {
-    using namespace std::chrono;
-    return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
+    return ClusterState::nowMs(); // the clock ClusterState's readers compare the lease with
 }
 
 void ClusterService::bind()
@@ -169,6 +168,7 @@ void ClusterService::publish(cluster::TimeMs now)
 {
     cluster::ClusterView v = node_->view(now);
     cluster::NodeCounters c = node_->counters();
+    if (opt_.state) opt_.state->publish(v.term, v.isLeader ? v.leaderUntil : 0);
     std::sort(v.members.begin(), v.members.end(),
               [](const cluster::Member& a, const cluster::Member& b) { return a.pid < b.pid; });
     cluster::ClusterView before;

@@ -12,6 +12,7 @@
 #pragma once
 
 #include "cluster/ClusterNode.h"
+#include "cluster/ClusterState.h"
 #include "cluster/KvsClusterStore.h"
 #include "cluster/bus/TcpBus.h"
 
@@ -35,6 +36,7 @@ struct ClusterServiceOptions {
     std::uint32_t pingCycleSeconds = 1;  ///< ping_cycle
     std::uint64_t failureThreshold = 5;  ///< failure_threshold
     std::size_t maxQueuedFrames = 10000; ///< received frames waiting for the node thread; more are dropped
+    ClusterState* state = nullptr;       ///< when set: term and lease published there after every tick (for plugins)
 };
 
 class ClusterService {

@@ -57,6 +57,8 @@ public:
 
     bool held(TimeMs now) const { return held_ && now < renewedAt_ + params_.ttl - params_.margin; }
     bool holding() const { return held_.has_value(); }
+    /// Until when held() stays true without a renewal (0: not held).
+    TimeMs heldUntil() const { return held_ ? renewedAt_ + params_.ttl - params_.margin : 0; }
     TimeMs renewedAt() const { return renewedAt_; }
     std::uint64_t term() const { return held_ ? held_->term : 0; }
     const LeaseParams& params() const { return params_; }

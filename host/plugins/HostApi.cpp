@@ -4,6 +4,7 @@
 #include "plugins/HostContext.h"
 
 #include "cache/CacheBus.h"
+#include "cluster/ClusterState.h"
 #include "config/Config.h"
 #include "metrics/MetricsRegistry.h"
 #include "plugins/DbInstance.h"
@@ -299,6 +300,16 @@ void apiMetricSet(jiffy_host* h, const char* name, size_t len, double value)
     }
 }
 
+uint64_t apiClusterTerm(jiffy_host* h)
+{
+    return h && h->services && h->services->cluster ? h->services->cluster->term() : 0;
+}
+
+int32_t apiIsLeader(jiffy_host* h)
+{
+    return h && h->services && h->services->cluster && h->services->cluster->isLeader() ? 1 : 0;
+}
+
 jiffy_status apiRequestGet(const jiffy_request* req, int32_t what, const char** data, size_t* len)
 {
     if (!req || what < 0 || what >= static_cast<int32_t>(sizeof req->parts / sizeof req->parts[0]))
@@ -414,6 +425,8 @@ jiffy_host_api makeApi()
     a.response_status = apiResponseStatus;
     a.response_header = apiResponseHeader;
     a.response_write = apiResponseWrite;
+    a.cluster_term = apiClusterTerm;
+    a.is_leader = apiIsLeader;
     return a;
 }
 

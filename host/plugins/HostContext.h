@@ -22,6 +22,7 @@ class DbInstance;
 class KvsInstance;
 class CacheBus;
 class MetricsRegistry;
+class ClusterState;
 
 /// The shared services the host API reaches. Filled as instances start:
 /// the DB first, then the KVS, so a route plugin finds both.
@@ -31,6 +32,7 @@ struct HostServices {
     KvsInstance* kvs = nullptr;
     CacheBus* cache = nullptr;
     MetricsRegistry* metrics = nullptr;
+    const ClusterState* cluster = nullptr; ///< null: no cluster (term 0, never leader)
 };
 
 /// The host API table handed to every plugin.

@@ -12,4 +12,8 @@ jiffy_target_warnings(compat_host_1_0)
 add_dependencies(compat_host_1_0 jiffy_test_plugins)
 add_test(NAME compat_new_plugin_in_1_0_host
   COMMAND compat_host_1_0 ${CMAKE_BINARY_DIR}/testplugins/libjiffy-routes-nooptions.so /nooptions)
-set_tests_properties(compat_frozen_abi_headers compat_new_plugin_in_1_0_host PROPERTIES LABELS "unit")
+# A plugin using the 1.1 host entries cluster_term/is_leader, in the 1.0 host: JIFFY_UNSUPPORTED, no crash.
+add_test(NAME compat_cluster_entries_in_1_0_host
+  COMMAND compat_host_1_0 ${CMAKE_BINARY_DIR}/testplugins/libjiffy-routes-leadership.so /leadership unsupported)
+set_tests_properties(compat_frozen_abi_headers compat_new_plugin_in_1_0_host compat_cluster_entries_in_1_0_host
+  PROPERTIES LABELS "unit")

@@ -7,7 +7,10 @@
  * degrades as abi.h documents: fields added after 1.0 are simply not seen,
  * host entries the old table lacks read as NULL.
  *
- * Usage: host_1_0 PLUGIN.so EXPECTED_PATTERN   (exit 0 = compatible)
+ * Usage: host_1_0 PLUGIN.so EXPECTED_PATTERN [unsupported]   (exit 0 = compatible)
+ * With "unsupported", the route is also called once and must answer
+ * JIFFY_UNSUPPORTED: a plugin needing a host entry added after 1.0 (the
+ * leadership test plugin reads cluster_term) says so instead of crashing.
  */
 #include <jiffy/abi.h>
 
@@ -33,7 +36,8 @@ static int fail(const char* what)
 
 int main(int argc, char** argv)
 {
-    if (argc != 3) return fail("usage: host_1_0 PLUGIN.so EXPECTED_PATTERN");
+    if (argc != 3 && !(argc == 4 && strcmp(argv[3], "unsupported") == 0))
+        return fail("usage: host_1_0 PLUGIN.so EXPECTED_PATTERN [unsupported]");
     expected_path = argv[2];
     void* lib = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL);
     if (!lib) return fail(dlerror());
@@ -67,9 +71,17 @@ int main(int argc, char** argv)
     const jiffy_routes_vtable* vt = (const jiffy_routes_vtable*)d.vtable;
     jiffy_route_sink sink = {sizeof sink, NULL, on_route};
     jiffy_status s = vt->routes(state, &sink, &err);
+    jiffy_status handled = JIFFY_UNSUPPORTED;
+    if (s == JIFFY_OK && argc == 4) {
+        /* Route id 1; the plugin must refuse before it reads the request or writes the response. */
+        jiffy_error_init(&err);
+        handled = vt->handle(state, 1, NULL, NULL, &err);
+    }
     d.destroy(state);
     if (s != JIFFY_OK) return fail(err.message);
+    if (handled != JIFFY_UNSUPPORTED) return fail("the route did not answer JIFFY_UNSUPPORTED in a 1.0 host");
     if (routes_seen != 1) return fail("the plugin's route was not announced");
-    printf("host_1_0: %s (built for ABI %u.%u) works in a 1.0 host\n", d.name, d.abi_major, d.abi_minor);
+    printf("host_1_0: %s (built for ABI %u.%u) works in a 1.0 host%s\n", d.name, d.abi_major, d.abi_minor,
+           argc == 4 ? " and reports what it cannot do there" : "");
     return 0;
 }

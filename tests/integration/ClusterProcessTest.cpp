@@ -104,6 +104,14 @@ public:
         // /metrics counts the protocol at work.
         CPPUNIT_ASSERT(eventually([&] { return node(0).metric("jiffy_cluster_acks_total") > 0; }, kLivenessMs));
         CPPUNIT_ASSERT_EQUAL(uint64_t(v.term), node(0).metric("jiffy_cluster_term"));
+        // The host API tells plugins the same term, and which one leads.
+        for (size_t i = 0; i < group().size(); ++i) {
+            HttpResult r = node(i).request("GET", "/leadership");
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 200, r.status);
+            CPPUNIT_ASSERT_MESSAGE(r.body, contains(r.body, "\"term\":" + std::to_string(v.term) + ","));
+            const bool leads = node(i).busAddress() == leader->address;
+            CPPUNIT_ASSERT_MESSAGE(r.body, contains(r.body, leads ? "\"leader\":true" : "\"leader\":false"));
+        }
     }
 
     void testClusterIsForSuperOnly()
@@ -163,6 +171,27 @@ public:
         CPPUNIT_ASSERT_MESSAGE(record, !contains(record, leaderAddress));
         CPPUNIT_ASSERT_MESSAGE(record, contains(record, "jiffy-leader/1 " + std::to_string(now->leader) + " " +
                                                             std::to_string(now->term) + " "));
+        // Plugins see the same through the host API (ABI 1.1): only the new
+        // leader says it leads, every survivor reports the higher term.
+        std::string seen;
+        bool fenced = eventually(
+            [&] {
+                seen.clear();
+                int leaders = 0;
+                for (size_t i : survivors) {
+                    HttpResult r = node(i).request("GET", "/leadership");
+                    seen += node(i).host() + ": " + r.body + " ";
+                    if (r.status != 200 || !contains(r.body, "\"term\":" + std::to_string(now->term) + ","))
+                        return false;
+                    const bool says = contains(r.body, "\"leader\":true");
+                    const bool is = node(i).busAddress() == now->byPid(now->leader)->address;
+                    if (says != is) return false;
+                    leaders += says;
+                }
+                return leaders == 1;
+            },
+            kLivenessMs);
+        CPPUNIT_ASSERT_MESSAGE("the host API disagrees with /cluster: " + seen, fenced);
     }
 
     void testKilledMemberRestartedAtOnceRejoinsTenTimes()

@@ -244,7 +244,8 @@ std::string clusterConfigBody(const TempDir& dir, const std::string& groupLeader
            dir.file("ec384.priv.pem") + "\", \"ecdsa384_pub_key_file\": \"" + dir.file("ec384.pub.pem") +
            "\", \"jwt_sign_method\": \"ES384\", \"auth\": {\"bcrypt_cost\": 10, \"cache_refresh_s\": 600}, "
            "\"routes\": [{\"plugin\": \"models\", \"model_files\": [\"" +
-           sourceDir() + "/config/models/library.json\"]}]";
+           sourceDir() + "/config/models/library.json\"]}, {\"plugin\": \"" + testPluginFile("routes", "leadership") +
+           "\"}]";
 }
 
 ClusterGroup::ClusterGroup(const TempDir& dir, ClusterKvs& kvs, size_t size, int failureThreshold)

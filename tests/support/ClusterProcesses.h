@@ -63,7 +63,8 @@ std::unique_ptr<ClusterKvs> redisClusterKvs();
 std::unique_ptr<ClusterKvs> sluggoClusterKvs();
 
 /// The config of a group member after its addresses: ping_cycle 1, `failureThreshold`, kClusterKey, SQLite
-/// and signing keys in `dir`, `groupLeaderKvs` as jiffy's group_leader_kvs, the library models.
+/// and signing keys in `dir`, `groupLeaderKvs` as jiffy's group_leader_kvs, the library models and the
+/// `leadership` test plugin (GET /leadership: the host API's cluster_term and is_leader).
 std::string clusterConfigBody(const TempDir& dir, const std::string& groupLeaderKvs, int failureThreshold = 3);
 
 /// One jiffyd on its own loopback address.

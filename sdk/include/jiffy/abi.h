@@ -432,6 +432,24 @@ typedef struct jiffy_host_api {
                                     size_t value_len);
     /** Appends to the response body; JIFFY_INTERNAL when out of memory. */
     jiffy_status (*response_write)(jiffy_response* resp, const void* data, size_t len);
+
+    /* ---- added in ABI 1.1 (absent from a 1.0 host's table: check struct_size) ---- */
+    /* --- the cluster (multi-instance; a lone instance is its own leader) --- */
+    /**
+     * Since 1.1. The highest leadership term this instance has seen: 0 before
+     * the first election, then only growing (a takeover increments it). A
+     * fencing token: a plugin that must not let a deposed leader's writes
+     * through stores the term with them and refuses older ones. Any thread.
+     */
+    uint64_t (*cluster_term)(jiffy_host* host);
+    /**
+     * Since 1.1. 1 while this instance holds the leader lease at the moment
+     * of the call, else 0 (also when it runs without a KVS, so without a
+     * cluster). The lease may end right after the call: work that must
+     * happen on one instance only uses cluster_term as its fencing token
+     * too. Any thread.
+     */
+    int32_t (*is_leader)(jiffy_host* host);
 } jiffy_host_api;
 
 /* ------------------------------------------------------------------------ */

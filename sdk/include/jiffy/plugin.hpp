@@ -468,6 +468,21 @@ public:
             JIFFY_HOST_ENTRY(api_, metric_set)(host_, name.data(), name.size(), value);
     }
 
+    /// The cluster's leadership term as this instance sees it (abi.h
+    /// cluster_term); nullopt from a host older than ABI 1.1.
+    std::optional<uint64_t> clusterTerm() const
+    {
+        if (!JIFFY_HOST_ENTRY(api_, cluster_term)) return std::nullopt;
+        return JIFFY_HOST_ENTRY(api_, cluster_term)(host_);
+    }
+    /// Whether this instance holds the leader lease now (abi.h is_leader);
+    /// nullopt from a host older than ABI 1.1.
+    std::optional<bool> isLeader() const
+    {
+        if (!JIFFY_HOST_ENTRY(api_, is_leader)) return std::nullopt;
+        return JIFFY_HOST_ENTRY(api_, is_leader)(host_) != 0;
+    }
+
 private:
     friend class Transaction;
 
