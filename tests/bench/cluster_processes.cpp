@@ -11,6 +11,8 @@
 // (unless --no-header); per-run figures go to stderr. Exits 1 when a group does
 // not form or a kill is not detected or failed over within 60 cycles.
 //   cluster_bench_processes [--runs 3] [--window 30] [--no-header]
+#include "ClusterTable.h"
+
 #include "support/ClusterProcesses.h"
 
 #include <algorithm>
@@ -135,12 +137,7 @@ int main(int argc, char** argv)
             return 2;
         }
     }
-    if (header) {
-        std::printf("| n | loss %% | msgs / member / cycle | detection, first (cycles) | detection, all (cycles) | "
-                    "failover (cycles) | false FAILED / 1000 member-cycles | suspicions / 1000 member-cycles |\n");
-        std::printf("|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-        std::fflush(stdout);
-    }
+    if (header) jiffy::bench::printClusterTableHeader();
     std::vector<Run> done;
     int rc = 0;
     for (int i = 0; i < runs; ++i) {

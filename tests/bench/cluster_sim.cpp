@@ -10,6 +10,8 @@
 // happens or the leadership history breaks (two leaders in one term or at once).
 //   cluster_sim [--sizes 3,16,64,1000] [--loss 0,1,5,10] [--seed N] [--smoke] [--no-header]
 // (--no-header: rows only, to follow cluster_bench_processes' real-process row in one table)
+#include "ClusterTable.h"
+
 #include "support/SimCluster.h"
 
 #include <algorithm>
@@ -202,12 +204,7 @@ int main(int argc, char** argv)
             return 2;
         }
     }
-    if (header) {
-        std::printf("| n | loss %% | msgs / member / cycle | detection, first (cycles) | detection, all (cycles) | "
-                    "failover (cycles) | false FAILED / 1000 member-cycles | suspicions / 1000 member-cycles |\n");
-        std::printf("|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-        std::fflush(stdout);
-    }
+    if (header) jiffy::bench::printClusterTableHeader();
     int rc = 0;
     for (double n : sizes) {
         for (double loss : losses) {
