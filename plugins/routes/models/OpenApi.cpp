@@ -145,16 +145,23 @@ Object::Ptr operation(const Model& model, const jiffy::Route& route, const Route
         break;
     }
     case Action::Relation: {
-        // 200 either way: a list for hasMany, one object with /{to_id} or for belongsTo/hasOne.
-        Object::Ptr either = obj();
-        Array::Ptr one = new Array;
-        one->add(list);
-        one->add(entitySchema(target, false));
-        either->set("oneOf", one);
-        responses->set(
-            "200", response("related " + target.typeName + " entities: a list, or one object for a single-object route",
-                            either));
-    } break;
+        // 200 either way: a hasMany route without /{to_id} answers a list (or
+        // with $count the number as text), every other relation route one object.
+        const Relation& rel = e.relations[a.index];
+        const bool single = rel.type != RelType::HasMany ||
+                            (!a.toParam.empty() && route.pattern.find("{" + a.toParam) != std::string::npos);
+        if (single) {
+            responses->set("200", response("the related " + target.typeName, entitySchema(target, false)));
+        } else {
+            Object::Ptr ok =
+                response("related " + target.typeName + " entities, or with $count the number as text", list);
+            Object::Ptr count = obj();
+            count->set("schema", typeSchema("integer"));
+            ok->getObject("content")->set("application/text", count);
+            responses->set("200", ok);
+        }
+        break;
+    }
     case Action::Create:
     case Action::Update: {
         Object::Ptr body = obj();
