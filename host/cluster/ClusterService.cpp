@@ -102,7 +102,8 @@ void ClusterService::deliveryLoop()
         lock.unlock();
         try {
             if (d.dropAll) {
-                log_.information("cluster: rejoined after being declared FAILED: dropping every cache");
+                log_.information("cluster: dropping every cache: this instance may have missed invalidations "
+                                 "(it stalled for a suspicion timeout, was declared FAILED, or merged back)");
                 if (onDropCaches_) onDropCaches_();
             } else if (onInvalidate_) {
                 onInvalidate_(d.cache, d.key);

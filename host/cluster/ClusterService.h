@@ -65,7 +65,8 @@ public:
     void invalidate(const std::string& cache, const std::string& key);
     /// Runs (on the delivery thread) for every invalidation a peer sent.
     void onInvalidate(InvalidateHandler h) { onInvalidate_ = std::move(h); }
-    /// Runs (on the delivery thread) when this member rejoined after being FAILED.
+    /// Runs (on the delivery thread) when this member may have missed invalidations: it stalled
+    /// for a suspicion timeout, was declared FAILED, or merged back into the leader's group.
     void onDropCaches(DropCachesHandler h) { onDropCaches_ = std::move(h); }
 
     /// `{"self":..,"leader":..,"term":..,"members":[{"pid","address","status","incarnation"}]}`
