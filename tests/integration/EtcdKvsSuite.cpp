@@ -410,13 +410,13 @@ public:
         } catch (const std::exception& e) {
             CPPUNIT_ASSERT_MESSAGE(e.what(), contains(e.what(), "endpoints[0]"));
         }
-        try {
-            harness_.kvs(jiffy::test::pluginFile("kvs", "etcd"),
-                         storeConfig(sharedCluster().endpointsJson(), R"(, "user": "root")"));
-            CPPUNIT_FAIL("a user without a password was accepted");
-        } catch (const jiffy::host::PluginLoadError& e) {
-            CPPUNIT_ASSERT_MESSAGE(e.message(), contains(e.message(), "user"));
-        }
+        std::string msg = jiffy::test::refusalOf(
+            [&] {
+                harness_.kvs(jiffy::test::pluginFile("kvs", "etcd"),
+                             storeConfig(sharedCluster().endpointsJson(), R"(, "user": "root")"));
+            },
+            "a user without a password was accepted");
+        CPPUNIT_ASSERT_MESSAGE(msg, contains(msg, "user"));
     }
 
     void testNonEtcdServerIsAnErrorNotAHang()
@@ -664,12 +664,9 @@ public:
 
     void testMissingCaFileIsRefusedByName()
     {
-        try {
-            store(R"(, "ca_file": ")" + tls().file("absent.crt") + "\"");
-            CPPUNIT_FAIL("a missing ca_file was accepted");
-        } catch (const jiffy::host::PluginLoadError& e) {
-            CPPUNIT_ASSERT_MESSAGE(e.message(), contains(e.message(), "ca_file"));
-        }
+        std::string msg = jiffy::test::refusalOf([&] { store(R"(, "ca_file": ")" + tls().file("absent.crt") + "\""); },
+                                                 "a missing ca_file was accepted");
+        CPPUNIT_ASSERT_MESSAGE(msg, contains(msg, "ca_file"));
     }
 };
 

@@ -109,13 +109,13 @@ public:
 
     void testUnixProtocolIsRefusedByName()
     {
-        try {
-            harness_.kvs(jiffy::test::pluginFile("kvs", "redis"),
-                         storeConfig(sharedServer().address(), R"(, "redis_protocol": "unix")"));
-            CPPUNIT_FAIL("redis_protocol unix was accepted");
-        } catch (const jiffy::host::PluginLoadError& e) {
-            CPPUNIT_ASSERT_MESSAGE(e.message(), contains(e.message(), "redis_protocol"));
-        }
+        std::string msg = jiffy::test::refusalOf(
+            [&] {
+                harness_.kvs(jiffy::test::pluginFile("kvs", "redis"),
+                             storeConfig(sharedServer().address(), R"(, "redis_protocol": "unix")"));
+            },
+            "redis_protocol unix was accepted");
+        CPPUNIT_ASSERT_MESSAGE(msg, contains(msg, "redis_protocol"));
     }
 
     void testDeadAddressIsUnavailableAndNamed()

@@ -19,6 +19,8 @@
 #include <Poco/String.h>
 #include <Poco/TemporaryFile.h>
 
+#include <cppunit/TestAssert.h>
+
 #include <sstream>
 #include <stdexcept>
 
@@ -68,6 +70,26 @@ std::string readFile(const std::string& path)
     Poco::FileInputStream in(path);
     Poco::StreamCopier::copyToString(in, s);
     return s;
+}
+
+std::string refusalOf(const std::function<void()>& start, const std::string& accepted)
+{
+    try {
+        start();
+    } catch (const host::PluginLoadError& e) {
+        return e.message();
+    }
+    CPPUNIT_FAIL(accepted);
+    return "";
+}
+
+std::vector<std::string> nonEmptyLines(const std::string& text)
+{
+    std::vector<std::string> out;
+    std::istringstream in(text);
+    for (std::string l; std::getline(in, l);)
+        if (!l.empty()) out.push_back(l);
+    return out;
 }
 
 std::string base64url(const std::string& s)
