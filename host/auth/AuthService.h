@@ -83,6 +83,8 @@ private:
     std::optional<UsrRow> authenticate(const jiffy_request& req, jiffy_response& out, const std::string& email,
                                        const std::string& password);
     std::string usrJson(const UsrRow& u, const jiffy_request& req) const;
+    /// The user the path's {id} names; none (and a 404 written) when there is no such user.
+    std::optional<UsrRow> usrOfPath(const jiffy_request& req, jiffy_response& out);
 
     // groups, auths, group grants (AdminHandlers.cpp)
     jiffy_status listGroups(const jiffy_request& req, jiffy_response& out);
