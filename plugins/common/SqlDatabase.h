@@ -19,6 +19,10 @@ namespace jiffy::support {
 /// One connection to a SQL server, used by one thread at a time (the pool lends it out).
 class SqlConnection : public jiffy::DbConnection {
 public:
+    SqlConnection() = default;
+    SqlConnection(const SqlConnection&) = delete;
+    SqlConnection& operator=(const SqlConnection&) = delete;
+
     /// Runs one statement with bound parameters; see jiffy_db_vtable.execute.
     virtual void execute(std::string_view sql, const jiffy::ValuesView& params, jiffy::RowWriter& rows,
                          jiffy::ExecResult& result) = 0;

@@ -14,7 +14,6 @@
 
 #include <atomic>
 #include <chrono>
-#include <cstdio>
 #include <sstream>
 #include <thread>
 #include <vector>
@@ -82,14 +81,7 @@ std::pair<long long, long long> leaseTtl(jiffy::test::EtcdCluster& c, long long 
 std::string etcdctl(const std::string& endpoint, const std::string& args)
 {
     std::string cmd = jiffy::test::findProgram("etcdctl") + " --endpoints=http://" + endpoint + " " + args + " 2>&1";
-    std::string out;
-    if (FILE* p = ::popen(cmd.c_str(), "r")) {
-        char buf[512];
-        size_t n = 0;
-        while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-        ::pclose(p);
-    }
-    return out;
+    return jiffy::test::commandOutput(cmd);
 }
 
 jiffy_status trySet(jiffy::host::KvsInstance& s, const std::string& k, std::string* message = nullptr)

@@ -21,6 +21,7 @@
 
 #include <cppunit/TestAssert.h>
 
+#include <cstdio>
 #include <sstream>
 #include <stdexcept>
 
@@ -81,6 +82,18 @@ std::string refusalOf(const std::function<void()>& start, const std::string& acc
     }
     CPPUNIT_FAIL(accepted);
     return "";
+}
+
+std::string commandOutput(const std::string& cmd)
+{
+    std::string out;
+    if (FILE* p = ::popen(cmd.c_str(), "r")) {
+        char buf[512];
+        size_t n = 0;
+        while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+        ::pclose(p);
+    }
+    return out;
 }
 
 std::vector<std::string> nonEmptyLines(const std::string& text)

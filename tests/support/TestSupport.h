@@ -53,6 +53,8 @@ std::string readFile(const std::string& path);
 /// Runs `start`, a plugin start that must be refused, and returns the
 /// PluginLoadError's message; fails the test saying `accepted` when it starts.
 std::string refusalOf(const std::function<void()>& start, const std::string& accepted);
+/// What the shell command `cmd` writes to stdout (append " 2>&1" for stderr too).
+std::string commandOutput(const std::string& cmd);
 /// The non-empty lines of `text` (a log, a /metrics body), in order.
 std::vector<std::string> nonEmptyLines(const std::string& text);
 

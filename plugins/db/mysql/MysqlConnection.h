@@ -50,8 +50,6 @@ public:
     /// Connects within connectTimeoutS; throws jiffy::Error(UNAVAILABLE) naming where() and the server's reason.
     explicit MysqlConnection(std::shared_ptr<const ConnectionSettings> settings);
     ~MysqlConnection() override;
-    MysqlConnection(const MysqlConnection&) = delete;
-    MysqlConnection& operator=(const MysqlConnection&) = delete;
 
     // The SqlConnection interface (see SqlDatabase.h).
     void execute(std::string_view sql, const jiffy::ValuesView& params, jiffy::RowWriter& rows,

@@ -49,8 +49,6 @@ public:
     /// Connects within connectTimeoutMs; throws jiffy::Error(UNAVAILABLE) naming where() and the server's reason.
     explicit PgConnection(std::shared_ptr<const ConnectionSettings> settings);
     ~PgConnection() override;
-    PgConnection(const PgConnection&) = delete;
-    PgConnection& operator=(const PgConnection&) = delete;
 
     // The SqlConnection interface (see SqlDatabase.h).
     void execute(std::string_view sql, const jiffy::ValuesView& params, jiffy::RowWriter& rows,
