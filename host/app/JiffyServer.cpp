@@ -525,7 +525,7 @@ int JiffyServer::serve(Config& cfg)
     try {
         if (cfg.auth.enabled) {
             authService = std::make_unique<auth::AuthService>(cfg, *registry.db(), cache);
-            authService->addRoutes(router);
+            authService->addRoutes([&router](RouteTarget t) { router.add(std::move(t)); });
         } else {
             log.warning("auth.enabled is false: every route is served without authentication");
         }
@@ -538,7 +538,7 @@ int JiffyServer::serve(Config& cfg)
         introspection.metrics = [c = cluster.get()] { return c->renderMetrics(); };
         addBuiltinRoutes(router, registry, dispatcher, metrics, JIFFY_VERSION, openApi, introspection);
         if (authService) {
-            authService->bootstrap(router, rebuildSuper_);
+            authService->bootstrap(router.routes(), rebuildSuper_);
             dispatcher.setGate(authService->gate());
             if (cfg.env == "prod" && authService->adminHasDefaultPassword()) {
                 log.fatal("user admin still has the default password \"initpass\", which env \"prod\" refuses: set "

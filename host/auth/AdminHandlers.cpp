@@ -53,6 +53,43 @@ jiffy_status replyOne(jiffy_response& out, const std::optional<Row>& row, const 
     return JIFFY_OK;
 }
 
+jiffy_status accepted(jiffy_response& out)
+{
+    replyJson(out, 202, "");
+    return JIFFY_OK;
+}
+
+/// PUT of one row: 404 when the store has none, else `apply(body, row)`
+/// (which may throw BadRequest), `save` it, announce the change, the row back.
+template <class Row, class Apply, class Changed, class ToJson>
+jiffy_status updateRow(const jiffy_request& req, jiffy_response& out, const std::string& entity, AuthStore& store,
+                       std::optional<Row> (AuthStore::*find)(int64_t), bool (AuthStore::*save)(const Row&), Apply apply,
+                       Changed changed, ToJson toJson)
+{
+    auto id = idParam(req);
+    std::optional<Row> row = id ? (store.*find)(*id) : std::nullopt;
+    if (row) {
+        apply(parseBody(req, "Invalid request payload"), *row);
+        (store.*save)(*row);
+        changed();
+    }
+    return replyOne(out, row, entity, req, toJson);
+}
+
+/// DELETE of one row: 202 and the change announced when the store had it, else 404.
+template <class Changed>
+jiffy_status deleteRow(const jiffy_request& req, jiffy_response& out, const std::string& entity, AuthStore& store,
+                       bool (AuthStore::*remove)(int64_t), Changed changed)
+{
+    auto id = idParam(req);
+    if (!id || !(store.*remove)(*id)) {
+        replyNotFound(out, entity, req);
+        return JIFFY_OK;
+    }
+    changed();
+    return accepted(out);
+}
+
 /// The static filter of the route that matched: the column comes from the route name.
 StoreFilter routeFilter(const jiffy_request& req)
 {
@@ -74,12 +111,6 @@ std::string required(const Poco::JSON::Object::Ptr& body, const std::string& ent
     std::string v = stringField(body, key).value_or("");
     if (v.empty()) throw BadRequest(entity + ": " + key + " is required");
     return v;
-}
-
-jiffy_status accepted(jiffy_response& out)
-{
-    replyJson(out, 202, "");
-    return JIFFY_OK;
 }
 
 } // namespace
@@ -112,27 +143,19 @@ jiffy_status AuthService::getGroup(const jiffy_request& req, jiffy_response& out
 
 jiffy_status AuthService::updateGroup(const jiffy_request& req, jiffy_response& out)
 {
-    auto id = idParam(req);
-    std::optional<GroupRow> g = id ? store_.groupById(*id) : std::nullopt;
-    if (!g) return replyOne(out, g, "usrgroup", req, groupJson);
-    auto body = parseBody(req, "Invalid request payload");
-    if (auto v = stringField(body, "group_name")) g->name = *v;
-    if (auto v = stringField(body, "description")) g->description = *v;
-    if (g->name.empty()) throw BadRequest("usrgroup: group_name is required");
-    store_.updateGroup(*g);
-    changed();
-    return replyOne(out, g, "usrgroup", req, groupJson);
+    auto apply = [](const Poco::JSON::Object::Ptr& body, GroupRow& g) {
+        if (auto v = stringField(body, "group_name")) g.name = *v;
+        if (auto v = stringField(body, "description")) g.description = *v;
+        if (g.name.empty()) throw BadRequest("usrgroup: group_name is required");
+    };
+    return updateRow(
+        req, out, "usrgroup", store_, &AuthStore::groupById, &AuthStore::updateGroup, apply, [this] { changed(); },
+        groupJson);
 }
 
 jiffy_status AuthService::deleteGroup(const jiffy_request& req, jiffy_response& out)
 {
-    auto id = idParam(req);
-    if (!id || !store_.deleteGroup(*id)) {
-        replyNotFound(out, "usrgroup", req);
-        return JIFFY_OK;
-    }
-    changed();
-    return accepted(out);
+    return deleteRow(req, out, "usrgroup", store_, &AuthStore::deleteGroup, [this] { changed(); });
 }
 
 jiffy_status AuthService::listAuths(const jiffy_request& req, jiffy_response& out)
@@ -164,28 +187,19 @@ jiffy_status AuthService::getAuth(const jiffy_request& req, jiffy_response& out)
 
 jiffy_status AuthService::updateAuth(const jiffy_request& req, jiffy_response& out)
 {
-    auto id = idParam(req);
-    std::optional<AuthRow> a = id ? store_.authById(*id) : std::nullopt;
-    if (!a) return replyOne(out, a, "auth", req, authJson);
-    auto body = parseBody(req, "Invalid request payload");
-    if (auto v = stringField(body, "auth_name")) a->name = *v;
-    if (auto v = stringField(body, "auth_type")) a->type = *v;
-    if (auto v = stringField(body, "description")) a->description = *v;
-    if (a->name.empty()) throw BadRequest("auth: auth_name is required");
-    store_.updateAuth(*a);
-    changed();
-    return replyOne(out, a, "auth", req, authJson);
+    auto apply = [](const Poco::JSON::Object::Ptr& body, AuthRow& a) {
+        if (auto v = stringField(body, "auth_name")) a.name = *v;
+        if (auto v = stringField(body, "auth_type")) a.type = *v;
+        if (auto v = stringField(body, "description")) a.description = *v;
+        if (a.name.empty()) throw BadRequest("auth: auth_name is required");
+    };
+    return updateRow(
+        req, out, "auth", store_, &AuthStore::authById, &AuthStore::updateAuth, apply, [this] { changed(); }, authJson);
 }
 
 jiffy_status AuthService::deleteAuth(const jiffy_request& req, jiffy_response& out)
 {
-    auto id = idParam(req);
-    if (!id || !store_.deleteAuth(*id)) {
-        replyNotFound(out, "auth", req);
-        return JIFFY_OK;
-    }
-    changed();
-    return accepted(out);
+    return deleteRow(req, out, "auth", store_, &AuthStore::deleteAuth, [this] { changed(); });
 }
 
 jiffy_status AuthService::listGroupAuths(const jiffy_request& req, jiffy_response& out)
@@ -240,13 +254,7 @@ jiffy_status AuthService::updateGroupAuth(const jiffy_request& req, jiffy_respon
 
 jiffy_status AuthService::deleteGroupAuth(const jiffy_request& req, jiffy_response& out)
 {
-    auto id = idParam(req);
-    if (!id || !store_.deleteGroupAuth(*id)) {
-        replyNotFound(out, "groupauth", req);
-        return JIFFY_OK;
-    }
-    changed();
-    return accepted(out);
+    return deleteRow(req, out, "groupauth", store_, &AuthStore::deleteGroupAuth, [this] { changed(); });
 }
 
 jiffy_status AuthService::deleteGroupAuthsOfGroup(const jiffy_request& req, jiffy_response& out)

@@ -7,7 +7,7 @@
 
 #include "auth/AuthCache.h"
 #include "auth/JwtService.h"
-#include "http/Dispatcher.h"
+#include "http/RequestGate.h"
 
 namespace jiffy::host::auth {
 

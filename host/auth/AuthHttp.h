@@ -7,6 +7,7 @@
 #include "plugins/HostContext.h"
 
 #include <jiffy/json.hpp>
+#include <jiffy/plugin.hpp>
 
 #include <Poco/JSON/Object.h>
 
@@ -18,11 +19,8 @@
 
 namespace jiffy::host::auth {
 
-/// A request the handler refuses with 400 {"error": what()}.
-class BadRequest : public std::invalid_argument {
-public:
-    using std::invalid_argument::invalid_argument;
-};
+/// A request the handler refuses with 400 {"error": what()}: the SDK's.
+using jiffy::BadRequest;
 
 /// Sets status, Content-Type application/json and the body.
 void replyJson(jiffy_response& out, int status, std::string body);

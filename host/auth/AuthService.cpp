@@ -72,8 +72,8 @@ void AuthService::changed()
     bus_.invalidate(kCacheName, "");
 }
 
-void AuthService::add(Router& router, const std::string& method, const std::string& pattern, const std::string& name,
-                      bool open, Handler h)
+void AuthService::add(const AddRoute& addRoute, const std::string& method, const std::string& pattern,
+                      const std::string& name, bool open, Handler h)
 {
     RouteTarget t;
     t.method = method;
@@ -94,10 +94,10 @@ void AuthService::add(Router& router, const std::string& method, const std::stri
             return jiffy_error_set(err, e.status(), e.message().data(), e.message().size());
         }
     };
-    router.add(std::move(t));
+    addRoute(std::move(t));
 }
 
-void AuthService::addRoutes(Router& r)
+void AuthService::addRoutes(const AddRoute& r)
 {
     add(r, "POST", "/usr/login", "usr.LOGIN", true, &AuthService::login);
     add(r, "POST", "/usr/password", "usr.PASSWORD", true, &AuthService::changePassword);
@@ -151,13 +151,13 @@ void AuthService::warnDefaultPassword()
                   "(POST /usr/password or jiffyd --set-password admin) ***");
 }
 
-void AuthService::bootstrap(const Router& router, bool rebuildSuper)
+void AuthService::bootstrap(const RouteList& routes, bool rebuildSuper)
 {
     // Instances started together take turns (see StartupLock.h): the first
     // creates what is missing, the others find it done.
     std::optional<UsrRow> admin;
     bool madeWithDefault = false;
-    withStartupLock(store_.db(), [&](AuthStore& store) { admin = seed(store, router, rebuildSuper, madeWithDefault); });
+    withStartupLock(store_.db(), [&](AuthStore& store) { admin = seed(store, routes, rebuildSuper, madeWithDefault); });
     cache_.reload();
     if (madeWithDefault) {
         // Known without a second bcrypt computation.
@@ -180,12 +180,12 @@ void AuthService::bootstrap(const Router& router, bool rebuildSuper)
     });
 }
 
-UsrRow AuthService::seed(AuthStore& store, const Router& router, bool rebuildSuper, bool& madeWithDefault)
+UsrRow AuthService::seed(AuthStore& store, const RouteList& routes, bool rebuildSuper, bool& madeWithDefault)
 {
     std::set<std::string> known;
     for (const AuthRow& a : store.auths()) known.insert(a.name);
     int added = 0;
-    for (const auto& t : router.routes()) {
+    for (const auto& t : routes) {
         if (t->name.empty() || known.count(t->name)) continue;
         store.insertAuth({0, t->name, "endpoint", describe(t->name)});
         known.insert(t->name);

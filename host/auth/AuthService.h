@@ -14,7 +14,7 @@
 #include "auth/PasswordHasher.h"
 #include "cache/CacheBus.h"
 #include "config/Config.h"
-#include "http/Router.h"
+#include "http/RouteTarget.h"
 
 #include <condition_variable>
 #include <memory>
@@ -32,12 +32,12 @@ public:
     AuthService(const AuthService&) = delete;
     AuthService& operator=(const AuthService&) = delete;
 
-    /// Adds /usr/login, /usr..., /usrgroup..., /auth..., /groupauth... to `router`.
-    void addRoutes(Router& router);
+    /// Adds /usr/login, /usr..., /usrgroup..., /auth..., /groupauth... through `addRoute`.
+    void addRoutes(const AddRoute& addRoute);
     /// jiffy's start-up: an auth row per named route, group Super holding
     /// every auth (rebuilt from scratch with `rebuildSuper`, jiffy's -rs),
     /// user admin/initpass when there is none; then loads the caches.
-    void bootstrap(const Router& router, bool rebuildSuper);
+    void bootstrap(const RouteList& routes, bool rebuildSuper);
     /// The request gate for the dispatcher.
     std::shared_ptr<RequestGate> gate() { return gate_; }
     /// After bootstrap() in env "prod": true while user admin still has
@@ -57,10 +57,10 @@ private:
     /// bootstrap()'s writes, on the store of the startup lock; returns user admin.
     static void warnDefaultPassword();
     /// `madeWithDefault` is set when it created admin with the default password just now.
-    UsrRow seed(AuthStore& store, const Router& router, bool rebuildSuper, bool& madeWithDefault);
+    UsrRow seed(AuthStore& store, const RouteList& routes, bool rebuildSuper, bool& madeWithDefault);
     using Handler = jiffy_status (AuthService::*)(const jiffy_request&, jiffy_response&);
-    void add(Router& router, const std::string& method, const std::string& pattern, const std::string& name, bool open,
-             Handler h);
+    void add(const AddRoute& addRoute, const std::string& method, const std::string& pattern, const std::string& name,
+             bool open, Handler h);
     /// Announces a change of users or grants (every instance reloads its caches).
     void changed();
     void refreshLoop();
@@ -83,6 +83,8 @@ private:
     std::optional<UsrRow> authenticate(const jiffy_request& req, jiffy_response& out, const std::string& email,
                                        const std::string& password);
     std::string usrJson(const UsrRow& u, const jiffy_request& req) const;
+    /// The user the path's {id} names; none (and a 404 written) when there is no such user.
+    std::optional<UsrRow> usrOfPath(const jiffy_request& req, jiffy_response& out);
 
     // groups, auths, group grants (AdminHandlers.cpp)
     jiffy_status listGroups(const jiffy_request& req, jiffy_response& out);

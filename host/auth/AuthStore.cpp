@@ -199,7 +199,12 @@ void AuthStore::setPasswordHash(int64_t id, const std::string& hash)
 
 bool AuthStore::deleteUsr(int64_t id)
 {
-    return exec("DELETE FROM usr WHERE id = " + ph(1), {id}).rowsAffected > 0;
+    return deleteRow("usr", id);
+}
+
+bool AuthStore::deleteRow(const char* table, int64_t id)
+{
+    return exec(std::string("DELETE FROM ") + table + " WHERE id = " + ph(1), {id}).rowsAffected > 0;
 }
 
 std::string AuthStore::where(const std::optional<StoreFilter>& f, Values& params, const std::string& prefix) const
@@ -257,7 +262,7 @@ bool AuthStore::updateGroup(const GroupRow& g)
 
 bool AuthStore::deleteGroup(int64_t id)
 {
-    return exec("DELETE FROM usrgroup WHERE id = " + ph(1), {id}).rowsAffected > 0;
+    return deleteRow("usrgroup", id);
 }
 
 std::vector<AuthRow> AuthStore::auths(const std::optional<StoreFilter>& f)
@@ -298,7 +303,7 @@ bool AuthStore::updateAuth(const AuthRow& a)
 
 bool AuthStore::deleteAuth(int64_t id)
 {
-    return exec("DELETE FROM auth WHERE id = " + ph(1), {id}).rowsAffected > 0;
+    return deleteRow("auth", id);
 }
 
 std::vector<GroupAuthRow> AuthStore::groupAuths(const std::optional<StoreFilter>& f)
@@ -334,7 +339,7 @@ bool AuthStore::updateGroupAuth(const GroupAuthRow& ga)
 
 bool AuthStore::deleteGroupAuth(int64_t id)
 {
-    return exec("DELETE FROM groupauth WHERE id = " + ph(1), {id}).rowsAffected > 0;
+    return deleteRow("groupauth", id);
 }
 
 int64_t AuthStore::deleteGroupAuthsOfGroup(int64_t groupId)

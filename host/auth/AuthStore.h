@@ -102,6 +102,8 @@ private:
     std::string where(const std::optional<StoreFilter>& f, std::vector<jiffy::Value>& params,
                       const std::string& prefix) const;
     int64_t insertReturningId(const std::string& sql, const std::vector<jiffy::Value>& params);
+    /// Deletes row `id` of `table`; false when there was none.
+    bool deleteRow(const char* table, int64_t id);
     std::vector<UsrRow> selectUsrs(const std::string& tail, const std::vector<jiffy::Value>& params);
 
     const DbInstance& db_;

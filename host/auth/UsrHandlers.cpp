@@ -43,6 +43,14 @@ std::string clientAddress(const jiffy_request& req)
 
 } // namespace
 
+std::optional<UsrRow> AuthService::usrOfPath(const jiffy_request& req, jiffy_response& out)
+{
+    auto id = idParam(req);
+    std::optional<UsrRow> u = id ? store_.usrById(*id) : std::nullopt;
+    if (!u) replyNotFound(out, "usr", req);
+    return u;
+}
+
 std::string AuthService::usrJson(const UsrRow& u, const jiffy_request& req) const
 {
     jiffy::JsonWriter w;
@@ -196,24 +204,16 @@ jiffy_status AuthService::createUsr(const jiffy_request& req, jiffy_response& ou
 
 jiffy_status AuthService::getUsr(const jiffy_request& req, jiffy_response& out)
 {
-    auto id = idParam(req);
-    std::optional<UsrRow> u = id ? store_.usrById(*id) : std::nullopt;
-    if (!u) {
-        replyNotFound(out, "usr", req);
-        return JIFFY_OK;
-    }
+    std::optional<UsrRow> u = usrOfPath(req, out);
+    if (!u) return JIFFY_OK;
     replyJson(out, 201, usrJson(*u, req));
     return JIFFY_OK;
 }
 
 jiffy_status AuthService::updateUsr(const jiffy_request& req, jiffy_response& out)
 {
-    auto id = idParam(req);
-    std::optional<UsrRow> u = id ? store_.usrById(*id) : std::nullopt;
-    if (!u) {
-        replyNotFound(out, "usr", req);
-        return JIFFY_OK;
-    }
+    std::optional<UsrRow> u = usrOfPath(req, out);
+    if (!u) return JIFFY_OK;
     auto body = parseBody(req, "invalid request payload");
     if (auto bodyId = intField(body, "id"); bodyId && *bodyId != 0 && *bodyId != u->id)
         throw BadRequest("invalid request");

@@ -4,6 +4,7 @@
 // Nothing here parses config or looks up plugins per request.
 #pragma once
 
+#include "http/RequestGate.h"
 #include "http/Router.h"
 
 #include <Poco/Net/HTTPServerRequest.h>
@@ -18,23 +19,6 @@
 namespace jiffy::host {
 
 class MetricsRegistry;
-
-/// Whether a request may reach a protected route (decided by the auth
-/// layer), and if not, why. Every refusal answers 401 with an empty
-/// body (as jiffy does); the WWW-Authenticate challenge tells them apart
-/// (RFC 6750), so a client knows whether to sign in again.
-enum class GateDecision {
-    Allowed,
-    NoToken,      ///< `Bearer`
-    InvalidToken, ///< `Bearer error="invalid_token"`: bad, expired, or its user inactive
-    NotGranted    ///< `Bearer error="insufficient_scope"`: a good token whose groups lack the route's name
-};
-
-class RequestGate {
-public:
-    virtual ~RequestGate() = default;
-    virtual GateDecision decide(const RouteTarget& route, const jiffy_request& req) = 0;
-};
 
 /// `{"error":"<escaped message>"}`.
 std::string jsonError(const std::string& message);

@@ -6,10 +6,8 @@
 // coexist. Built once at start; match() allocates only the parameters.
 #pragma once
 
-#include "metrics/RouteMetrics.h"
-#include "plugins/HostContext.h"
+#include "http/RouteTarget.h"
 
-#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -18,25 +16,6 @@
 #include <vector>
 
 namespace jiffy::host {
-
-class RoutesInstance;
-
-/// What a matched route runs: a plugin route or a built-in host route.
-struct RouteTarget {
-    std::string method;
-    std::string pattern;
-    std::string name;   ///< authorization name ("" = none)
-    uint32_t flags = 0; ///< JIFFY_ROUTE_*
-    const RoutesInstance* plugin = nullptr;
-    uint32_t id = 0; ///< the plugin's route id
-    std::function<jiffy_status(const jiffy_request&, jiffy_response&, jiffy_error*)> builtin;
-    std::vector<std::string> paramNames; ///< filled by Router::add, in path order
-    /// Request counts and latencies, allocated with the route so the
-    /// dispatcher records into it without a lookup or a lock.
-    std::shared_ptr<metrics::RouteMetrics> stats = std::make_shared<metrics::RouteMetrics>();
-    /// The route's label on /metrics and in the request log: name, else pattern.
-    const std::string& label() const { return name.empty() ? pattern : name; }
-};
 
 class Router {
 public:

@@ -1,13 +1,14 @@
 // The jiffy_host_api table: the only place that turns the opaque handles of
 // abi.h back into host objects. Every function is noexcept in effect: it
 // catches everything and reports a status.
-#include "plugins/HostContext.h"
+#include "plugins/HostApi.h"
 
 #include "cache/CacheBus.h"
 #include "cluster/ClusterState.h"
 #include "config/Config.h"
 #include "metrics/MetricsRegistry.h"
 #include "plugins/DbInstance.h"
+#include "plugins/HostContext.h"
 #include "plugins/KvsInstance.h"
 
 #include <Poco/JSON/Array.h>

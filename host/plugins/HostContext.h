@@ -1,19 +1,17 @@
 // The host's side of the opaque handles in abi.h: what a plugin instance's
-// `jiffy_host*` points to, a transaction handle, and the request/response a
-// route plugin reads and writes. The host API functions (HostApi.cpp) are
-// the only code that casts these back.
+// `jiffy_host*` points to and a transaction handle (the request/response a
+// route plugin reads and writes live with the HTTP layer, http/Exchange.h).
+// The host API functions (HostApi.cpp) are the only code that casts these back.
 #pragma once
+
+#include "http/Exchange.h"
 
 #include <jiffy/abi.h>
 
 #include <Poco/JSON/Object.h>
 #include <Poco/Logger.h>
-#include <Poco/Net/NameValueCollection.h>
 
 #include <string>
-#include <string_view>
-#include <utility>
-#include <vector>
 
 namespace jiffy::host {
 
@@ -35,9 +33,6 @@ struct HostServices {
     const ClusterState* cluster = nullptr; ///< null: no cluster (term 0, never leader)
 };
 
-/// The host API table handed to every plugin.
-const jiffy_host_api* hostApi();
-
 } // namespace jiffy::host
 
 /// One plugin instance as the host sees it (opaque to plugins).
@@ -52,20 +47,4 @@ struct jiffy_host {
 struct jiffy_txn {
     jiffy::host::DbInstance* db = nullptr;
     jiffy_db_conn* conn = nullptr;
-};
-
-/// A request handed to a route plugin; views point into storage owned by
-/// the HTTP layer for the duration of the call.
-struct jiffy_request {
-    std::string_view parts[9]; ///< indexed by JIFFY_REQ_*
-    std::vector<std::pair<std::string_view, std::string>> params;
-    const Poco::Net::NameValueCollection* headers = nullptr;
-};
-
-/// The response a route plugin builds.
-struct jiffy_response {
-    int status = 200;
-    std::vector<std::pair<std::string, std::string>> headers;
-    std::string body;
-    bool touched = false; ///< anything set or written
 };

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <jiffy/abi.h>
+#include <jiffy/plugin.hpp>
 
 #include <Poco/Exception.h>
 
@@ -43,13 +44,8 @@ private:
     jiffy_status status_;
 };
 
-/// A caller-owned error struct, ready for one plugin call.
-struct CallError {
-    jiffy_error e;
-    CallError() { jiffy_error_init(&e); }
-    jiffy_error* get() { return &e; }
-    std::string message(jiffy_status s) const { return e.message[0] ? std::string(e.message) : jiffy_status_name(s); }
-};
+/// A caller-owned error struct, ready for one plugin call: the SDK's own.
+using CallError = jiffy::ErrorBuffer;
 
 /// Throws PluginCallError("<what>: <message>") unless `s` is JIFFY_OK.
 inline void checkStatus(jiffy_status s, const CallError& err, const std::string& what)

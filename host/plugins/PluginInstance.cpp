@@ -1,6 +1,7 @@
 #include "plugins/PluginInstance.h"
 
 #include "cache/CacheBus.h"
+#include "plugins/HostApi.h"
 #include "plugins/PluginErrors.h"
 
 namespace jiffy::host {

@@ -1,5 +1,6 @@
 #include "plugins/PluginRegistry.h"
 
+#include "plugins/HostApi.h"
 #include "plugins/OptionValidator.h"
 #include "plugins/PluginErrors.h"
 

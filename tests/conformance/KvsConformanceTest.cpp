@@ -41,6 +41,12 @@ std::string KvsConformanceTest::key(const std::string& suffix) const
     return prefix_ + suffix;
 }
 
+std::string KvsConformanceTest::refusalOf(const std::string& plugin, const std::string& configJson)
+{
+    return jiffy::test::refusalOf([&] { harness_.kvs(jiffy::test::pluginFile("kvs", plugin), configJson); },
+                                  "kvs " + plugin + " started with " + configJson);
+}
+
 jiffy_status KvsConformanceTest::statusOfGet(const std::string& k)
 {
     std::string out;

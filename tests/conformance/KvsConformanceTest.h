@@ -105,6 +105,9 @@ protected:
     /// times; asserts no call failed and no result came twice; returns the results.
     static std::set<int64_t> concurrentIncrs(const std::vector<jiffy::host::KvsInstance*>& stores, const std::string& k,
                                              int threads, int each, int64_t delta = 1);
+    /// The refusal message of starting KVS plugin `plugin` with `configJson`;
+    /// fails the test when it starts.
+    std::string refusalOf(const std::string& plugin, const std::string& configJson);
     /// Status of a raw call, for tests that check exact codes.
     jiffy_status statusOfGet(const std::string& k);
 

@@ -299,13 +299,9 @@ public:
     {
         TempDir other;
         jiffy::test::writeFile(other.file("important.db"), "someone else's data");
-        try {
-            harness_.kvs(kPlugin, config(other.path()));
-            CPPUNIT_FAIL("a store was opened in a directory full of foreign files");
-        } catch (const jiffy::host::PluginLoadError& e) {
-            CPPUNIT_ASSERT_MESSAGE(e.message(),
-                                   e.message().find("is not empty and holds no store") != std::string::npos);
-        }
+        std::string msg = jiffy::test::refusalOf([&] { harness_.kvs(kPlugin, config(other.path())); },
+                                                 "a store was opened in a directory full of foreign files");
+        CPPUNIT_ASSERT_MESSAGE(msg, msg.find("is not empty and holds no store") != std::string::npos);
         CPPUNIT_ASSERT(!exists(other.file("data")));
         CPPUNIT_ASSERT(!exists(other.file("FORMAT")));
     }
@@ -314,13 +310,9 @@ public:
     {
         TempDir other;
         jiffy::test::writeFile(other.file("FORMAT"), "jiffy-kvs-files 2\n");
-        try {
-            harness_.kvs(kPlugin, config(other.path()));
-            CPPUNIT_FAIL("a store of an unknown format was opened");
-        } catch (const jiffy::host::PluginLoadError& e) {
-            CPPUNIT_ASSERT_MESSAGE(e.message(),
-                                   e.message().find("expected \"jiffy-kvs-files 1\"") != std::string::npos);
-        }
+        std::string msg = jiffy::test::refusalOf([&] { harness_.kvs(kPlugin, config(other.path())); },
+                                                 "a store of an unknown format was opened");
+        CPPUNIT_ASSERT_MESSAGE(msg, msg.find("expected \"jiffy-kvs-files 1\"") != std::string::npos);
     }
 
     void testMissingDirectoryIsCreated()

@@ -13,6 +13,7 @@
 #include "Query.h"
 #include "RouteTable.h"
 
+#include <limits>
 #include <memory>
 
 namespace {

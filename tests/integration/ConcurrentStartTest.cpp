@@ -4,6 +4,7 @@
 // one auth row per route, one grant of each to Super. PostgreSQL, MariaDB
 // and SQLite, each a real server or file.
 #include "MariadbTestDatabase.h"
+#include "OnTestDatabase.h"
 #include "PgTestDatabase.h"
 #include "support/JiffydRunner.h"
 #include "support/TestSupport.h"
@@ -172,29 +173,17 @@ protected:
     TempDir dir_;
 };
 
-class PostgresConcurrentStartTest : public ConcurrentStartTest {
+class PostgresConcurrentStartTest : public OnTestDatabase<ConcurrentStartTest, PgTestDatabase> {
     CPPUNIT_TEST_SUB_SUITE(PostgresConcurrentStartTest, ConcurrentStartTest);
     CPPUNIT_TEST_SUITE_END();
-
-protected:
-    std::string freshDatabase() override { return db_.fresh(); }
-    std::string query(const std::string& sql) override { return db_.query(sql); }
-
-private:
-    PgTestDatabase db_;
 };
 
-class MariadbConcurrentStartTest : public ConcurrentStartTest {
+class MariadbConcurrentStartTest : public OnTestDatabase<ConcurrentStartTest, MariadbTestDatabase> {
     CPPUNIT_TEST_SUB_SUITE(MariadbConcurrentStartTest, ConcurrentStartTest);
     CPPUNIT_TEST_SUITE_END();
 
 protected:
     int rounds() const override { return 5; } // MariaDB's DDL is slow: fewer rounds keep the suite short
-    std::string freshDatabase() override { return db_.fresh(); }
-    std::string query(const std::string& sql) override { return db_.query(sql); }
-
-private:
-    MariadbTestDatabase db_;
 };
 
 class SqliteConcurrentStartTest : public ConcurrentStartTest {

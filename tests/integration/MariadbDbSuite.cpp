@@ -1,7 +1,7 @@
 // The DB conformance suite against a real MariaDB server, plus what only a
 // server brings: session settings, restarts, a killed session, a hung
 // server, authentication, timeouts, pool limits, types, error mapping.
-#include "conformance/DbConformanceTest.h"
+#include "conformance/DbServerTest.h"
 
 #include "plugins/PluginErrors.h"
 #include "support/TestServers.h"
@@ -20,28 +20,12 @@ using jiffy::ValuesView;
 using jiffy::host::CallError;
 using jiffy::host::DbInstance;
 using jiffy::host::PluginCallError;
-using jiffy::host::PluginLoadError;
 
 namespace {
 
-/// One server for the whole test process (install-db takes seconds); it
-/// starts on first use, and again after a test that stopped it and failed.
 jiffy::test::MariadbServer& server()
 {
-    static std::unique_ptr<jiffy::test::MariadbServer> s;
-    if (!s) s = std::make_unique<jiffy::test::MariadbServer>();
-    if (!s->running()) s->start();
-    return *s;
-}
-
-jiffy_status statusIn(const DbInstance& db, const std::string& sql, const std::vector<Value>& params = {})
-{
-    try {
-        db.execute(sql, params);
-        return JIFFY_OK;
-    } catch (const PluginCallError& e) {
-        return e.status();
-    }
+    return jiffy::test::sharedServer<jiffy::test::MariadbServer>();
 }
 
 std::string messageOf(const DbInstance& db, const std::string& sql, const std::vector<Value>& params = {})
@@ -54,43 +38,11 @@ std::string messageOf(const DbInstance& db, const std::string& sql, const std::v
     return "";
 }
 
-int64_t intOf(const DbInstance& db, const std::string& sql, const std::vector<Value>& params = {})
-{
-    int64_t n = -1;
-    db.execute(sql, params, [&](const ValuesView& v) { n = v.getInt(0); });
-    return n;
-}
-
 std::string textOf(const DbInstance& db, const std::string& sql, const std::vector<Value>& params = {})
 {
     std::string s;
     db.execute(sql, params, [&](const ValuesView& v) { s = std::string(v.getText(0)); });
     return s;
-}
-
-struct Cell {
-    int32_t type = -1;
-    int64_t i = 0;
-    double d = 0;
-    std::string text;
-};
-
-std::vector<Cell> firstRow(const DbInstance& db, const std::string& sql, const std::vector<Value>& params = {})
-{
-    std::vector<Cell> cells;
-    db.execute(sql, params, [&](const ValuesView& v) {
-        if (!cells.empty()) return;
-        for (size_t c = 0; c < v.size(); ++c)
-            cells.push_back(Cell{v[c].type, v[c].i, v[c].d, std::string(v.getText(c))});
-    });
-    return cells;
-}
-
-size_t openFiles()
-{
-    size_t n = 0;
-    for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) ++n;
-    return n;
 }
 
 /// A session status counter of the connection the statement runs on.
@@ -104,8 +56,8 @@ int64_t sessionStatus(const DbInstance& db, const std::string& name)
 
 } // namespace
 
-class MariadbDbTest : public DbConformanceTest {
-    CPPUNIT_TEST_SUB_SUITE(MariadbDbTest, DbConformanceTest);
+class MariadbDbTest : public DbServerTest {
+    CPPUNIT_TEST_SUB_SUITE(MariadbDbTest, DbServerTest);
     CPPUNIT_TEST(testSessionIsStrictAnsiUtf8mb4InUtc);
     CPPUNIT_TEST(testDoubleQuotesAreIdentifiersAndBackslashesPlain);
     CPPUNIT_TEST(testErrorsMapToStatuses);
@@ -120,17 +72,11 @@ class MariadbDbTest : public DbConformanceTest {
     CPPUNIT_TEST(testStatementTimeoutIsTimeout);
     CPPUNIT_TEST(testDeadlockIsConflictAndCommitSaysSo);
     CPPUNIT_TEST(testPoolSmallerThanThreadCountWaits);
-    CPPUNIT_TEST(testExhaustedPoolIsTimeout);
     CPPUNIT_TEST(testKilledSessionIsReplacedTransparently);
     CPPUNIT_TEST(testSessionLostInTransactionIsUnavailable);
     CPPUNIT_TEST(testHungServerIsTimeout);
     CPPUNIT_TEST(testHungServerFailsToConnectInTime);
-    CPPUNIT_TEST(testServerDownFailsFastThenRecovers);
-    CPPUNIT_TEST(testRestartWhileIdleIsInvisible);
     CPPUNIT_TEST(testStatementCacheSurvivesReconnect);
-    CPPUNIT_TEST(testWrongDatabaseFailsAtStart);
-    CPPUNIT_TEST(testNothingListeningFailsAtStart);
-    CPPUNIT_TEST(testFailedStartsLeakNoSockets);
     CPPUNIT_TEST(testWrongPasswordFailsAtStartWithoutLeakingIt);
     CPPUNIT_TEST(testUnixSocketWorks);
     CPPUNIT_TEST(testTlsIsEnforcedAndVerified);
@@ -360,24 +306,11 @@ public:
     {
         std::string t = table("dead");
         createTable(t, "n BIGINT");
-        db_->execute("INSERT INTO " + t + " (id, n) VALUES (1, 0), (2, 0)", {});
-        CallError err;
-        jiffy_db_conn *a = nullptr, *b = nullptr;
-        CPPUNIT_ASSERT_EQUAL(int{JIFFY_OK}, static_cast<int>(db_->begin(&a, err.get())));
-        CPPUNIT_ASSERT_EQUAL(int{JIFFY_OK}, static_cast<int>(db_->begin(&b, err.get())));
-        const std::string update = "UPDATE " + t + " SET n = n + 1 WHERE id = ?";
-        db_->execute(update, {1}, {}, a);
-        db_->execute(update, {2}, {}, b);
-        std::atomic<int> statusA{-1};
-        std::thread other([&] { statusA = statusOfIn(a, update, {2}); });
-        int statusB = statusOfIn(b, update, {1});
-        other.join();
         // InnoDB breaks the cycle by rolling back exactly one of them.
-        CPPUNIT_ASSERT_MESSAGE(std::to_string(statusA) + " " + std::to_string(statusB),
-                               (statusA == JIFFY_CONFLICT) != (statusB == JIFFY_CONFLICT));
-        CPPUNIT_ASSERT((statusA == JIFFY_OK) != (statusB == JIFFY_OK));
-        jiffy_db_conn* victim = statusA == JIFFY_CONFLICT ? a : b;
-        jiffy_db_conn* winner = victim == a ? b : a;
+        Deadlock d = deadlock(t);
+        jiffy_db_conn* victim = d.victim;
+        jiffy_db_conn* winner = d.winner;
+        CallError err;
         // The victim's earlier update is gone: its commit must not pretend otherwise.
         CallError victimErr;
         CPPUNIT_ASSERT_EQUAL(int{JIFFY_CONFLICT}, static_cast<int>(db_->commit(victim, victimErr.get())));
@@ -413,17 +346,6 @@ public:
         CPPUNIT_ASSERT_EQUAL(int64_t(200), intOf(*db, "SELECT count(*) FROM " + t));
         int64_t conns = intOf(*db, "SELECT count(DISTINCT conn) FROM " + t);
         CPPUNIT_ASSERT_MESSAGE(std::to_string(conns), conns >= 1 && conns <= 2);
-    }
-
-    void testExhaustedPoolIsTimeout()
-    {
-        auto db = make("\"pool_size\": 1, \"pool_wait_ms\": 100");
-        CallError err;
-        jiffy_db_conn* conn = nullptr;
-        CPPUNIT_ASSERT_EQUAL(int{JIFFY_OK}, static_cast<int>(db->begin(&conn, err.get())));
-        CPPUNIT_ASSERT_EQUAL(int{JIFFY_TIMEOUT}, static_cast<int>(statusIn(*db, "SELECT 1")));
-        CPPUNIT_ASSERT_EQUAL(int{JIFFY_OK}, static_cast<int>(db->rollback(conn, err.get())));
-        CPPUNIT_ASSERT_EQUAL(int64_t(1), intOf(*db, "SELECT 1"));
     }
 
     void testKilledSessionIsReplacedTransparently()
@@ -498,51 +420,6 @@ public:
         CPPUNIT_ASSERT_MESSAGE(msg, contains(msg, "cannot connect to " + server().address()));
     }
 
-    void testServerDownFailsFastThenRecovers()
-    {
-        auto db = make("\"pool_size\": 2, \"connect_timeout_s\": 2");
-        const std::string sql = "SELECT ? + 1";
-        CPPUNIT_ASSERT_EQUAL(int64_t(2), intOf(*db, sql, {1}));
-        server().stop();
-        auto start = std::chrono::steady_clock::now();
-        for (int i = 0; i < 3; ++i) {
-            std::string msg;
-            try {
-                db->execute(sql, {1});
-            } catch (const PluginCallError& e) {
-                CPPUNIT_ASSERT_EQUAL_MESSAGE(e.message(), int{JIFFY_UNAVAILABLE}, static_cast<int>(e.status()));
-                msg = e.message();
-            }
-            CPPUNIT_ASSERT_MESSAGE("succeeded with the server down", !msg.empty());
-        }
-        CallError err;
-        CPPUNIT_ASSERT_EQUAL(int{JIFFY_UNAVAILABLE}, static_cast<int>(db->health(err.get())));
-        jiffy_db_conn* conn = nullptr;
-        CPPUNIT_ASSERT_EQUAL(int{JIFFY_UNAVAILABLE}, static_cast<int>(db->begin(&conn, err.get())));
-        // Not a latency check: a generous bound that only a hang would exceed.
-        auto took = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - start).count();
-        CPPUNIT_ASSERT_MESSAGE(std::to_string(took) + " s", took < 20);
-        server().start();
-        CPPUNIT_ASSERT_EQUAL(int64_t(6), intOf(*db, sql, {5}));
-        db->health();
-    }
-
-    void testRestartWhileIdleIsInvisible()
-    {
-        auto db = make("\"pool_size\": 3");
-        CallError err;
-        std::vector<jiffy_db_conn*> held(3, nullptr);
-        for (auto& c : held) CPPUNIT_ASSERT_EQUAL(int{JIFFY_OK}, static_cast<int>(db->begin(&c, err.get())));
-        for (auto* c : held) CPPUNIT_ASSERT_EQUAL(int{JIFFY_OK}, static_cast<int>(db->commit(c, err.get())));
-        server().stop();
-        server().start();
-        for (int i = 0; i < 5; ++i) CPPUNIT_ASSERT_EQUAL(int64_t(i), intOf(*db, "SELECT ?", {i}));
-        // Transactions work on the new sessions too.
-        jiffy_db_conn* conn = nullptr;
-        CPPUNIT_ASSERT_EQUAL(int{JIFFY_OK}, static_cast<int>(db->begin(&conn, err.get())));
-        CPPUNIT_ASSERT_EQUAL(int{JIFFY_OK}, static_cast<int>(db->commit(conn, err.get())));
-    }
-
     void testStatementCacheSurvivesReconnect()
     {
         auto db = make("\"pool_size\": 1");
@@ -556,35 +433,6 @@ public:
         CPPUNIT_ASSERT_EQUAL(int64_t(12), intOf(*db, sql, {4}));
         CPPUNIT_ASSERT_EQUAL(int64_t(15), intOf(*db, sql, {5}));
         CPPUNIT_ASSERT_EQUAL(before, sessionStatus(*db, "COM_STMT_PREPARE"));
-    }
-
-    void testWrongDatabaseFailsAtStart()
-    {
-        std::string cfg = "{\"host\": \"127.0.0.1\", \"port\": " + std::to_string(server().port()) +
-                          ", \"usr\": \"root\", \"password\": \"Sup3r-Secret\", \"name\": \"no_such_db\"}";
-        std::string msg = loadError(cfg);
-        CPPUNIT_ASSERT_MESSAGE(msg, contains(msg, server().address()));
-        CPPUNIT_ASSERT_MESSAGE(msg, contains(msg, "database \"no_such_db\""));
-        CPPUNIT_ASSERT_MESSAGE(msg, !contains(msg, "Sup3r-Secret"));
-    }
-
-    void testNothingListeningFailsAtStart()
-    {
-        uint16_t port = jiffy::test::freePort();
-        std::string cfg = "{\"host\": \"127.0.0.1\", \"port\": " + std::to_string(port) +
-                          ", \"usr\": \"root\", \"name\": \"x\", \"connect_timeout_s\": 2}";
-        std::string msg = loadError(cfg);
-        CPPUNIT_ASSERT_MESSAGE(msg, contains(msg, "cannot connect to 127.0.0.1:" + std::to_string(port)));
-    }
-
-    void testFailedStartsLeakNoSockets()
-    {
-        std::string cfg = "{\"host\": \"127.0.0.1\", \"port\": " + std::to_string(server().port()) +
-                          ", \"usr\": \"root\", \"name\": \"no_such_db\"}";
-        loadError(cfg);
-        size_t before = openFiles();
-        for (int i = 0; i < 20; ++i) loadError(cfg);
-        CPPUNIT_ASSERT_EQUAL(before, openFiles());
     }
 
     void testWrongPasswordFailsAtStartWithoutLeakingIt()
@@ -675,33 +523,15 @@ public:
     }
 
 protected:
-    std::unique_ptr<DbInstance> makeDb() override { return make(""); }
-
-private:
-    std::string withOptions(const std::string& extra) const
+    std::string pluginName() const override { return "mysql"; }
+    jiffy::test::TcpServer& backend() override { return server(); }
+    std::string serverConfig() override { return server().databaseConfig(); }
+    std::string adminUser() const override { return "root"; }
+    std::string connectTimeoutOption(int ms) const override
     {
-        std::string cfg = server().databaseConfig();
-        if (extra.empty()) return cfg;
-        cfg.pop_back(); // '}'
-        return cfg + ", " + extra + "}";
+        return "\"connect_timeout_s\": " + std::to_string((ms + 999) / 1000);
     }
-
-    std::unique_ptr<DbInstance> make(const std::string& extra)
-    {
-        return harness_.db(jiffy::test::pluginFile("db", "mysql"), withOptions(extra));
-    }
-
-    /// The message of a start that must fail.
-    std::string loadError(const std::string& cfg)
-    {
-        try {
-            harness_.db(jiffy::test::pluginFile("db", "mysql"), cfg);
-        } catch (const PluginLoadError& e) {
-            return e.message();
-        }
-        CPPUNIT_FAIL("started with " + cfg);
-        return "";
-    }
+    std::string wrongDatabaseReason() const override { return "Access denied"; } // root has no password
 
     /// KILLs a session and waits until the server lists it no more (KILL returns before it is gone).
     void kill(int64_t id)
@@ -710,16 +540,6 @@ private:
         for (int i = 0;
              i < 100 && intOf(*db_, "SELECT count(*) FROM information_schema.processlist WHERE id = ?", {id}) > 0; ++i)
             std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-
-    int statusOfIn(jiffy_db_conn* conn, const std::string& sql, const std::vector<Value>& params)
-    {
-        try {
-            db_->execute(sql, params, {}, conn);
-            return JIFFY_OK;
-        } catch (const PluginCallError& e) {
-            return e.status();
-        }
     }
 };
 

@@ -73,9 +73,12 @@ void ModelsApiTest::start(const std::vector<std::string>& models, const std::str
     jiffyd_.start(config(models, extra));
 }
 
-int ModelsApiTest::startExpectingFailure(const std::vector<std::string>& models, std::string& log)
+void ModelsApiTest::expectStartRefused(const std::vector<std::string>& models, const std::string& why)
 {
-    return jiffyd_.run(config(models, ""), {}, log);
+    std::string log;
+    int code = jiffyd_.run(config(models, ""), {}, log);
+    CPPUNIT_ASSERT_MESSAGE(log, code != 0);
+    CPPUNIT_ASSERT_MESSAGE(log, contains(log, why));
 }
 
 int64_t ModelsApiTest::create(const std::string& path, const std::string& body)
@@ -478,13 +481,8 @@ void ModelsApiTest::testUnsafeMigrationIsRefusedAndNothingApplied()
     start({kV1});
     create("/library", R"({"name":"Old","city":"Town"})");
     stop();
-    std::string log;
-    int code = startExpectingFailure({"tests/data/models/library_unsafe_required.json"}, log);
-    CPPUNIT_ASSERT_MESSAGE(log, code != 0);
-    CPPUNIT_ASSERT_MESSAGE(log, contains(log, "new required field Code has no default"));
-    code = startExpectingFailure({"tests/data/models/library_unsafe_type.json"}, log);
-    CPPUNIT_ASSERT_MESSAGE(log, code != 0);
-    CPPUNIT_ASSERT_MESSAGE(log, contains(log, "column book.copies was created as"));
+    expectStartRefused({"tests/data/models/library_unsafe_required.json"}, "new required field Code has no default");
+    expectStartRefused({"tests/data/models/library_unsafe_type.json"}, "column book.copies was created as");
     start({kV1});
     CPPUNIT_ASSERT_EQUAL(std::string("1"), get("/librarys/$count").body);
 }
@@ -574,10 +572,7 @@ void ModelsApiTest::testColumnWithAnOldEmptyDefaultStillStarts()
     stop();
     // Only the empty default is taken as the same: a real one is still a change that is refused.
     query("UPDATE jiffy_model_columns SET definition = '" + defs["label"] + "; default=''x'''" + where("label"));
-    std::string log;
-    int code = startExpectingFailure({model}, log);
-    CPPUNIT_ASSERT_MESSAGE(log, code != 0);
-    CPPUNIT_ASSERT_MESSAGE(log, contains(log, "column tag.label was created as"));
+    expectStartRefused({model}, "column tag.label was created as");
 }
 
 void ModelsApiTest::testMissingAndZeroFieldsOnPutAndPost()

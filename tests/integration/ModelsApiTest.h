@@ -95,8 +95,9 @@ protected:
     /// Starts jiffyd serving `models` (paths under the source tree); `extra` is
     /// added to the config object. Waits for /healthz.
     void start(const std::vector<std::string>& models, const std::string& extra = "");
-    /// Runs jiffyd until it exits (for start-up failures); returns its exit code.
-    int startExpectingFailure(const std::vector<std::string>& models, std::string& log);
+    /// Runs jiffyd serving `models` until it exits: asserts that it refused
+    /// to start (non-zero exit) and that its log says `why`.
+    void expectStartRefused(const std::vector<std::string>& models, const std::string& why);
     void stop() { jiffyd_.stop(); }
 
     jiffy::test::HttpResult get(const std::string& path) { return jiffyd_.get(path); }

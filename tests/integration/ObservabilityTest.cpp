@@ -35,20 +35,11 @@ using jiffy::test::TempDir;
 
 namespace {
 
-std::vector<std::string> lines(const std::string& text)
-{
-    std::vector<std::string> out;
-    std::istringstream in(text);
-    for (std::string l; std::getline(in, l);)
-        if (!l.empty()) out.push_back(l);
-    return out;
-}
-
 /// "name{labels}" -> value of every sample of a /metrics body, in order.
 std::vector<std::pair<std::string, double>> samples(const std::string& text)
 {
     std::vector<std::pair<std::string, double>> out;
-    for (const auto& line : lines(text)) {
+    for (const auto& line : jiffy::test::nonEmptyLines(text)) {
         if (line[0] == '#') continue;
         size_t sp = line.rfind(' ');
         out.emplace_back(line.substr(0, sp), std::stod(line.substr(sp + 1)));
@@ -146,7 +137,7 @@ public:
         // Every rejected request is there: as its own line, or counted in a "suppressed" line.
         long written = 0, suppressed = 0;
         const std::regex summary(R"(suppressed (\d+) similar messages in \d+ s, like: GET /usrs 401 )");
-        for (const auto& l : lines(log)) {
+        for (const auto& l : jiffy::test::nonEmptyLines(log)) {
             std::smatch m;
             if (std::regex_search(l, m, summary))
                 suppressed += std::stol(m[1]);
@@ -170,7 +161,7 @@ public:
         const std::string log = jiffy::test::readFile(logFile);
         CPPUNIT_ASSERT_MESSAGE(log, !contains(log, "sekrit-in-query"));
         bool sawRequest = false, sawWarning = false;
-        for (const auto& l : lines(log)) {
+        for (const auto& l : jiffy::test::nonEmptyLines(log)) {
             Poco::JSON::Object::Ptr o;
             try {
                 o = Poco::JSON::Parser().parse(l).extract<Poco::JSON::Object::Ptr>();

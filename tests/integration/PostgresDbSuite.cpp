@@ -1,6 +1,6 @@
 // The DB conformance suite against a real PostgreSQL server, plus what only
 // a server brings: restarts, authentication, timeouts, pool limits, types.
-#include "conformance/DbConformanceTest.h"
+#include "conformance/DbServerTest.h"
 
 #include "plugins/PluginErrors.h"
 #include "support/TestServers.h"
@@ -22,61 +22,12 @@ using jiffy::ValuesView;
 using jiffy::host::CallError;
 using jiffy::host::DbInstance;
 using jiffy::host::PluginCallError;
-using jiffy::host::PluginLoadError;
 
 namespace {
 
-/// One server for the whole test process: initdb takes seconds, and CppUnit
-/// builds every fixture before the first test runs, so it starts on first use.
 jiffy::test::PostgresServer& server()
 {
-    static std::unique_ptr<jiffy::test::PostgresServer> s;
-    if (!s) s = std::make_unique<jiffy::test::PostgresServer>();
-    if (!s->running()) s->start(); // also after a test that stopped it and failed
-    return *s;
-}
-
-jiffy_status statusIn(const DbInstance& db, const std::string& sql, const std::vector<Value>& params = {})
-{
-    try {
-        db.execute(sql, params);
-        return JIFFY_OK;
-    } catch (const PluginCallError& e) {
-        return e.status();
-    }
-}
-
-int64_t intOf(const DbInstance& db, const std::string& sql, const std::vector<Value>& params = {})
-{
-    int64_t n = -1;
-    db.execute(sql, params, [&](const ValuesView& v) { n = v.getInt(0); });
-    return n;
-}
-
-/// A captured cell: type and value, copied out of the borrowed row.
-struct Cell {
-    int32_t type = -1;
-    int64_t i = 0;
-    double d = 0;
-    std::string text;
-};
-
-std::vector<Cell> firstRow(const DbInstance& db, const std::string& sql, const std::vector<Value>& params = {})
-{
-    std::vector<Cell> cells;
-    db.execute(sql, params, [&](const ValuesView& v) {
-        if (!cells.empty()) return;
-        for (size_t c = 0; c < v.size(); ++c)
-            cells.push_back(Cell{v[c].type, v[c].i, v[c].d, std::string(v.getText(c))});
-    });
-    return cells;
-}
-
-size_t openFiles()
-{
-    size_t n = 0;
-    for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) ++n;
-    return n;
+    return jiffy::test::sharedServer<jiffy::test::PostgresServer>();
 }
 
 /// SIGSTOPs a server process for one scope.
@@ -101,8 +52,8 @@ private:
 
 } // namespace
 
-class PostgresDbTest : public DbConformanceTest {
-    CPPUNIT_TEST_SUB_SUITE(PostgresDbTest, DbConformanceTest);
+class PostgresDbTest : public DbServerTest {
+    CPPUNIT_TEST_SUB_SUITE(PostgresDbTest, DbServerTest);
     CPPUNIT_TEST(testParameterTypesFollowTheValues);
     CPPUNIT_TEST(testTextParameterFillsTypedColumns);
     CPPUNIT_TEST(testTooFewParametersIsInvalid);
@@ -117,16 +68,10 @@ class PostgresDbTest : public DbConformanceTest {
     CPPUNIT_TEST(testFailedTransactionCommitReportsTheCause);
     CPPUNIT_TEST(testDeadlockIsConflict);
     CPPUNIT_TEST(testPoolSmallerThanThreadCountWaits);
-    CPPUNIT_TEST(testExhaustedPoolIsTimeout);
     CPPUNIT_TEST(testKilledSessionIsReplacedTransparently);
     CPPUNIT_TEST(testHungBackendIsTimeout);
     CPPUNIT_TEST(testHungServerFailsToConnectInTime);
-    CPPUNIT_TEST(testServerDownFailsFastThenRecovers);
-    CPPUNIT_TEST(testRestartWhileIdleIsInvisible);
     CPPUNIT_TEST(testStatementCacheSurvivesReconnect);
-    CPPUNIT_TEST(testWrongDatabaseFailsAtStart);
-    CPPUNIT_TEST(testNothingListeningFailsAtStart);
-    CPPUNIT_TEST(testFailedStartsLeakNoSockets);
     CPPUNIT_TEST(testWrongPasswordFailsAtStartWithoutLeakingIt);
     CPPUNIT_TEST(testBadOptionIsRefused);
     CPPUNIT_TEST_SUITE_END();
@@ -346,24 +291,11 @@ public:
     {
         std::string t = table("dead");
         createTable(t, "n BIGINT");
-        db_->execute("INSERT INTO " + t + " (id, n) VALUES (1, 0), (2, 0)", {});
-        CallError err;
-        jiffy_db_conn *a = nullptr, *b = nullptr;
-        CPPUNIT_ASSERT_EQUAL(int{JIFFY_OK}, static_cast<int>(db_->begin(&a, err.get())));
-        CPPUNIT_ASSERT_EQUAL(int{JIFFY_OK}, static_cast<int>(db_->begin(&b, err.get())));
-        const std::string update = "UPDATE " + t + " SET n = n + 1 WHERE id = $1";
-        db_->execute(update, {1}, {}, a);
-        db_->execute(update, {2}, {}, b);
-        std::atomic<int> statusA{-1};
-        std::thread other([&] { statusA = statusOfIn(a, update, {2}); });
-        int statusB = statusOfIn(b, update, {1});
-        other.join();
         // PostgreSQL breaks the cycle by aborting exactly one of them.
-        CPPUNIT_ASSERT_MESSAGE(std::to_string(statusA) + " " + std::to_string(statusB),
-                               (statusA == JIFFY_CONFLICT) != (statusB == JIFFY_CONFLICT));
-        CPPUNIT_ASSERT((statusA == JIFFY_OK) != (statusB == JIFFY_OK));
-        CPPUNIT_ASSERT_EQUAL(int{JIFFY_OK}, static_cast<int>(db_->rollback(a, err.get())));
-        CPPUNIT_ASSERT_EQUAL(int{JIFFY_OK}, static_cast<int>(db_->rollback(b, err.get())));
+        Deadlock d = deadlock(t);
+        CallError err;
+        CPPUNIT_ASSERT_EQUAL(int{JIFFY_OK}, static_cast<int>(db_->rollback(d.victim, err.get())));
+        CPPUNIT_ASSERT_EQUAL(int{JIFFY_OK}, static_cast<int>(db_->rollback(d.winner, err.get())));
     }
 
     void testPoolSmallerThanThreadCountWaits()
@@ -397,17 +329,6 @@ public:
         CPPUNIT_ASSERT_EQUAL_MESSAGE(first, 0, errors.load());
         CPPUNIT_ASSERT_EQUAL(int64_t(200), intOf(*db, "SELECT count(*) FROM " + t));
         CPPUNIT_ASSERT_MESSAGE(std::to_string(pids.size()), !pids.empty() && pids.size() <= 2);
-    }
-
-    void testExhaustedPoolIsTimeout()
-    {
-        auto db = make("\"pool_size\": 1, \"pool_wait_ms\": 100");
-        CallError err;
-        jiffy_db_conn* conn = nullptr;
-        CPPUNIT_ASSERT_EQUAL(int{JIFFY_OK}, static_cast<int>(db->begin(&conn, err.get())));
-        CPPUNIT_ASSERT_EQUAL(int{JIFFY_TIMEOUT}, static_cast<int>(statusIn(*db, "SELECT 1")));
-        CPPUNIT_ASSERT_EQUAL(int{JIFFY_OK}, static_cast<int>(db->rollback(conn, err.get())));
-        CPPUNIT_ASSERT_EQUAL(int64_t(1), intOf(*db, "SELECT 1"));
     }
 
     void testKilledSessionIsReplacedTransparently()
@@ -447,48 +368,6 @@ public:
         CPPUNIT_ASSERT_MESSAGE(msg, contains(msg, "no answer within 300 ms"));
     }
 
-    void testServerDownFailsFastThenRecovers()
-    {
-        auto db = make("\"pool_size\": 2, \"connect_timeout_ms\": 2000");
-        const std::string sql = "SELECT $1::bigint + 1";
-        CPPUNIT_ASSERT_EQUAL(int64_t(2), intOf(*db, sql, {1}));
-        server().stop();
-        auto start = std::chrono::steady_clock::now();
-        for (int i = 0; i < 3; ++i) {
-            std::string msg;
-            try {
-                db->execute(sql, {1});
-            } catch (const PluginCallError& e) {
-                CPPUNIT_ASSERT_EQUAL_MESSAGE(e.message(), int{JIFFY_UNAVAILABLE}, static_cast<int>(e.status()));
-                msg = e.message();
-            }
-            CPPUNIT_ASSERT_MESSAGE("succeeded with the server down", !msg.empty());
-        }
-        CallError err;
-        CPPUNIT_ASSERT_EQUAL(int{JIFFY_UNAVAILABLE}, static_cast<int>(db->health(err.get())));
-        jiffy_db_conn* conn = nullptr;
-        CPPUNIT_ASSERT_EQUAL(int{JIFFY_UNAVAILABLE}, static_cast<int>(db->begin(&conn, err.get())));
-        // Not a latency check: a generous bound that only a hang would exceed.
-        auto took = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - start).count();
-        CPPUNIT_ASSERT_MESSAGE(std::to_string(took) + " s", took < 20);
-        server().start();
-        CPPUNIT_ASSERT_EQUAL(int64_t(6), intOf(*db, sql, {5}));
-        db->health();
-    }
-
-    void testRestartWhileIdleIsInvisible()
-    {
-        auto db = make("\"pool_size\": 3");
-        // Fill the pool with idle connections, then restart under them.
-        CallError err;
-        std::vector<jiffy_db_conn*> held(3, nullptr);
-        for (auto& c : held) CPPUNIT_ASSERT_EQUAL(int{JIFFY_OK}, static_cast<int>(db->begin(&c, err.get())));
-        for (auto* c : held) CPPUNIT_ASSERT_EQUAL(int{JIFFY_OK}, static_cast<int>(db->commit(c, err.get())));
-        server().stop();
-        server().start();
-        for (int i = 0; i < 5; ++i) CPPUNIT_ASSERT_EQUAL(int64_t(i), intOf(*db, "SELECT $1::bigint", {i}));
-    }
-
     void testStatementCacheSurvivesReconnect()
     {
         auto db = make("\"pool_size\": 1");
@@ -501,37 +380,6 @@ public:
         CPPUNIT_ASSERT_EQUAL(int64_t(9), intOf(*db, sql, {3}));
         CPPUNIT_ASSERT_EQUAL(int64_t(12), intOf(*db, sql, {4}));
         CPPUNIT_ASSERT_EQUAL(int64_t(1), preparedCount(*db, sql));
-    }
-
-    void testWrongDatabaseFailsAtStart()
-    {
-        std::string cfg = "{\"host\": \"127.0.0.1\", \"port\": " + std::to_string(server().port()) +
-                          ", \"usr\": \"postgres\", \"password\": \"Sup3r-Secret\", \"name\": \"no_such_db\"}";
-        std::string msg = loadError(cfg);
-        CPPUNIT_ASSERT_MESSAGE(msg, contains(msg, server().address()));
-        CPPUNIT_ASSERT_MESSAGE(msg, contains(msg, "database \"no_such_db\""));
-        CPPUNIT_ASSERT_MESSAGE(msg, contains(msg, "does not exist"));
-        CPPUNIT_ASSERT_MESSAGE(msg, !contains(msg, "Sup3r-Secret"));
-    }
-
-    void testNothingListeningFailsAtStart()
-    {
-        uint16_t port = jiffy::test::freePort();
-        std::string cfg = "{\"host\": \"127.0.0.1\", \"port\": " + std::to_string(port) +
-                          ", \"usr\": \"postgres\", \"name\": \"x\", \"connect_timeout_ms\": 2000}";
-        std::string msg = loadError(cfg);
-        CPPUNIT_ASSERT_MESSAGE(msg, contains(msg, "cannot connect to 127.0.0.1:" + std::to_string(port)));
-    }
-
-    void testFailedStartsLeakNoSockets()
-    {
-        // libpq keeps the socket of a refused connection until PQfinish (Poco 1.11 never calls it).
-        std::string cfg = "{\"host\": \"127.0.0.1\", \"port\": " + std::to_string(server().port()) +
-                          ", \"usr\": \"postgres\", \"name\": \"no_such_db\"}";
-        loadError(cfg);
-        size_t before = openFiles();
-        for (int i = 0; i < 20; ++i) loadError(cfg);
-        CPPUNIT_ASSERT_EQUAL(before, openFiles());
     }
 
     void testWrongPasswordFailsAtStartWithoutLeakingIt()
@@ -577,47 +425,16 @@ public:
     }
 
 protected:
-    std::unique_ptr<DbInstance> makeDb() override { return make(""); }
-
-private:
-    std::string withOptions(const std::string& extra) const
-    {
-        std::string cfg = server().databaseConfig();
-        if (extra.empty()) return cfg;
-        cfg.pop_back(); // '}'
-        return cfg + ", " + extra + "}";
-    }
-
-    std::unique_ptr<DbInstance> make(const std::string& extra)
-    {
-        return harness_.db(jiffy::test::pluginFile("db", "postgres"), withOptions(extra));
-    }
-
-    /// The message of a start that must fail ("" if it started and `mustFail` is false).
-    std::string loadError(const std::string& cfg, bool mustFail = true)
-    {
-        try {
-            harness_.db(jiffy::test::pluginFile("db", "postgres"), cfg);
-        } catch (const PluginLoadError& e) {
-            return e.message();
-        }
-        if (mustFail) CPPUNIT_FAIL("started with " + cfg);
-        return "";
-    }
+    std::string pluginName() const override { return "postgres"; }
+    jiffy::test::TcpServer& backend() override { return server(); }
+    std::string serverConfig() override { return server().databaseConfig(); }
+    std::string adminUser() const override { return "postgres"; }
+    std::string connectTimeoutOption(int ms) const override { return "\"connect_timeout_ms\": " + std::to_string(ms); }
+    std::string wrongDatabaseReason() const override { return "does not exist"; }
 
     static int64_t preparedCount(const DbInstance& db, const std::string& sql)
     {
         return intOf(db, "SELECT count(*) FROM pg_prepared_statements WHERE statement = $1", {sql});
-    }
-
-    int statusOfIn(jiffy_db_conn* conn, const std::string& sql, const std::vector<Value>& params)
-    {
-        try {
-            db_->execute(sql, params, {}, conn);
-            return JIFFY_OK;
-        } catch (const PluginCallError& e) {
-            return e.status();
-        }
     }
 };
 

@@ -159,4 +159,15 @@ private:
     bool initialized_ = false;
 };
 
+/// One server of type S for the whole test process: it starts on first use
+/// (CppUnit builds every fixture before the first test runs, and a server
+/// takes seconds to set up), and again after a test that stopped it and failed.
+template <class S> S& sharedServer()
+{
+    static std::unique_ptr<S> s;
+    if (!s) s = std::make_unique<S>();
+    if (!s->running()) s->start();
+    return *s;
+}
+
 } // namespace jiffy::test

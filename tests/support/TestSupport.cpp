@@ -19,6 +19,9 @@
 #include <Poco/String.h>
 #include <Poco/TemporaryFile.h>
 
+#include <cppunit/TestAssert.h>
+
+#include <cstdio>
 #include <sstream>
 #include <stdexcept>
 
@@ -68,6 +71,38 @@ std::string readFile(const std::string& path)
     Poco::FileInputStream in(path);
     Poco::StreamCopier::copyToString(in, s);
     return s;
+}
+
+std::string refusalOf(const std::function<void()>& start, const std::string& accepted)
+{
+    try {
+        start();
+    } catch (const host::PluginLoadError& e) {
+        return e.message();
+    }
+    CPPUNIT_FAIL(accepted);
+    return "";
+}
+
+std::string commandOutput(const std::string& cmd)
+{
+    std::string out;
+    if (FILE* p = ::popen(cmd.c_str(), "r")) {
+        char buf[512];
+        size_t n = 0;
+        while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+        ::pclose(p);
+    }
+    return out;
+}
+
+std::vector<std::string> nonEmptyLines(const std::string& text)
+{
+    std::vector<std::string> out;
+    std::istringstream in(text);
+    for (std::string l; std::getline(in, l);)
+        if (!l.empty()) out.push_back(l);
+    return out;
 }
 
 std::string base64url(const std::string& s)

@@ -11,11 +11,13 @@
 #include "plugins/RoutesInstance.h"
 
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace jiffy::test {
 
@@ -48,6 +50,13 @@ inline bool contains(std::string_view text, std::string_view part)
 
 void writeFile(const std::string& path, const std::string& content);
 std::string readFile(const std::string& path);
+/// Runs `start`, a plugin start that must be refused, and returns the
+/// PluginLoadError's message; fails the test saying `accepted` when it starts.
+std::string refusalOf(const std::function<void()>& start, const std::string& accepted);
+/// What the shell command `cmd` writes to stdout (append " 2>&1" for stderr too).
+std::string commandOutput(const std::string& cmd);
+/// The non-empty lines of `text` (a log, a /metrics body), in order.
+std::vector<std::string> nonEmptyLines(const std::string& text);
 
 /// Base64url without padding (JWT segments).
 std::string base64url(const std::string& s);

@@ -44,15 +44,6 @@ public:
     std::vector<Message> messages;
 };
 
-std::vector<std::string> lines(const std::string& text)
-{
-    std::vector<std::string> out;
-    std::istringstream in(text);
-    for (std::string l; std::getline(in, l);)
-        if (!l.empty()) out.push_back(l);
-    return out;
-}
-
 Poco::JSON::Object::Ptr parseJson(const std::string& line)
 {
     return Poco::JSON::Parser().parse(line).extract<Poco::JSON::Object::Ptr>();
@@ -352,7 +343,7 @@ public:
         log.fatal("fatal-3");
         applyLogging(LoggingConfig());
 
-        std::vector<std::string> all = lines(jiffy::test::readFile(file));
+        std::vector<std::string> all = jiffy::test::nonEmptyLines(jiffy::test::readFile(file));
         std::string text;
         for (const auto& l : all) text += l + "\n";
         CPPUNIT_ASSERT_MESSAGE(text, !contains(text, "info-1"));

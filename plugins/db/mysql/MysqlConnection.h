@@ -8,6 +8,8 @@
 
 #include "MysqlValues.h"
 
+#include <SqlDatabase.h>
+
 #include <jiffy/db.hpp>
 
 #include <chrono>
@@ -43,34 +45,22 @@ struct ConnectionSettings {
     std::string where() const;
 };
 
-class MysqlConnection : public jiffy::DbConnection {
+class MysqlConnection : public jiffy::support::SqlConnection {
 public:
     /// Connects within connectTimeoutS; throws jiffy::Error(UNAVAILABLE) naming where() and the server's reason.
     explicit MysqlConnection(std::shared_ptr<const ConnectionSettings> settings);
     ~MysqlConnection() override;
-    MysqlConnection(const MysqlConnection&) = delete;
-    MysqlConnection& operator=(const MysqlConnection&) = delete;
 
-    /// Runs one statement with bound parameters; see jiffy_db_vtable.execute.
+    // The SqlConnection interface (see SqlDatabase.h).
     void execute(std::string_view sql, const jiffy::ValuesView& params, jiffy::RowWriter& rows,
-                 jiffy::ExecResult& result);
-    /// Runs one parameterless statement with the text protocol, discarding any rows.
-    void run(std::string_view sql);
-
-    void begin();
-    /// Commits; fails (and rolls back) when a statement rolled the transaction back (deadlock).
-    void commit();
-    /// Rolls back; a connection already lost counts as rolled back.
-    void rollback();
-
-    /// False once the session is gone; the pool must drop the connection.
-    bool broken() const { return broken_; }
-    /// Without a round trip: false when the server closed the connection while it sat idle.
-    bool alive();
-    /// Brings an idle-in-pool connection back to "no transaction"; false if it must be dropped.
-    bool readyForPool();
-    /// e.g. "10.11.6-MariaDB-0+deb12u1"
-    std::string serverVersion() const;
+                 jiffy::ExecResult& result) override;
+    void run(std::string_view sql) override;
+    void begin() override;
+    void commit() override;
+    void rollback() override;
+    bool alive() override;
+    bool readyForPool() override;
+    std::string serverVersion() const override;
     bool isMariadb() const;
     /// The default character set of the connected database (e.g. "utf8mb4").
     std::string databaseCharset();
@@ -92,7 +82,6 @@ private:
 
     std::shared_ptr<const ConnectionSettings> settings_;
     MYSQL* conn_ = nullptr;
-    bool broken_ = false;
     bool inTransaction_ = false;
     /// Why the open transaction can no longer commit (a deadlock rolled it back).
     std::optional<std::pair<jiffy_status, std::string>> aborted_;

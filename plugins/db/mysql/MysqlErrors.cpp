@@ -90,29 +90,7 @@ std::string describe(unsigned error, std::string_view sqlstate, std::string_view
         out += ' ';
     }
     out += oneLine(message);
-    if (!sql.empty()) {
-        out += " (in: ";
-        out += sql.substr(0, 120);
-        if (sql.size() > 120) out += "...";
-        out += ')';
-    }
-    return out;
-}
-
-std::string oneLine(std::string_view message)
-{
-    std::string out;
-    out.reserve(message.size());
-    bool space = false;
-    for (char c : message) {
-        if (c == '\n' || c == '\r' || c == '\t' || c == ' ') {
-            space = true;
-            continue;
-        }
-        if (space && !out.empty()) out += ' ';
-        space = false;
-        out += c;
-    }
+    jiffy::support::appendStatement(out, sql);
     return out;
 }
 

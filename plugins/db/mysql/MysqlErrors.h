@@ -2,6 +2,8 @@
 // SQLSTATE) → jiffy_status, and the one message format every failure uses.
 #pragma once
 
+#include <SqlMessage.h>
+
 #include <jiffy/abi.h>
 
 #include <string>
@@ -19,7 +21,7 @@ bool connectionLost(unsigned error);
 /// "mysql: <errno> (<SQLSTATE>) <message> (in: <first 120 chars of sql>...)".
 std::string describe(unsigned error, std::string_view sqlstate, std::string_view message, std::string_view sql);
 
-/// A possibly multi-line message on one line.
-std::string oneLine(std::string_view message);
+/// A message on one line (shared with the other SQL plugins).
+using jiffy::support::oneLine;
 
 } // namespace jiffy::mysql

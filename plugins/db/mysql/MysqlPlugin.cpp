@@ -1,7 +1,7 @@
 // The MySQL / MariaDB DB plugin: a bounded pool of MysqlConnection behind jiffy_db_vtable.
 #include "MysqlConnection.h"
 
-#include <ConnectionPool.h>
+#include <SqlDatabase.h>
 
 #include <jiffy/db.hpp>
 
@@ -12,7 +12,6 @@ namespace {
 
 using jiffy::mysql::ConnectionSettings;
 using jiffy::mysql::MysqlConnection;
-using Pool = jiffy::support::ConnectionPool<MysqlConnection>;
 
 const jiffy_option kOptions[] = {
     jiffy::option("host", JIFFY_OPT_STRING, false, "\"localhost\"",
@@ -94,9 +93,11 @@ private:
     }
 };
 
-class MysqlDatabase : public jiffy::Database {
+// LibraryUse first: it outlives every connection of the pool.
+class MysqlDatabase : private LibraryUse, public jiffy::support::PooledSqlDatabase {
 public:
-    MysqlDatabase(const jiffy::Host& host, std::string_view) : host_(host)
+    MysqlDatabase(const jiffy::Host& host, std::string_view)
+        : PooledSqlDatabase(host, "mysql", host.configBool("ormLogActive", false))
     {
         auto s = std::make_shared<ConnectionSettings>();
         s->host = host.configString("host").value_or("localhost");
@@ -125,16 +126,16 @@ public:
         s->logger = &host_;
         const auto poolSize = static_cast<size_t>(host.configInt("pool_size", 10, 1, 256));
         const auto poolWait = std::chrono::milliseconds(host.configInt("pool_wait_ms", 5000, 0, 600000));
-        logSql_ = host.configBool("ormLogActive", false);
-        settings_ = s;
-        pool_ = std::make_unique<Pool>([s] { return std::make_unique<MysqlConnection>(s); }, poolSize, poolWait);
+        openPool([s] { return std::make_unique<MysqlConnection>(s); }, poolSize, poolWait, s->where());
 
         // Open one connection now, so a wrong address, user, password or
         // database stops the start with the server's own reason.
-        auto probe = take();
-        std::string version = probe->serverVersion();
-        std::string charset = probe->databaseCharset();
-        release(std::move(probe));
+        std::string version, charset;
+        {
+            Lease probe(*this);
+            version = probe->serverVersion();
+            charset = static_cast<MysqlConnection*>(probe.get())->databaseCharset();
+        }
         if (charset != "utf8mb4")
             host.warning("mysql: database \"" + s->database + "\" has default character set " + charset +
                          ": new tables get it too; utf8mb4 stores all of Unicode (ALTER DATABASE ... CHARACTER SET "
@@ -145,88 +146,6 @@ public:
     }
 
     jiffy_db_dialect dialect() override { return kDialect; }
-
-    void execute(jiffy::DbConnection* conn, std::string_view sql, const jiffy::ValuesView& params,
-                 jiffy::RowWriter& rows, jiffy::ExecResult& result) override
-    {
-        if (logSql_) host_.info("sql: " + std::string(sql));
-        if (conn) return static_cast<MysqlConnection*>(conn)->execute(sql, params, rows, result);
-        Lease lease(*this);
-        lease->execute(sql, params, rows, result);
-    }
-
-    jiffy::DbConnection* begin() override
-    {
-        std::unique_ptr<MysqlConnection> c = take();
-        try {
-            c->begin();
-        } catch (...) {
-            release(std::move(c));
-            throw;
-        }
-        return c.release();
-    }
-
-    void commit(jiffy::DbConnection* conn) override
-    {
-        Lease lease(*this, static_cast<MysqlConnection*>(conn));
-        lease->commit();
-    }
-
-    void rollback(jiffy::DbConnection* conn) override
-    {
-        Lease lease(*this, static_cast<MysqlConnection*>(conn));
-        lease->rollback();
-    }
-
-    void health() override
-    {
-        Lease lease(*this);
-        lease->run("SELECT 1");
-    }
-
-private:
-    /// A pooled connection for one scope, given back (or dropped) at its end.
-    class Lease {
-    public:
-        explicit Lease(MysqlDatabase& db) : db_(db), conn_(db.take()) {}
-        Lease(MysqlDatabase& db, MysqlConnection* held) : db_(db), conn_(held) {}
-        ~Lease() { db_.release(std::move(conn_)); }
-        Lease(const Lease&) = delete;
-        Lease& operator=(const Lease&) = delete;
-        MysqlConnection* operator->() { return conn_.get(); }
-
-    private:
-        MysqlDatabase& db_;
-        std::unique_ptr<MysqlConnection> conn_;
-    };
-
-    /// A connection that is still open: idle ones the server closed (a
-    /// restart) are dropped here, before anything is sent on them.
-    std::unique_ptr<MysqlConnection> take()
-    {
-        for (size_t round = 0; round <= pool_->size(); ++round) {
-            std::unique_ptr<MysqlConnection> c = pool_->take();
-            if (c->alive()) return c;
-            host_.info("mysql: dropping a connection the server closed");
-            pool_->give(std::move(c), false);
-        }
-        jiffy::fail(JIFFY_UNAVAILABLE,
-                    "mysql: every connection to " + settings_->where() + " was closed by the server");
-    }
-
-    void release(std::unique_ptr<MysqlConnection> c)
-    {
-        if (!c) return;
-        bool keep = c->readyForPool();
-        pool_->give(std::move(c), keep);
-    }
-
-    LibraryUse library_; // first: outlives every connection
-    jiffy::Host host_;
-    bool logSql_ = false;
-    std::shared_ptr<const ConnectionSettings> settings_;
-    std::unique_ptr<Pool> pool_;
 };
 
 } // namespace

@@ -7,6 +7,8 @@
 
 #include "PgValues.h"
 
+#include <SqlDatabase.h>
+
 #include <jiffy/db.hpp>
 
 #include <chrono>
@@ -42,34 +44,23 @@ struct ConnectionSettings {
     std::string where() const;
 };
 
-class PgConnection : public jiffy::DbConnection {
+class PgConnection : public jiffy::support::SqlConnection {
 public:
     /// Connects within connectTimeoutMs; throws jiffy::Error(UNAVAILABLE) naming where() and the server's reason.
     explicit PgConnection(std::shared_ptr<const ConnectionSettings> settings);
     ~PgConnection() override;
-    PgConnection(const PgConnection&) = delete;
-    PgConnection& operator=(const PgConnection&) = delete;
 
-    /// Runs one statement with bound parameters; see jiffy_db_vtable.execute.
+    // The SqlConnection interface (see SqlDatabase.h).
     void execute(std::string_view sql, const jiffy::ValuesView& params, jiffy::RowWriter& rows,
-                 jiffy::ExecResult& result);
-    /// Runs parameterless SQL with the simple protocol (several statements allowed), discarding rows.
-    void run(std::string_view sql);
-
-    void begin();
-    /// Commits; fails (and rolls back) when an earlier statement aborted the transaction.
-    void commit();
-    /// Rolls back; a connection already lost counts as rolled back.
-    void rollback();
-
-    /// False once the session is gone; the pool must drop the connection.
-    bool broken() const { return broken_; }
-    /// Without a round trip: false when the server closed the connection while it sat idle.
-    bool alive();
-    /// Brings an idle-in-pool connection back to "no transaction"; false if it must be dropped.
-    bool readyForPool();
-    /// e.g. "15.4"
-    std::string serverVersion() const;
+                 jiffy::ExecResult& result) override;
+    /// With the simple protocol: several statements are allowed.
+    void run(std::string_view sql) override;
+    void begin() override;
+    void commit() override;
+    void rollback() override;
+    bool alive() override;
+    bool readyForPool() override;
+    std::string serverVersion() const override;
 
 private:
     struct ResultDeleter {
@@ -106,7 +97,6 @@ private:
 
     std::shared_ptr<const ConnectionSettings> settings_;
     pg_conn* conn_ = nullptr;
-    bool broken_ = false;
     /// Why the open transaction is aborted (the failed statement's status and message).
     std::optional<std::pair<jiffy_status, std::string>> aborted_;
 

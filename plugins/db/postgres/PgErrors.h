@@ -2,6 +2,8 @@
 // the one message format every failure uses.
 #pragma once
 
+#include <SqlMessage.h>
+
 #include <jiffy/abi.h>
 
 #include <string>
@@ -19,7 +21,7 @@ bool sessionLost(std::string_view sqlstate);
 /// "postgres: <SQLSTATE> <message> (in: <first 120 chars of sql>...)".
 std::string describe(std::string_view sqlstate, std::string_view message, std::string_view sql);
 
-/// libpq's possibly multi-line message on one line, without the trailing newline.
-std::string oneLine(std::string_view message);
+/// A message on one line (shared with the other SQL plugins).
+using jiffy::support::oneLine;
 
 } // namespace jiffy::postgres

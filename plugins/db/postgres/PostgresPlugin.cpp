@@ -1,7 +1,7 @@
 // The PostgreSQL DB plugin: a bounded pool of PgConnection behind jiffy_db_vtable.
 #include "PgConnection.h"
 
-#include <ConnectionPool.h>
+#include <SqlDatabase.h>
 
 #include <jiffy/db.hpp>
 
@@ -11,7 +11,6 @@ namespace {
 
 using jiffy::postgres::ConnectionSettings;
 using jiffy::postgres::PgConnection;
-using Pool = jiffy::support::ConnectionPool<PgConnection>;
 
 const jiffy_option kOptions[] = {
     jiffy::option("host", JIFFY_OPT_STRING, false, "\"localhost\"", "server host name or address (jiffy's key)"),
@@ -49,9 +48,10 @@ const jiffy_db_dialect kDialect = {
     "BIGSERIAL PRIMARY KEY",
 };
 
-class PostgresDatabase : public jiffy::Database {
+class PostgresDatabase : public jiffy::support::PooledSqlDatabase {
 public:
-    PostgresDatabase(const jiffy::Host& host, std::string_view) : host_(host)
+    PostgresDatabase(const jiffy::Host& host, std::string_view)
+        : PooledSqlDatabase(host, "postgres", host.configBool("ormLogActive", false))
     {
         auto s = std::make_shared<ConnectionSettings>();
         s->host = host.configString("host").value_or("localhost");
@@ -73,109 +73,18 @@ public:
         s->logger = &host_;
         const auto poolSize = static_cast<size_t>(host.configInt("pool_size", 10, 1, 256));
         const auto poolWait = std::chrono::milliseconds(host.configInt("pool_wait_ms", 5000, 0, 600000));
-        logSql_ = host.configBool("ormLogActive", false);
-        settings_ = s;
-        pool_ = std::make_unique<Pool>([s] { return std::make_unique<PgConnection>(s); }, poolSize, poolWait);
-        // /metrics: connections lent out and callers waiting for one, after every change.
-        host.metricSet("jiffy_db_pool_size", static_cast<double>(poolSize));
-        pool_->setObserver([host](size_t inUse, size_t waiting) {
-            host.metricSet("jiffy_db_pool_in_use", static_cast<double>(inUse));
-            host.metricSet("jiffy_db_pool_waiting", static_cast<double>(waiting));
-        });
+        openPool([s] { return std::make_unique<PgConnection>(s); }, poolSize, poolWait, s->where());
+        reportPoolMetrics();
 
         // Open one connection now, so a wrong address, user, password or
         // database stops the start with the server's own reason.
-        auto probe = take();
-        std::string version = probe->serverVersion();
-        release(std::move(probe));
+        std::string version = Lease(*this)->serverVersion();
         host.info("PostgreSQL " + version + " at " + s->where() + ", pool " + std::to_string(poolSize) + ", sslmode " +
                   s->sslmode + ", statement timeout " +
                   (s->statementTimeoutMs ? std::to_string(s->statementTimeoutMs) + " ms" : std::string("from server")));
     }
 
     jiffy_db_dialect dialect() override { return kDialect; }
-
-    void execute(jiffy::DbConnection* conn, std::string_view sql, const jiffy::ValuesView& params,
-                 jiffy::RowWriter& rows, jiffy::ExecResult& result) override
-    {
-        if (logSql_) host_.info("sql: " + std::string(sql));
-        if (conn) return static_cast<PgConnection*>(conn)->execute(sql, params, rows, result);
-        Lease lease(*this);
-        lease->execute(sql, params, rows, result);
-    }
-
-    jiffy::DbConnection* begin() override
-    {
-        std::unique_ptr<PgConnection> c = take();
-        try {
-            c->begin();
-        } catch (...) {
-            release(std::move(c));
-            throw;
-        }
-        return c.release();
-    }
-
-    void commit(jiffy::DbConnection* conn) override
-    {
-        Lease lease(*this, static_cast<PgConnection*>(conn));
-        lease->commit();
-    }
-
-    void rollback(jiffy::DbConnection* conn) override
-    {
-        Lease lease(*this, static_cast<PgConnection*>(conn));
-        lease->rollback();
-    }
-
-    void health() override
-    {
-        Lease lease(*this);
-        lease->run("SELECT 1");
-    }
-
-private:
-    /// A pooled connection for one scope, given back (or dropped) at its end.
-    class Lease {
-    public:
-        explicit Lease(PostgresDatabase& db) : db_(db), conn_(db.take()) {}
-        Lease(PostgresDatabase& db, PgConnection* held) : db_(db), conn_(held) {}
-        ~Lease() { db_.release(std::move(conn_)); }
-        Lease(const Lease&) = delete;
-        Lease& operator=(const Lease&) = delete;
-        PgConnection* operator->() { return conn_.get(); }
-
-    private:
-        PostgresDatabase& db_;
-        std::unique_ptr<PgConnection> conn_;
-    };
-
-    /// A connection that is still open: idle ones the server closed (a
-    /// restart) are dropped here, before anything is sent on them.
-    std::unique_ptr<PgConnection> take()
-    {
-        // Each round drops one dead idle connection; with none left the pool opens a fresh one.
-        for (size_t round = 0; round <= pool_->size(); ++round) {
-            std::unique_ptr<PgConnection> c = pool_->take();
-            if (c->alive()) return c;
-            host_.info("postgres: dropping a connection the server closed");
-            pool_->give(std::move(c), false);
-        }
-        jiffy::fail(JIFFY_UNAVAILABLE,
-                    "postgres: every connection to " + settings_->where() + " was closed by the server");
-    }
-
-    void release(std::unique_ptr<PgConnection> c)
-    {
-        if (!c) return;
-        bool keep = c->readyForPool();
-        pool_->give(std::move(c), keep);
-    }
-
-    jiffy::Host host_;
-    bool logSql_ = false;
-    std::shared_ptr<const ConnectionSettings> settings_;
-    std::unique_ptr<Pool> pool_;
 };
 
 } // namespace

@@ -6,6 +6,8 @@
 
 #include "Model.h"
 
+#include <jiffy/plugin.hpp>
+
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -13,10 +15,8 @@
 
 namespace jiffy::models {
 
-class BadRequest : public std::invalid_argument {
-public:
-    using std::invalid_argument::invalid_argument;
-};
+/// A request refused with 400 (the SDK's).
+using jiffy::BadRequest;
 
 /// One value per property of `e` (no_db properties get a null placeholder);
 /// absent optional fields are null, absent fields with a default take it.

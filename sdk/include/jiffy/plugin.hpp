@@ -45,6 +45,14 @@ private:
     jiffy_status status_;
 };
 
+/// A request a route handler refuses with 400 and `{"error": what()}` (the
+/// models plugin and the host's auth routes answer it so). Unlike Error it
+/// never crosses the boundary: the handler that throws it must catch it.
+class BadRequest : public std::invalid_argument {
+public:
+    using std::invalid_argument::invalid_argument;
+};
+
 /// Throws Error(status, message).
 [[noreturn]] inline void fail(jiffy_status status, const std::string& message)
 {
@@ -72,15 +80,21 @@ template <class F> jiffy_status guard(jiffy_error* err, F&& f) noexcept
     }
 }
 
-/// A caller-owned jiffy_error ready for a call.
+/// A caller-owned jiffy_error ready for a call (plugins calling the host, the
+/// host calling plugins).
 struct ErrorBuffer {
     jiffy_error e;
     ErrorBuffer() { jiffy_error_init(&e); }
     jiffy_error* get() { return &e; }
-    /// Throws Error(status, message) unless status is JIFFY_OK.
+    /// The callee's message for a failed call, or the status's name when it wrote none.
+    std::string message(jiffy_status status) const
+    {
+        return e.message[0] ? std::string(e.message) : std::string(jiffy_status_name(status));
+    }
+    /// Throws Error(status, message(status)) unless status is JIFFY_OK.
     void check(jiffy_status status) const
     {
-        if (status != JIFFY_OK) throw Error(status, e.message[0] ? e.message : jiffy_status_name(status));
+        if (status != JIFFY_OK) throw Error(status, message(status));
     }
 };
 
