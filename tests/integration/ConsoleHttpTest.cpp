@@ -250,17 +250,7 @@ public:
             CPPUNIT_ASSERT_MESSAGE(r.body, view->getValue<uint64_t>("self") != 0);
             CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, view->getValue<uint64_t>("self"), view->getValue<uint64_t>("leader"));
             CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, size_t(1), view->getArray("members")->size());
-            auto schema = Poco::JSON::Parser()
-                              .parse(jiffyd_.get("/openapi.json").body)
-                              .extract<Poco::JSON::Object::Ptr>()
-                              ->getObject("paths")
-                              ->getObject("/cluster")
-                              ->getObject("get")
-                              ->getObject("responses")
-                              ->getObject("200")
-                              ->getObject("content")
-                              ->getObject("application/json")
-                              ->getObject("schema");
+            auto schema = jiffy::test::openApiResponseSchema(jiffyd_.get("/openapi.json").body, "/cluster");
             CPPUNIT_ASSERT(schema->getObject("properties")->has("ping_cycle_ms"));
             jiffyd_.stop();
         }

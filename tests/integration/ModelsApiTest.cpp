@@ -637,19 +637,7 @@ void ModelsApiTest::testOpenApiDescribesTheRoutes()
     CPPUNIT_ASSERT(responses->has("200"));
     CPPUNIT_ASSERT(!responses->has("201"));
     // /{book_id} answers one book; the hasMany route without it a list.
-    auto schemaOf = [&r](const std::string& path) {
-        return Poco::JSON::Parser()
-            .parse(r.body)
-            .extract<Poco::JSON::Object::Ptr>()
-            ->getObject("paths")
-            ->getObject(path)
-            ->getObject("get")
-            ->getObject("responses")
-            ->getObject("200")
-            ->getObject("content")
-            ->getObject("application/json")
-            ->getObject("schema");
-    };
+    auto schemaOf = [&r](const std::string& path) { return jiffy::test::openApiResponseSchema(r.body, path); };
     CPPUNIT_ASSERT_EQUAL(std::string("object"),
                          schemaOf("/library/{library_id}/tobooks/{book_id}")->getValue<std::string>("type"));
     CPPUNIT_ASSERT_EQUAL(std::string("array"),

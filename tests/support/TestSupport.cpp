@@ -5,6 +5,7 @@
 #include "plugins/PluginErrors.h"
 
 #include <Poco/Base64Encoder.h>
+#include <Poco/Exception.h>
 #include <Poco/File.h>
 #include <Poco/FileStream.h>
 #include <Poco/JSON/Parser.h>
@@ -125,6 +126,20 @@ int64_t idOf(const std::string& json)
 {
     size_t at = json.find("\"id\":");
     return at == std::string::npos ? -1 : std::stoll(json.substr(at + 5));
+}
+
+Poco::JSON::Object::Ptr openApiResponseSchema(const std::string& document, const std::string& path,
+                                              const std::string& method, const std::string& code)
+{
+    Poco::JSON::Object::Ptr at = Poco::JSON::Parser().parse(document).extract<Poco::JSON::Object::Ptr>();
+    for (const std::string& key : {std::string("paths"), path, method, std::string("responses"), code,
+                                   std::string("content"), std::string("application/json"), std::string("schema")}) {
+        at = at ? at->getObject(key) : nullptr;
+        if (!at)
+            throw Poco::NotFoundException("/openapi.json has no " + key + " on the way to the " + code +
+                                          " JSON schema of " + method + " " + path);
+    }
+    return at;
 }
 
 HttpResult http(const std::string& method, const std::string& host, uint16_t port, const std::string& path,

@@ -10,6 +10,8 @@
 #include "plugins/PluginLoader.h"
 #include "plugins/RoutesInstance.h"
 
+#include <Poco/JSON/Object.h>
+
 #include <condition_variable>
 #include <functional>
 #include <map>
@@ -77,6 +79,11 @@ struct HttpResult {
 
 /// The integer after "\"id\":" in a JSON body (jiffy's created or read entity); -1 without one.
 int64_t idOf(const std::string& json);
+
+/// In an /openapi.json document: the JSON schema of `method` `path`'s `code`
+/// response (application/json); throws Poco::Exception when any step is missing.
+Poco::JSON::Object::Ptr openApiResponseSchema(const std::string& document, const std::string& path,
+                                              const std::string& method = "get", const std::string& code = "200");
 
 /// One HTTP request on a fresh connection; status 0 when it could not connect.
 HttpResult http(const std::string& method, const std::string& host, uint16_t port, const std::string& path,
