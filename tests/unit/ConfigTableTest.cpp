@@ -1,9 +1,15 @@
 // The host's option tables: every key of logging, http, auth and the top
-// level reads its type and range with the messages the loader always gave.
+// level reads its type and range with the messages the loader always gave,
+// and docs/config.md lists every key with the default and range the code has.
 #include "config/ConfigLoader.h"
 #include "support/TestSupport.h"
 
 #include <cppunit/extensions/HelperMacros.h>
+
+#include <fstream>
+#include <algorithm>
+#include <set>
+#include <sstream>
 
 using jiffy::host::Config;
 using jiffy::host::ConfigError;
@@ -116,6 +122,22 @@ const char* kEveryKeySet = R"({
     "Routes": [{"Plugin": "hello"}], "Database": {"db_dialect": "sqlite"}
 })";
 
+std::string readFile(const std::string& path)
+{
+    std::ifstream in(path);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+/// A reference row as docs/config.md writes it ("—" for no default or any value).
+std::string markdownRow(const jiffy::host::OptionReferenceRow& r)
+{
+    auto cell = [](const std::string& v) { return v.empty() ? std::string("—") : v; };
+    return "| `" + r.key + "` | " + r.type + " | " + cell(r.defaultValue) + " | " + cell(r.range) + " | " + r.help +
+           " |";
+}
+
 } // namespace
 
 class ConfigTableTest : public CppUnit::TestFixture {
@@ -123,6 +145,7 @@ class ConfigTableTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testEveryKeyNamesItsTypeOrRange);
     CPPUNIT_TEST(testEveryKeyReachesItsMember);
     CPPUNIT_TEST(testUnknownSectionKeysWarn);
+    CPPUNIT_TEST(testDocsListEveryHostKey);
     CPPUNIT_TEST_SUITE_END();
 
     /// No environment: ${VAR} has no value unless the config gives a default.
@@ -217,6 +240,35 @@ public:
                                          "auth.bcryptcost: unknown key, ignored\n"
                                          "Pepers: unknown key, did you mean \"pepper\"? (ignored)\n"),
                              w);
+    }
+
+    /// docs/config.md's key table is the loader's tables, row for row: a key
+    /// added, a default or range changed in Config.h or ConfigLoader.cpp fails here.
+    void testDocsListEveryHostKey()
+    {
+        const std::string docsPath = std::string(JIFFY_TEST_SOURCE_DIR) + "/docs/config.md";
+        std::istringstream docs(readFile(docsPath));
+        std::vector<std::string> documented;
+        for (std::string line; std::getline(docs, line);)
+            if (line.rfind("| `", 0) == 0) documented.push_back(line);
+        std::string expected, missing;
+        std::set<std::string> rows;
+        for (const auto& r : jiffy::host::hostOptionReference()) {
+            expected += markdownRow(r) + "\n";
+            rows.insert(markdownRow(r));
+            if (std::find(documented.begin(), documented.end(), markdownRow(r)) == documented.end())
+                missing += markdownRow(r) + "\n";
+        }
+        CPPUNIT_ASSERT_MESSAGE("the loader reads no keys?", rows.size() > 60);
+        std::string stale;
+        for (const auto& line : documented)
+            if (!rows.count(line)) stale += line + "\n";
+        CPPUNIT_ASSERT_MESSAGE(docsPath + " disagrees with the option tables.\nMissing or different:\n" + missing +
+                                   "Not in the tables:\n" + stale + "The table as the code has it:\n" + expected,
+                               missing.empty() && stale.empty());
+        std::string inOrder;
+        for (const auto& line : documented) inOrder += line + "\n";
+        CPPUNIT_ASSERT_EQUAL_MESSAGE("rows out of the loader's order", expected, inOrder);
     }
 };
 
