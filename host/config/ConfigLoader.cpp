@@ -1,6 +1,7 @@
 #include "config/ConfigLoader.h"
 
 #include "config/FieldReader.h"
+#include "config/OptionTable.h"
 #include "config/SecretFiles.h"
 
 #include <jiffy/json_syntax.hpp>
@@ -16,6 +17,7 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
+#include <limits>
 #include <sstream>
 
 namespace jiffy::host {
@@ -43,41 +45,6 @@ std::string join(const std::vector<std::string>& items, const std::string& sep)
     for (const auto& s : items) out += (out.empty() ? "" : sep) + s;
     return out;
 }
-
-/// Every top-level key the loader reads (for "did you mean" hints).
-const std::vector<std::string> kTopLevelKeys = {"external_address",
-                                                "internal_address",
-                                                "env",
-                                                "ping_cycle",
-                                                "failure_threshold",
-                                                "pepper",
-                                                "pepper_file",
-                                                "hmac_Key",
-                                                "hmac_Key_file",
-                                                "cert_file",
-                                                "key_file",
-                                                "jwt_sign_method",
-                                                "jwt_lifetime",
-                                                "plugins_dir",
-                                                "database",
-                                                "group_leader_kvs",
-                                                "logging",
-                                                "http",
-                                                "auth",
-                                                "routes",
-                                                "service_activations",
-                                                "rsa256_priv_key_file",
-                                                "rsa256_pub_key_file",
-                                                "rsa384_priv_key_file",
-                                                "rsa384_pub_key_file",
-                                                "rsa512_priv_key_file",
-                                                "rsa512_pub_key_file",
-                                                "ecdsa256_priv_key_file",
-                                                "ecdsa256_pub_key_file",
-                                                "ecdsa384_priv_key_file",
-                                                "ecdsa384_pub_key_file",
-                                                "ecdsa521_priv_key_file",
-                                                "ecdsa521_pub_key_file"};
 
 /// Levenshtein distance, case-insensitive.
 size_t editDistance(const std::string& a, const std::string& b)
@@ -241,128 +208,6 @@ void readKvs(FieldReader& root, Config& cfg, std::vector<ConfigIssue>& issues)
                         ": " + join(active, ", "));
 }
 
-void readRoutes(FieldReader& root, Config& cfg, std::vector<ConfigIssue>& issues)
-{
-    Poco::JSON::Array::Ptr routes = root.readArray("routes");
-    if (!routes) return;
-    for (unsigned i = 0; i < routes->size(); ++i) {
-        std::string path = root.pathOf("routes") + "[" + std::to_string(i) + "]";
-        Poco::Dynamic::Var v = routes->get(i);
-        if (v.type() != typeid(Poco::JSON::Object::Ptr)) {
-            issues.push_back({path, "expected an object with \"plugin\", got " + describeJson(v)});
-            continue;
-        }
-        RoutePluginConfig rc;
-        rc.raw = v.extract<Poco::JSON::Object::Ptr>();
-        rc.path = path;
-        FieldReader r(rc.raw, path, issues);
-        r.readString("plugin", rc.plugin);
-        if (rc.plugin.empty() && !r.has("plugin"))
-            r.issue("plugin", "required: the name or file of a route plugin, e.g. \"models\"");
-        else if (!rc.plugin.empty())
-            cfg.routes.push_back(rc);
-    }
-}
-
-void readServiceActivations(FieldReader& root, Config& cfg, std::vector<ConfigIssue>& issues)
-{
-    Poco::JSON::Array::Ptr arr = root.readArray("service_activations");
-    if (!arr) return;
-    for (unsigned i = 0; i < arr->size(); ++i) {
-        std::string path = root.pathOf("service_activations") + "[" + std::to_string(i) + "]";
-        Poco::Dynamic::Var v = arr->get(i);
-        if (v.type() != typeid(Poco::JSON::Object::Ptr)) {
-            issues.push_back(
-                {path, "expected an object {\"service_name\", \"service_active\"}, got " + describeJson(v)});
-            continue;
-        }
-        FieldReader r(v.extract<Poco::JSON::Object::Ptr>(), path, issues);
-        ServiceActivation sa;
-        r.readString("service_name", sa.serviceName);
-        r.readBool("service_active", sa.serviceActive);
-        if (sa.serviceName.empty())
-            r.issue("service_name", "required: the entity name, e.g. \"Library\"");
-        else
-            cfg.serviceActivations.push_back(sa);
-    }
-}
-
-void readLogging(FieldReader& root, Config& cfg, std::vector<ConfigIssue>& issues)
-{
-    Poco::JSON::Object::Ptr obj = root.readObject("logging");
-    if (!obj) return;
-    FieldReader r(obj, "logging", issues);
-    LoggingConfig& l = cfg.logging;
-    r.readBool("active", l.active);
-    r.readBool("callLocation", l.callLocation);
-    r.readBool("colorMsgTypes", l.colorMsgTypes);
-    r.readBool("infoMsgs", l.infoMsgs);
-    r.readBool("warningMsgs", l.warningMsgs);
-    r.readBool("errorMsgs", l.errorMsgs);
-    r.readBool("debugMsgs", l.debugMsgs);
-    r.readBool("traceMsgs", l.traceMsgs);
-    r.readString("format", l.format);
-    if (l.format != "text" && l.format != "json")
-        r.issue("format", "expected \"text\" or \"json\", got \"" + l.format + "\"");
-    r.readString("output", l.output);
-    if (l.output.empty())
-        r.issue("output", "expected \"stderr\" or a file path, got \"\"");
-    else if (l.output != "stderr")
-        l.output = cfg.resolvePath(l.output);
-    r.readInt("rotate_bytes", l.rotateBytes, 4096, int64_t(1) << 40);
-    r.readInt("keep", l.keep, 1, 1000);
-    r.readBool("requests", l.requests);
-    if (r.has("request_sample")) {
-        Poco::Dynamic::Var v = r.get("request_sample");
-        double d = -1;
-        if (v.isNumeric() && !v.isBoolean()) d = v.convert<double>();
-        if (d < 0 || d > 1)
-            r.issue("request_sample", "expected a number from 0 to 1, got " + describeJson(v));
-        else
-            l.requestSample = d;
-    }
-    r.readInt("repeat_burst", l.repeatBurst, 1, 1000000);
-    r.readInt("repeat_interval_s", l.repeatIntervalS, 1, 86400);
-    for (const auto& k : r.unreadKeys()) cfg.warnings.push_back(r.pathOf(k) + ": unknown key, ignored");
-}
-
-void readHttp(FieldReader& root, Config& cfg, std::vector<ConfigIssue>& issues)
-{
-    Poco::JSON::Object::Ptr obj = root.readObject("http");
-    if (!obj) return;
-    FieldReader r(obj, "http", issues);
-    HttpConfig& h = cfg.http;
-    r.readInt("max_body_bytes", h.maxBodyBytes, 1, int64_t(1) << 32);
-    r.readInt("max_threads", h.maxThreads, 1, 1024);
-    r.readInt("max_queued", h.maxQueued, 1, 100000);
-    r.readBool("keep_alive", h.keepAlive);
-    r.readInt("keep_alive_timeout_s", h.keepAliveTimeoutS, 1, 3600);
-    r.readInt("drain_timeout_ms", h.drainTimeoutMs, 0, 600000);
-    r.readInt("max_connections_per_client", h.maxConnectionsPerClient, 0, 100000);
-    r.readInt("request_head_timeout_ms", h.requestHeadTimeoutMs, 0, 3600000);
-    for (const auto& k : r.unreadKeys()) cfg.warnings.push_back(r.pathOf(k) + ": unknown key, ignored");
-}
-
-/// A secret given inline (`key`, usually through ${VAR}) or in a file
-/// (`fileKey`); both at once is an error. Files readable by others are warned about.
-void readSecret(FieldReader& r, const std::string& key, const std::string& fileKey, std::string& out, Config& cfg)
-{
-    std::string file;
-    r.readString(fileKey, file);
-    if (file.empty()) {
-        r.readString(key, out);
-        return;
-    }
-    if (r.has(key)) return r.issue(fileKey, "give either " + key + " or " + fileKey + ", not both");
-    file = cfg.resolvePath(file);
-    try {
-        out = readSecretFile("", file);
-    } catch (const std::runtime_error& e) {
-        return r.issue(fileKey, e.what());
-    }
-    if (auto w = secretPermissionWarning(r.pathOf(fileKey), file)) cfg.warnings.push_back(*w);
-}
-
 /// env "prod" refuses jiffy's sample secrets and empty ones.
 void checkProdSecret(const Config& cfg, const std::string& key, const std::string& value, const char* sample,
                      const std::string& envVar, std::vector<ConfigIssue>& issues)
@@ -377,47 +222,267 @@ void checkProdSecret(const Config& cfg, const std::string& key, const std::strin
             {key, "is jiffy's sample value \"" + std::string(sample) + "\", which env \"prod\" refuses; " + how});
 }
 
-void readAuth(FieldReader& root, Config& cfg, std::vector<ConfigIssue>& issues)
+// What the tables cannot say, written by hand: each hook below is a rule of
+// one key that is more than a type and a range.
+
+/// logging.output: "stderr" or a file path, resolved against the config's folder.
+void checkLogOutput(FieldReader& r, const std::string& key, LoggingConfig& l, ReadContext& ctx)
 {
-    Poco::JSON::Object::Ptr obj = root.readObject("auth");
-    if (!obj) return;
-    FieldReader r(obj, "auth", issues);
-    AuthConfig& a = cfg.auth;
-    r.readBool("enabled", a.enabled);
-    r.readBool("open_registration", a.openRegistration);
-    if (Poco::JSON::Array::Ptr groups = r.readArray("registration_groups")) {
-        for (unsigned i = 0; i < groups->size(); ++i) {
-            const std::string at = "registration_groups[" + std::to_string(i) + "]";
-            Poco::Dynamic::Var g = groups->get(i);
-            if (!g.isString() || Poco::trim(g.convert<std::string>()).empty()) {
-                r.issue(at, "expected a group name, got " + describeJson(g));
-            } else if (Poco::icompare(Poco::trim(g.convert<std::string>()), "Super") == 0) {
-                r.issue(at, "\"Super\" can never be given to self-registered users: it holds every authorization");
-            } else {
-                a.registrationGroups.push_back(Poco::trim(g.convert<std::string>()));
-            }
+    if (l.output.empty())
+        r.issue(key, "expected \"stderr\" or a file path, got \"\"");
+    else if (l.output != "stderr")
+        l.output = ctx.cfg.resolvePath(l.output);
+}
+
+/// auth.registration_groups: group names, trimmed; "Super" never.
+void readRegistrationGroups(FieldReader& r, const std::string& key, AuthConfig& a, ReadContext&)
+{
+    Poco::JSON::Array::Ptr groups = r.readArray(key);
+    if (!groups) return;
+    for (unsigned i = 0; i < groups->size(); ++i) {
+        const std::string at = key + "[" + std::to_string(i) + "]";
+        Poco::Dynamic::Var g = groups->get(i);
+        if (!g.isString() || Poco::trim(g.convert<std::string>()).empty()) {
+            r.issue(at, "expected a group name, got " + describeJson(g));
+        } else if (Poco::icompare(Poco::trim(g.convert<std::string>()), "Super") == 0) {
+            r.issue(at, "\"Super\" can never be given to self-registered users: it holds every authorization");
+        } else {
+            a.registrationGroups.push_back(Poco::trim(g.convert<std::string>()));
         }
     }
-    r.readBool("registration_active", a.registrationActive);
-    readSecret(r, "admin_password", "admin_password_file", a.adminPassword, cfg);
+}
+
+/// auth.admin_password (or its _file): at least 6 characters.
+void checkAdminPassword(FieldReader& r, const std::string& key, AuthConfig& a, ReadContext&)
+{
     if (!a.adminPassword.empty() && a.adminPassword.size() < 6)
-        r.issue(r.has("admin_password_file") ? "admin_password_file" : "admin_password",
-                "the admin password must be at least 6 characters");
-    r.readString("password_hash", a.passwordHash);
-    if (a.passwordHash != "bcrypt" && a.passwordHash != "argon2id")
-        r.issue("password_hash", "expected \"bcrypt\" or \"argon2id\", got \"" + a.passwordHash + "\"");
-    r.readInt("bcrypt_cost", a.bcryptCost, 10, 16);
-    r.readInt("argon2_time_cost", a.argon2TimeCost, 1, 100);
-    r.readInt("argon2_memory_kib", a.argon2MemoryKiB, 8192, 4 * 1024 * 1024);
-    r.readInt("argon2_parallelism", a.argon2Parallelism, 1, 64);
-    r.readInt("login_max_failures", a.loginMaxFailures, 1, 1000);
-    r.readInt("login_max_failures_per_address", a.loginMaxFailuresPerAddress, 1, 100000);
-    r.readInt("login_window_s", a.loginWindowS, 1, 86400);
-    r.readInt("login_lockout_s", a.loginLockoutS, 1, 86400);
-    r.readInt("token_leeway_s", a.tokenLeewayS, 0, 600);
-    r.readInt("token_cache_size", a.tokenCacheSize, 0, 10000000);
-    r.readInt("cache_refresh_s", a.cacheRefreshS, 0, 86400);
-    for (const auto& k : r.unreadKeys()) cfg.warnings.push_back(r.pathOf(k) + ": unknown key, ignored");
+        r.issue(r.has(key + "_file") ? key + "_file" : key, "the admin password must be at least 6 characters");
+}
+
+/// jwt_sign_method: jiffy's alias ES521 is ES512; one of kSignMethods.
+void checkSignMethod(FieldReader& r, const std::string& key, Config& cfg, ReadContext&)
+{
+    if (cfg.jwtSignMethod == "ES521") cfg.jwtSignMethod = "ES512";
+    if (std::find(kSignMethods.begin(), kSignMethods.end(), cfg.jwtSignMethod) == kSignMethods.end())
+        r.issue(key, "expected one of " + join(kSignMethods, ", ") + ", got \"" + cfg.jwtSignMethod + "\"");
+}
+
+/// The rsa*/ecdsa* key-file keys land in one map, by key.
+void readJwtKeyFile(FieldReader& r, const std::string& key, Config& cfg, ReadContext&)
+{
+    std::string v;
+    r.readString(key, v);
+    if (!v.empty()) cfg.jwtKeyFiles[key] = v;
+}
+
+const std::vector<HostOption<LoggingConfig>>& loggingOptions()
+{
+    using L = LoggingConfig;
+    static const std::vector<HostOption<L>> table = {
+        flagOption("active", &L::active, "false: nothing but fatal messages"),
+        flagOption("callLocation", &L::callLocation, "file:line on info and warning messages"),
+        flagOption("colorMsgTypes", &L::colorMsgTypes, "coloured type labels, when the output is a terminal"),
+        flagOption("infoMsgs", &L::infoMsgs, "info messages"),
+        flagOption("warningMsgs", &L::warningMsgs, "warning messages"),
+        flagOption("errorMsgs", &L::errorMsgs, "error messages"),
+        flagOption("debugMsgs", &L::debugMsgs, "debug messages"),
+        flagOption("traceMsgs", &L::traceMsgs, "trace messages"),
+        choiceOption("format", &L::format, {"text", "json"}, "one line of text, or one JSON object, a message"),
+        textOption("output", &L::output, "\"stderr\" (journald, containers) or a file path, rotated",
+                   HostOption<L>::Text::Plain, checkLogOutput),
+        numberOption("rotate_bytes", &L::rotateBytes, 4096, int64_t(1) << 40, "rotate the file past this size"),
+        numberOption("keep", &L::keep, 1, 1000, "rotated files kept besides the current one"),
+        flagOption("requests", &L::requests, "one line per request (logger jiffyd.request)"),
+        numberOption("request_sample", &L::requestSample, 0, 1,
+                     "share of 1xx-3xx requests logged (4xx and 5xx: all, rate-limited)"),
+        numberOption("repeat_burst", &L::repeatBurst, 1, 1000000,
+                     "similar warnings, errors and 4xx/5xx request lines written per window, the rest counted"),
+        numberOption("repeat_interval_s", &L::repeatIntervalS, 1, 86400, "the window of repeat_burst"),
+    };
+    return table;
+}
+
+const std::vector<HostOption<HttpConfig>>& httpOptions()
+{
+    using H = HttpConfig;
+    static const std::vector<HostOption<H>> table = {
+        numberOption("max_body_bytes", &H::maxBodyBytes, 1, int64_t(1) << 32, "larger request bodies answer 413"),
+        numberOption("max_threads", &H::maxThreads, 1, 1024, "worker threads"),
+        numberOption("max_queued", &H::maxQueued, 1, 100000, "accepted connections waiting for a thread"),
+        flagOption("keep_alive", &H::keepAlive, "HTTP keep-alive"),
+        numberOption("keep_alive_timeout_s", &H::keepAliveTimeoutS, 1, 3600, "idle time of a kept-alive connection"),
+        numberOption("drain_timeout_ms", &H::drainTimeoutMs, 0, 600000,
+                     "how long shutdown waits for in-flight requests"),
+        numberOption("max_connections_per_client", &H::maxConnectionsPerClient, 0, 100000,
+                     "open connections one client address may hold (more answer 503); 0 = no limit"),
+        numberOption("request_head_timeout_ms", &H::requestHeadTimeoutMs, 0, 3600000,
+                     "time to send a complete request head, then the connection is closed; 0 = no limit"),
+    };
+    return table;
+}
+
+const std::vector<HostOption<AuthConfig>>& authOptions()
+{
+    using A = AuthConfig;
+    static const std::vector<HostOption<A>> table = {
+        flagOption("enabled", &A::enabled, "false: every route is open (a loud warning at start)"),
+        flagOption("open_registration", &A::openRegistration, "POST /usr without a token, throttled"),
+        customOption<A>("registration_groups", readRegistrationGroups, "array of strings", "[]",
+                        "the only groups a self-registered user may join (\"Super\" never)"),
+        flagOption("registration_active", &A::registrationActive,
+                   "self-registered users are active at once (else an admin activates them)"),
+        textOption("admin_password", &A::adminPassword,
+                   "admin's first password, at least 6 characters (absent: jiffy's \"initpass\")",
+                   HostOption<A>::Text::Secret, checkAdminPassword),
+        choiceOption("password_hash", &A::passwordHash, {"bcrypt", "argon2id"}, "the hash of new passwords"),
+        numberOption("bcrypt_cost", &A::bcryptCost, 10, 16, "bcrypt's cost factor"),
+        numberOption("argon2_time_cost", &A::argon2TimeCost, 1, 100, "argon2id's passes"),
+        numberOption("argon2_memory_kib", &A::argon2MemoryKiB, 8192, 4 * 1024 * 1024, "argon2id's memory"),
+        numberOption("argon2_parallelism", &A::argon2Parallelism, 1, 64, "argon2id's lanes"),
+        numberOption("login_max_failures", &A::loginMaxFailures, 1, 1000, "failed logins per email before a lockout"),
+        numberOption("login_max_failures_per_address", &A::loginMaxFailuresPerAddress, 1, 100000,
+                     "failed logins per client address before a lockout"),
+        numberOption("login_window_s", &A::loginWindowS, 1, 86400, "failures older than this are forgotten"),
+        numberOption("login_lockout_s", &A::loginLockoutS, 1, 86400, "how long a lockout lasts (429, Retry-After)"),
+        numberOption("token_leeway_s", &A::tokenLeewayS, 0, 600, "clock skew accepted on exp, nbf and iat"),
+        numberOption("token_cache_size", &A::tokenCacheSize, 0, 10000000, "verified tokens kept until they expire"),
+        numberOption("cache_refresh_s", &A::cacheRefreshS, 0, 86400,
+                     "users and grants are reloaded this often (under the cluster's invalidations)"),
+    };
+    return table;
+}
+
+/// One entry of service_activations (no unknown-key warnings: jiffy's entries carry none).
+const std::vector<HostOption<ServiceActivation>>& serviceActivationOptions()
+{
+    using SA = ServiceActivation;
+    static const std::vector<HostOption<SA>> table = {
+        textOption("service_name", &SA::serviceName, "the entity name, e.g. \"Library\" (required)"),
+        flagOption("service_active", &SA::serviceActive, "its routes are served"),
+    };
+    return table;
+}
+
+/// One entry of routes (its other keys are the plugin's options).
+const std::vector<HostOption<RoutePluginConfig>>& routeOptions()
+{
+    using RC = RoutePluginConfig;
+    static const std::vector<HostOption<RC>> table = {
+        textOption("plugin", &RC::plugin, "the name or file of a route plugin, e.g. \"models\" (required)"),
+    };
+    return table;
+}
+
+void readRoutes(FieldReader& root, const std::string& key, Config& cfg, ReadContext& ctx)
+{
+    Poco::JSON::Array::Ptr routes = root.readArray(key);
+    if (!routes) return;
+    for (unsigned i = 0; i < routes->size(); ++i) {
+        std::string path = root.pathOf(key) + "[" + std::to_string(i) + "]";
+        Poco::Dynamic::Var v = routes->get(i);
+        if (v.type() != typeid(Poco::JSON::Object::Ptr)) {
+            ctx.issues.push_back({path, "expected an object with \"plugin\", got " + describeJson(v)});
+            continue;
+        }
+        RoutePluginConfig rc;
+        rc.raw = v.extract<Poco::JSON::Object::Ptr>();
+        rc.path = path;
+        FieldReader r(rc.raw, path, ctx.issues);
+        readOptions(r, routeOptions(), rc, ctx);
+        if (rc.plugin.empty() && !r.has("plugin"))
+            r.issue("plugin", "required: the name or file of a route plugin, e.g. \"models\"");
+        else if (!rc.plugin.empty())
+            cfg.routes.push_back(rc);
+    }
+}
+
+void readServiceActivations(FieldReader& root, const std::string& key, Config& cfg, ReadContext& ctx)
+{
+    Poco::JSON::Array::Ptr arr = root.readArray(key);
+    if (!arr) return;
+    for (unsigned i = 0; i < arr->size(); ++i) {
+        std::string path = root.pathOf(key) + "[" + std::to_string(i) + "]";
+        Poco::Dynamic::Var v = arr->get(i);
+        if (v.type() != typeid(Poco::JSON::Object::Ptr)) {
+            ctx.issues.push_back(
+                {path, "expected an object {\"service_name\", \"service_active\"}, got " + describeJson(v)});
+            continue;
+        }
+        FieldReader r(v.extract<Poco::JSON::Object::Ptr>(), path, ctx.issues);
+        ServiceActivation sa;
+        readOptions(r, serviceActivationOptions(), sa, ctx);
+        if (sa.serviceName.empty())
+            r.issue("service_name", "required: the entity name, e.g. \"Library\"");
+        else
+            cfg.serviceActivations.push_back(sa);
+    }
+}
+
+/// The top level, in reading order. database and group_leader_kvs hold the
+/// plugins' options (checked against their own tables when they load).
+const std::vector<HostOption<Config>>& topLevelOptions()
+{
+    using C = Config;
+    using Text = HostOption<C>::Text;
+    static const std::vector<HostOption<C>> table = [] {
+        std::vector<HostOption<C>> t = {
+            addressOption("external_address", &C::externalAddress, "the public HTTP(S) address"),
+            addressOption("internal_address", &C::internalAddress, "the cluster bus address"),
+            // Its values are checked in loadText, after the rules of prod.
+            shownRange(textOption("env", &C::env, "prod: HTTPS only, no sample or empty secrets, unknown keys refused"),
+                       "\"dev\" or \"prod\""),
+            numberOption("ping_cycle", &C::pingCycle, 0, std::numeric_limits<uint32_t>::max(),
+                         "seconds between the failure detector's probes (0 = 1)"),
+            numberOption("failure_threshold", &C::failureThreshold, 0, std::numeric_limits<int64_t>::max(),
+                         "the failure detector's suspicion multiplier (0 = 5, above 100 = 100)"),
+            textOption("pepper", &C::pepper, "added to every password before hashing; prod refuses this sample",
+                       Text::Secret),
+            textOption("hmac_Key", &C::hmacKey, "the cluster's shared secret", Text::Secret),
+            textOption("cert_file", &C::certFile, "TLS certificate (PEM); with key_file, HTTPS"),
+            textOption("key_file", &C::keyFile, "TLS private key (PEM)"),
+        };
+        for (const auto& k : kJwtKeyFiles)
+            t.push_back(customOption<C>(k, readJwtKeyFile, "path", "", "a JWT key file (PEM)"));
+        t.push_back(
+            shownRange(textOption("jwt_sign_method", &C::jwtSignMethod, "the JWT algorithm (jiffy's ES521 means ES512)",
+                                  Text::Plain, checkSignMethod),
+                       join(kSignMethods, ", ")));
+        t.push_back(numberOption("jwt_lifetime", &C::jwtLifetimeMinutes, 0, std::numeric_limits<uint32_t>::max(),
+                                 "minutes a token is valid"));
+        t.push_back(textOption("plugins_dir", &C::pluginsDir, "first directory searched for plugins", Text::Path));
+        t.push_back(customOption<C>(
+            "database",
+            [](FieldReader& r, const std::string&, C& c, ReadContext& ctx) { readDatabase(r, c, ctx.issues); },
+            "object", "SQLite \"jiffy.db\"", "db_dialect and the DB plugin's options"));
+        t.push_back(customOption<C>(
+            "group_leader_kvs",
+            [](FieldReader& r, const std::string&, C& c, ReadContext& ctx) { readKvs(r, c, ctx.issues); }, "object",
+            "local_standalone", "the KVS entries; exactly one has \"active\": true"));
+        t.push_back(customOption<C>(
+            "logging",
+            [](FieldReader& r, const std::string& key, C& c, ReadContext& ctx) {
+                readSection(r, key, loggingOptions(), c.logging, ctx);
+            },
+            "object", "", "its keys: the logging rows below"));
+        t.push_back(customOption<C>(
+            "http",
+            [](FieldReader& r, const std::string& key, C& c, ReadContext& ctx) {
+                readSection(r, key, httpOptions(), c.http, ctx);
+            },
+            "object", "", "its keys: the http rows below"));
+        t.push_back(customOption<C>(
+            "auth",
+            [](FieldReader& r, const std::string& key, C& c, ReadContext& ctx) {
+                readSection(r, key, authOptions(), c.auth, ctx);
+            },
+            "object", "", "its keys: the auth rows below"));
+        t.push_back(customOption<C>("routes", readRoutes, "array", "[]",
+                                    "route plugins to load: [{\"plugin\": \"hello\", ...options}]"));
+        t.push_back(
+            customOption<C>("service_activations", readServiceActivations, "array", "[]", "jiffy's entity switches"));
+        return t;
+    }();
+    return table;
 }
 
 } // namespace
@@ -498,38 +563,10 @@ Config ConfigLoader::loadText(const std::string& text, const std::string& source
     cfg.root = parsed.extract<Poco::JSON::Object::Ptr>();
     cfg.dataDir = dataDir;
     FieldReader r(cfg.root, "", issues);
+    ReadContext ctx{cfg, issues};
+    readOptions(r, topLevelOptions(), cfg, ctx);
 
-    r.readAddress("external_address", cfg.externalAddress);
-    r.readAddress("internal_address", cfg.internalAddress);
-    r.readString("env", cfg.env);
-    r.readUInt("ping_cycle", cfg.pingCycle);
-    r.readUInt("failure_threshold", cfg.failureThreshold);
-    readSecret(r, "pepper", "pepper_file", cfg.pepper, cfg);
-    readSecret(r, "hmac_Key", "hmac_Key_file", cfg.hmacKey, cfg);
-    r.readString("cert_file", cfg.certFile);
-    r.readString("key_file", cfg.keyFile);
-    for (const auto& k : kJwtKeyFiles) {
-        std::string v;
-        r.readString(k, v);
-        if (!v.empty()) cfg.jwtKeyFiles[k] = v;
-    }
-    r.readString("jwt_sign_method", cfg.jwtSignMethod);
-    if (cfg.jwtSignMethod == "ES521") cfg.jwtSignMethod = "ES512";
-    if (std::find(kSignMethods.begin(), kSignMethods.end(), cfg.jwtSignMethod) == kSignMethods.end())
-        r.issue("jwt_sign_method",
-                "expected one of " + join(kSignMethods, ", ") + ", got \"" + cfg.jwtSignMethod + "\"");
-    r.readUInt("jwt_lifetime", cfg.jwtLifetimeMinutes);
-    r.readString("plugins_dir", cfg.pluginsDir);
-    if (!cfg.pluginsDir.empty()) cfg.pluginsDir = cfg.resolvePath(cfg.pluginsDir);
-
-    readDatabase(r, cfg, issues);
-    readKvs(r, cfg, issues);
-    readLogging(r, cfg, issues);
-    readHttp(r, cfg, issues);
-    readAuth(r, cfg, issues);
-    readRoutes(r, cfg, issues);
-    readServiceActivations(r, cfg, issues);
-
+    // Rules across keys, by hand: prod's demands, then env's own values.
     if (cfg.env == "prod" && (cfg.certFile.empty() || cfg.keyFile.empty()))
         issues.push_back({"env", "\"prod\" serves HTTPS and needs cert_file and key_file"});
     checkProdSecret(cfg, "pepper", cfg.pepper, "secret-pepper-key", "JIFFY_PEPPER", issues);
@@ -544,8 +581,9 @@ Config ConfigLoader::loadText(const std::string& text, const std::string& source
         r.issue("env", "expected \"dev\" or \"prod\" (jiffy's values), got \"" + cfg.env + "\"");
     // A misspelt top-level key would silently fall back to a default (a
     // PostgreSQL config becoming a local SQLite file): an error in prod.
+    const std::vector<std::string> known = optionKeys(topLevelOptions());
     for (const auto& k : r.unreadKeys()) {
-        std::string hint = suggestKey(k, kTopLevelKeys);
+        std::string hint = suggestKey(k, known);
         std::string msg = "unknown key" + (hint.empty() ? std::string() : ", did you mean \"" + hint + "\"?");
         if (cfg.env == "prod")
             issues.push_back({k, msg + " (env \"prod\" refuses unknown keys)"});
@@ -554,6 +592,18 @@ Config ConfigLoader::loadText(const std::string& text, const std::string& source
     }
     if (!issues.empty()) throw ConfigError(source, std::move(issues));
     return cfg;
+}
+
+std::vector<OptionReferenceRow> hostOptionReference()
+{
+    std::vector<OptionReferenceRow> rows;
+    describeOptions("", topLevelOptions(), rows);
+    describeOptions("logging.", loggingOptions(), rows);
+    describeOptions("http.", httpOptions(), rows);
+    describeOptions("auth.", authOptions(), rows);
+    describeOptions("routes[].", routeOptions(), rows);
+    describeOptions("service_activations[].", serviceActivationOptions(), rows);
+    return rows;
 }
 
 Config ConfigLoader::defaults() const

@@ -6,6 +6,7 @@
 #include "config/EnvExpander.h"
 
 #include <string>
+#include <vector>
 
 namespace jiffy::host {
 
@@ -23,6 +24,19 @@ constexpr int kExitDataErr = 65;
 constexpr int kExitNoInput = 66;
 /// Exit code for an unknown user (sysexits EX_NOUSER).
 constexpr int kExitNoUser = 67;
+
+/// One key of the host's config as its table declares it: what docs/config.md lists.
+struct OptionReferenceRow {
+    std::string key;          ///< JSON path: "http.max_threads", "routes[].plugin"
+    std::string type;         ///< "integer", "boolean", "string", "path", "host:port", "object", ...
+    std::string defaultValue; ///< as JSON ("" = none)
+    std::string range;        ///< "1 to 1024", "\"text\" or \"json\"" ("" = any value of the type)
+    std::string help;
+};
+
+/// Every key the host reads (top level, logging, http, auth, the routes and
+/// service_activations entries), in reading order.
+std::vector<OptionReferenceRow> hostOptionReference();
 
 class ConfigLoader {
 public:

@@ -1,5 +1,7 @@
 #include "config/FieldReader.h"
 
+#include "config/SecretFiles.h"
+
 #include <Poco/String.h>
 
 #include <cctype>
@@ -7,6 +9,8 @@
 #include <cmath>
 #include <cstdlib>
 #include <limits>
+#include <sstream>
+#include <stdexcept>
 
 namespace jiffy::host {
 
@@ -179,25 +183,18 @@ void FieldReader::readInt(const std::string& key, int64_t& out, int64_t min, int
     out = x;
 }
 
-void FieldReader::readInt(const std::string& key, int& out, int min, int max)
+void FieldReader::readNumber(const std::string& key, double& out, double min, double max)
 {
-    int64_t x = out;
-    readInt(key, x, min, max);
-    out = static_cast<int>(x);
-}
-
-void FieldReader::readUInt(const std::string& key, uint32_t& out)
-{
-    int64_t x = out;
-    readInt(key, x, 0, std::numeric_limits<uint32_t>::max());
-    out = static_cast<uint32_t>(x);
-}
-
-void FieldReader::readUInt(const std::string& key, uint64_t& out)
-{
-    int64_t x = static_cast<int64_t>(out);
-    readInt(key, x, 0, std::numeric_limits<int64_t>::max());
-    out = static_cast<uint64_t>(x);
+    if (!has(key)) return;
+    Poco::Dynamic::Var v = get(key);
+    bool number = v.isNumeric() && !v.isBoolean();
+    double d = number ? v.convert<double>() : 0;
+    if (!number || d < min || d > max) {
+        std::ostringstream range;
+        range << "expected a number from " << min << " to " << max << ", got ";
+        return issue(key, range.str() + describeJson(v));
+    }
+    out = d;
 }
 
 void FieldReader::readAddress(const std::string& key, Address& out)
@@ -209,26 +206,42 @@ void FieldReader::readAddress(const std::string& key, Address& out)
     if (!parseAddress(v.convert<std::string>(), out, why)) issue(key, why);
 }
 
-Poco::JSON::Object::Ptr FieldReader::readObject(const std::string& key)
+void FieldReader::readSecret(const std::string& key, const std::string& fileKey, std::string& out, Config& cfg)
+{
+    std::string file;
+    readString(fileKey, file);
+    if (file.empty()) {
+        readString(key, out);
+        return;
+    }
+    if (has(key)) return issue(fileKey, "give either " + key + " or " + fileKey + ", not both");
+    file = cfg.resolvePath(file);
+    try {
+        out = readSecretFile("", file);
+    } catch (const std::runtime_error& e) {
+        return issue(fileKey, e.what());
+    }
+    if (auto w = secretPermissionWarning(pathOf(fileKey), file)) cfg.warnings.push_back(*w);
+}
+
+Poco::Dynamic::Var FieldReader::readOfType(const std::string& key, const std::type_info& type, const char* what)
 {
     Poco::Dynamic::Var v = get(key);
-    if (v.isEmpty()) return nullptr;
-    if (v.type() != typeid(Poco::JSON::Object::Ptr)) {
-        issue(key, "expected an object, got " + describeJson(v));
-        return nullptr;
-    }
-    return v.extract<Poco::JSON::Object::Ptr>();
+    if (v.isEmpty() || v.type() == type) return v;
+    issue(key, std::string("expected ") + what + ", got " + describeJson(v));
+    return {};
+}
+
+Poco::JSON::Object::Ptr FieldReader::readObject(const std::string& key)
+{
+    Poco::Dynamic::Var v = readOfType(key, typeid(Poco::JSON::Object::Ptr), "an object");
+    return v.isEmpty() ? nullptr : v.extract<Poco::JSON::Object::Ptr>();
 }
 
 Poco::JSON::Array::Ptr FieldReader::readArray(const std::string& key)
 {
-    Poco::Dynamic::Var v = get(key);
-    if (v.isEmpty()) return nullptr;
-    if (v.type() != typeid(Poco::JSON::Array::Ptr)) {
-        issue(key, "expected an array, got " + describeJson(v));
-        return nullptr;
-    }
-    return v.extract<Poco::JSON::Array::Ptr>();
+    Poco::Dynamic::Var v = readOfType(key, typeid(Poco::JSON::Array::Ptr), "an array");
+    return v.isEmpty() ? nullptr : v.extract<Poco::JSON::Array::Ptr>();
 }
 
 std::vector<std::string> FieldReader::unreadKeys() const

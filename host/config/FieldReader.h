@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <set>
 #include <string>
+#include <typeinfo>
 #include <vector>
 
 namespace jiffy::host {
@@ -46,10 +47,14 @@ public:
     void readString(const std::string& key, std::string& out);
     void readBool(const std::string& key, bool& out);
     void readInt(const std::string& key, int64_t& out, int64_t min, int64_t max);
-    void readInt(const std::string& key, int& out, int min, int max);
-    void readUInt(const std::string& key, uint32_t& out);
-    void readUInt(const std::string& key, uint64_t& out);
+    /// A number (not a string: jiffy's numbers are JSON numbers) from `min` to `max`;
+    /// present but null or of another type is reported as out of range.
+    void readNumber(const std::string& key, double& out, double min, double max);
     void readAddress(const std::string& key, Address& out);
+    /// A secret given inline (`key`, usually through ${VAR}) or in a file
+    /// (`fileKey`, relative to the config's folder); both at once is an error.
+    /// A file readable by others adds a warning to `cfg`.
+    void readSecret(const std::string& key, const std::string& fileKey, std::string& out, Config& cfg);
     /// The nested object, or null (absent, or wrong type: issue recorded).
     Poco::JSON::Object::Ptr readObject(const std::string& key);
     /// The nested array, or null (absent, or wrong type: issue recorded).
@@ -63,6 +68,8 @@ public:
 
 private:
     bool integral(const std::string& key, const Poco::Dynamic::Var& v, int64_t& out);
+    /// The value of `key` when it has `type`; else empty (absent, or reported as not `what`).
+    Poco::Dynamic::Var readOfType(const std::string& key, const std::type_info& type, const char* what);
 
     Poco::JSON::Object::Ptr obj_;
     std::string path_;

@@ -1,5 +1,5 @@
 # Suites that need no server.
-jiffy_cppunit_test(unit_config SOURCES unit/ConfigLoaderTest.cpp unit/EnvExpanderTest.cpp unit/EnvNumberTest.cpp LABELS unit)
+jiffy_cppunit_test(unit_config SOURCES unit/ConfigLoaderTest.cpp unit/ConfigTableTest.cpp unit/EnvExpanderTest.cpp unit/EnvNumberTest.cpp LABELS unit)
 jiffy_cppunit_test(unit_router SOURCES unit/RouterTest.cpp LABELS unit)
 jiffy_cppunit_test(unit_plugin_loader SOURCES unit/PluginLoaderTest.cpp LABELS unit)
 jiffy_cppunit_test(kvs_conformance_standalone SOURCES conformance/KvsConformanceTest.cpp unit/StandaloneKvsSuite.cpp LABELS unit kvs)
