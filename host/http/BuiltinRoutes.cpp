@@ -139,13 +139,13 @@ struct OpenApiFragment {
 /// The fragments of the host's own routes and of every routes plugin (a
 /// plugin's openapi() is serialised with its other calls, as every call).
 std::vector<OpenApiFragment> collectOpenApi(const PluginRegistry& plugins,
-                                            const std::vector<std::string>& hostFragments)
+                                            const std::vector<OpenApiSource>& hostFragments)
 {
     std::vector<OpenApiFragment> out;
     auto keep = [&out](const std::string& label, std::string frag) {
         if (!frag.empty()) out.push_back({label, std::move(frag)});
     };
-    for (const auto& f : hostFragments) keep("jiffyd", f);
+    for (const auto& f : hostFragments) keep("jiffyd", f());
     for (const auto& r : plugins.routes()) {
         try {
             keep(r->label(), r->openapi());
@@ -290,7 +290,7 @@ std::string clusterOpenApi()
 
 void addBuiltinRoutes(Router& router, const PluginRegistry& plugins, const Dispatcher& dispatcher,
                       const MetricsRegistry& metrics, const std::string& version,
-                      const std::vector<std::string>& openApiFragments, const ClusterIntrospection& cluster)
+                      std::vector<OpenApiSource> openApiFragments, const ClusterIntrospection& cluster)
 {
     auto add = [&router](const std::string& pattern,
                          std::function<jiffy_status(const jiffy_request&, jiffy_response&, jiffy_error*)> fn) {
@@ -331,12 +331,12 @@ void addBuiltinRoutes(Router& router, const PluginRegistry& plugins, const Dispa
     // document most deployments never fetch. A fragment that is not JSON is
     // logged then.
     struct Document {
-        std::vector<std::string> hostFragments;
+        std::vector<OpenApiSource> hostFragments;
         std::once_flag built;
         std::string text;
     };
     auto doc = std::make_shared<Document>();
-    doc->hostFragments = openApiFragments;
+    doc->hostFragments = std::move(openApiFragments);
     add("/openapi.json", [doc, &plugins, &router, version](const jiffy_request&, jiffy_response& out, jiffy_error*) {
         std::call_once(doc->built, [&] {
             doc->text = buildOpenApi(collectOpenApi(plugins, doc->hostFragments), router, version);

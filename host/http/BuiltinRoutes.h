@@ -23,6 +23,10 @@ struct ClusterIntrospection {
     std::function<std::string()> metrics;  ///< appended to /metrics
 };
 
+/// Makes one OpenAPI "paths" object (JSON text) of the host's own routes;
+/// called once, for the first GET /openapi.json.
+using OpenApiSource = std::function<std::string()>;
+
 /// The OpenAPI fragment of GET /cluster (for addBuiltinRoutes' fragments).
 std::string clusterOpenApi();
 
@@ -33,7 +37,7 @@ std::string clusterOpenApi();
 /// must outlive the server.
 void addBuiltinRoutes(Router& router, const PluginRegistry& plugins, const Dispatcher& dispatcher,
                       const MetricsRegistry& metrics, const std::string& version,
-                      const std::vector<std::string>& openApiFragments = {}, const ClusterIntrospection& cluster = {});
+                      std::vector<OpenApiSource> openApiFragments = {}, const ClusterIntrospection& cluster = {});
 
 /// Registers every route of every route plugin in `router`; throws
 /// std::invalid_argument naming the plugin when two routes clash.
