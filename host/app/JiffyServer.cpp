@@ -530,9 +530,9 @@ int JiffyServer::serve(Config& cfg)
             log.warning("auth.enabled is false: every route is served without authentication");
         }
         addPluginRoutes(router, registry);
-        std::vector<std::string> openApi;
-        if (authService) openApi.push_back(auth::authOpenApi(cfg.auth.openRegistration));
-        openApi.push_back(clusterOpenApi());
+        std::vector<OpenApiSource> openApi;
+        if (authService) openApi.push_back([open = cfg.auth.openRegistration] { return auth::authOpenApi(open); });
+        openApi.push_back(clusterOpenApi);
         ClusterIntrospection introspection;
         introspection.viewJson = [c = cluster.get()] { return c->viewJson(); };
         introspection.metrics = [c = cluster.get()] { return c->renderMetrics(); };

@@ -6,6 +6,9 @@
 
 #include <Poco/Logger.h>
 
+#include <pthread.h>
+#include <sched.h>
+
 #include <set>
 
 namespace jiffy::host::auth {
@@ -170,9 +173,13 @@ void AuthService::bootstrap(const RouteList& routes, bool rebuildSuper)
         adminHasDefaultPassword_ = hasher_.verify(admin->passwordHash, kDefaultAdminPassword);
         return;
     }
-    // Elsewhere only a warning depends on it: one hash check, off the start path.
+    // Elsewhere only a warning depends on it: one hash check, off the start
+    // path, at idle priority: a bcrypt computation (0.1-0.5 s of CPU) must
+    // not take a core from the start or from the first requests.
     std::string hash = admin->passwordHash;
     passwordCheck_ = std::thread([this, hash] {
+        sched_param idle{};
+        pthread_setschedparam(pthread_self(), SCHED_IDLE, &idle); // Linux; on failure it runs at normal priority
         if (hasher_.verify(hash, kDefaultAdminPassword))
             warnDefaultPassword();
         else

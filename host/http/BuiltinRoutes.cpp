@@ -13,6 +13,7 @@
 #include <Poco/Logger.h>
 
 #include <cctype>
+#include <mutex>
 #include <sstream>
 #include <utility>
 #include <vector>
@@ -129,25 +130,43 @@ void completeOperation(Poco::JSON::Object::Ptr op, const RouteTarget& t, const s
     op->set("responses", responses);
 }
 
-std::string buildOpenApi(const PluginRegistry& plugins, const Router& router, const std::string& version,
-                         const std::vector<std::string>& hostFragments)
+/// One OpenAPI "paths" object and whose it is, for the log.
+struct OpenApiFragment {
+    std::string label;
+    std::string json;
+};
+
+/// The fragments of the host's own routes and of every routes plugin (a
+/// plugin's openapi() is serialised with its other calls, as every call).
+std::vector<OpenApiFragment> collectOpenApi(const PluginRegistry& plugins,
+                                            const std::vector<OpenApiSource>& hostFragments)
 {
-    Poco::JSON::Object::Ptr paths = jsonObject();
-    auto merge = [&paths](const std::string& label, const std::string& frag) {
-        if (frag.empty()) return;
-        try {
-            auto obj = Poco::JSON::Parser().parse(frag).extract<Poco::JSON::Object::Ptr>();
-            for (const auto& [k, v] : *obj) paths->set(k, v);
-        } catch (const Poco::Exception& e) {
-            Poco::Logger::get("jiffyd").warning("%s: ignoring its OpenAPI document: %s", label, e.displayText());
-        }
+    std::vector<OpenApiFragment> out;
+    auto keep = [&out](const std::string& label, std::string frag) {
+        if (!frag.empty()) out.push_back({label, std::move(frag)});
     };
-    for (const auto& f : hostFragments) merge("jiffyd", f);
+    for (const auto& f : hostFragments) keep("jiffyd", f());
     for (const auto& r : plugins.routes()) {
         try {
-            merge(r->label(), r->openapi());
+            keep(r->label(), r->openapi());
         } catch (const Poco::Exception& e) {
             Poco::Logger::get("jiffyd").warning("%s: ignoring its OpenAPI document: %s", r->label(), e.displayText());
+        }
+    }
+    return out;
+}
+
+/// The whole document from the fragments and the route table.
+std::string buildOpenApi(const std::vector<OpenApiFragment>& fragments, const Router& router,
+                         const std::string& version)
+{
+    Poco::JSON::Object::Ptr paths = jsonObject();
+    for (const auto& f : fragments) {
+        try {
+            auto obj = Poco::JSON::Parser().parse(f.json).extract<Poco::JSON::Object::Ptr>();
+            for (const auto& [k, v] : *obj) paths->set(k, v);
+        } catch (const Poco::Exception& e) {
+            Poco::Logger::get("jiffyd").warning("%s: ignoring its OpenAPI document: %s", f.label, e.displayText());
         }
     }
     // Every route appears, described or not, and every operation is made
@@ -271,7 +290,7 @@ std::string clusterOpenApi()
 
 void addBuiltinRoutes(Router& router, const PluginRegistry& plugins, const Dispatcher& dispatcher,
                       const MetricsRegistry& metrics, const std::string& version,
-                      const std::vector<std::string>& openApiFragments, const ClusterIntrospection& cluster)
+                      std::vector<OpenApiSource> openApiFragments, const ClusterIntrospection& cluster)
 {
     auto add = [&router](const std::string& pattern,
                          std::function<jiffy_status(const jiffy_request&, jiffy_response&, jiffy_error*)> fn) {
@@ -306,12 +325,26 @@ void addBuiltinRoutes(Router& router, const PluginRegistry& plugins, const Dispa
         };
         router.add(std::move(t));
     }
-    auto doc = std::make_shared<std::string>();
-    add("/openapi.json", [doc](const jiffy_request&, jiffy_response& out, jiffy_error*) {
-        json(out, 200, *doc);
+    // Built on the first GET /openapi.json, not here: routes never change
+    // after start, and building it (the plugins' fragments, JSON trees of
+    // every schema) cost a start milliseconds and a megabyte of heap for a
+    // document most deployments never fetch. A fragment that is not JSON is
+    // logged then.
+    struct Document {
+        std::vector<OpenApiSource> hostFragments;
+        std::once_flag built;
+        std::string text;
+    };
+    auto doc = std::make_shared<Document>();
+    doc->hostFragments = std::move(openApiFragments);
+    add("/openapi.json", [doc, &plugins, &router, version](const jiffy_request&, jiffy_response& out, jiffy_error*) {
+        std::call_once(doc->built, [&] {
+            doc->text = buildOpenApi(collectOpenApi(plugins, doc->hostFragments), router, version);
+            doc->hostFragments.clear();
+        });
+        json(out, 200, doc->text);
         return JIFFY_OK;
     });
-    *doc = buildOpenApi(plugins, router, version, openApiFragments);
 }
 
 } // namespace jiffy::host

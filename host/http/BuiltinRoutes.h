@@ -23,15 +23,21 @@ struct ClusterIntrospection {
     std::function<std::string()> metrics;  ///< appended to /metrics
 };
 
+/// Makes one OpenAPI "paths" object (JSON text) of the host's own routes;
+/// called once, for the first GET /openapi.json.
+using OpenApiSource = std::function<std::string()>;
+
 /// The OpenAPI fragment of GET /cluster (for addBuiltinRoutes' fragments).
 std::string clusterOpenApi();
 
-/// Adds the built-in routes to `router`. The OpenAPI document is built here,
-/// once, from `openApiFragments` (the host's own routes, e.g. auth), the
-/// plugins' fragments and the router's table; add this last.
+/// Adds the built-in routes to `router`. The OpenAPI document (the plugins'
+/// fragments, `openApiFragments` of the host's own routes, e.g. auth, and the
+/// router's table) is built once, on the first GET /openapi.json. Add this
+/// last: `router` must hold every route by then, and `router` and `plugins`
+/// must outlive the server.
 void addBuiltinRoutes(Router& router, const PluginRegistry& plugins, const Dispatcher& dispatcher,
                       const MetricsRegistry& metrics, const std::string& version,
-                      const std::vector<std::string>& openApiFragments = {}, const ClusterIntrospection& cluster = {});
+                      std::vector<OpenApiSource> openApiFragments = {}, const ClusterIntrospection& cluster = {});
 
 /// Registers every route of every route plugin in `router`; throws
 /// std::invalid_argument naming the plugin when two routes clash.

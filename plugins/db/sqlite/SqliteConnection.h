@@ -1,12 +1,9 @@
-// One SQLite connection: opened through Poco::Data's SQLite connector, run
-// through the sqlite3 handle Poco exposes, with a bounded cache of prepared
+// One SQLite connection on the sqlite3 C API, with a bounded cache of prepared
 // statements so a statement is compiled once per connection, not per
 // request, and every cell keeps its exact storage type.
 #pragma once
 
 #include <jiffy/db.hpp>
-
-#include <Poco/Data/Session.h>
 
 #include <list>
 #include <string>
@@ -34,6 +31,8 @@ public:
     /// Opens the database file; throws jiffy::Error(UNAVAILABLE) naming it.
     explicit SqliteConnection(const ConnectionSettings& settings);
     ~SqliteConnection() override;
+    SqliteConnection(const SqliteConnection&) = delete;
+    SqliteConnection& operator=(const SqliteConnection&) = delete;
 
     /// Runs one statement with bound parameters; see jiffy_db_vtable.execute.
     void execute(std::string_view sql, const jiffy::ValuesView& params, jiffy::RowWriter& rows,
@@ -46,8 +45,7 @@ public:
 private:
     [[noreturn]] void raise(int rc, std::string_view sql) const;
 
-    Poco::Data::Session session_;
-    sqlite3* db_ = nullptr;
+    sqlite3* db_ = nullptr; ///< owned: closed by the destructor
     size_t cacheLimit_;
     std::list<std::string> lru_; ///< most recently used first
     /// A prepared statement and what every execution of it needs, found once.

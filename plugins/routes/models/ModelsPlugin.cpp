@@ -111,7 +111,6 @@ public:
         for (const Entity& e : model_.entities)
             services_.push_back(std::make_unique<EntityService>(host, e, sql_, strict));
         table_ = RouteTable(model_, activations(host, model_), host.configBool("open", false));
-        openapi_ = buildOpenApi(model_, table_);
     }
 
     /// `jiffyd --check-config`: everything the constructor checks, reading
@@ -152,7 +151,9 @@ public:
         if (!r.body.empty()) resp.write(r.body);
     }
 
-    std::string openapi() override { return openapi_; }
+    /// Built when the host asks, which it does once, for the first GET
+    /// /openapi.json: a start builds no JSON tree for it.
+    std::string openapi() override { return buildOpenApi(model_, table_); }
 
 private:
     /// The configured model files, parsed; a ModelError is the config's fault (INVALID).
@@ -261,7 +262,6 @@ private:
     Model model_;
     std::vector<std::unique_ptr<EntityService>> services_;
     RouteTable table_;
-    std::string openapi_;
 };
 
 } // namespace
