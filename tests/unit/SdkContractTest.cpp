@@ -7,11 +7,14 @@
 // "Required.", "optional" when it says "Optional", else "—"; its version is
 // that of the last `added in ABI x.y` comment before it in the struct, else
 // 1.0. A README table is the rows `| `member` | status | since | ... |` under
-// the heading "### `struct_name`".
+// the heading "### `struct_name`". Each plugin's README, likewise, lists its
+// options with the defaults of its option table.
+#include "plugins/PluginLibrary.h"
 #include "support/TestSupport.h"
 
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <filesystem>
 #include <map>
 #include <regex>
 #include <set>
@@ -118,6 +121,63 @@ Table readmeTable(const std::string& readme, const std::string& name, bool& foun
     return t;
 }
 
+/// Backticked names in a table cell: "`usr`, `password`" -> {usr, password}.
+std::vector<std::string> backticked(const std::string& cell)
+{
+    std::vector<std::string> out;
+    size_t at = 0;
+    while ((at = cell.find('`', at)) != std::string::npos) {
+        size_t close = cell.find('`', at + 1);
+        if (close == std::string::npos) break;
+        out.push_back(cell.substr(at + 1, close - at - 1));
+        at = close + 1;
+    }
+    return out;
+}
+
+/// A README default as written ("`\"tcp\"`", "`localhost`", "5000") -> tcp, localhost, 5000.
+std::string plainDefault(std::string text)
+{
+    text = trim(text);
+    if (text.size() >= 2 && text.front() == '`' && text.back() == '`') text = text.substr(1, text.size() - 2);
+    if (text.size() >= 2 && text.front() == '"' && text.back() == '"') text = text.substr(1, text.size() - 2);
+    return text;
+}
+
+/// The option rows of a plugin README, `| `key` | type | default | what |`,
+/// a row naming several keys giving as many comma-separated defaults (or one for all).
+std::map<std::string, std::string> readmeDefaults(const std::string& readme)
+{
+    std::map<std::string, std::string> out;
+    size_t line = 0;
+    while (line < readme.size()) {
+        size_t eol = readme.find('\n', line);
+        std::string row = readme.substr(line, eol == std::string::npos ? std::string::npos : eol - line);
+        line = eol == std::string::npos ? readme.size() : eol + 1;
+        if (row.rfind("| `", 0) != 0) continue;
+        std::vector<std::string> cells;
+        size_t c = 1, bar;
+        while ((bar = row.find('|', c)) != std::string::npos) {
+            cells.push_back(trim(row.substr(c, bar - c)));
+            c = bar + 1;
+        }
+        if (cells.size() < 4) continue;
+        std::vector<std::string> keys = backticked(cells[0]);
+        std::vector<std::string> defaults;
+        if (keys.size() > 1) {
+            size_t from = 0, comma;
+            while ((comma = cells[2].find(", ", from)) != std::string::npos) {
+                defaults.push_back(plainDefault(cells[2].substr(from, comma - from)));
+                from = comma + 2;
+            }
+            defaults.push_back(plainDefault(cells[2].substr(from)));
+        }
+        for (size_t i = 0; i < keys.size(); ++i)
+            out[keys[i]] = keys.size() > 1 && defaults.size() == keys.size() ? defaults[i] : plainDefault(cells[2]);
+    }
+    return out;
+}
+
 } // namespace
 
 class SdkContractTest : public CppUnit::TestFixture {
@@ -125,6 +185,7 @@ class SdkContractTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testHeaderMarksEveryEntryOfAPluginTable);
     CPPUNIT_TEST(testReadmeListsEveryMemberAsTheHeaderDoes);
     CPPUNIT_TEST(testReadmeNamesEveryConstant);
+    CPPUNIT_TEST(testPluginReadmesStateTheTablesDefaults);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -202,6 +263,38 @@ public:
         for (const auto& n : names)
             if (!std::regex_search(readme_, std::regex("\\b" + n + "\\b"))) missing += " " + n;
         CPPUNIT_ASSERT_MESSAGE("sdk/README.md does not name these constants of abi.h:" + missing, missing.empty());
+    }
+
+    void testPluginReadmesStateTheTablesDefaults()
+    {
+        // Each plugin's README lists its options with the option table's
+        // defaults (the one place they are stated, shown by --list-plugins).
+        std::string problems;
+        int plugins = 0;
+        for (const auto& entry : std::filesystem::directory_iterator(JIFFY_TEST_PLUGIN_DIR)) {
+            static const std::regex file(R"(libjiffy-(kvs|db|routes)-(\w+)\.so)");
+            std::smatch m;
+            const std::string base = entry.path().filename().string();
+            if (!std::regex_match(base, m, file)) continue;
+            ++plugins;
+            const std::string readmePath = "plugins/" + m[1].str() + "/" + m[2].str() + "/README.md";
+            const std::string readme = jiffy::test::readFile(jiffy::test::sourceDir() + "/" + readmePath);
+            auto documented = readmeDefaults(readme);
+            auto lib = jiffy::host::PluginLibrary::open(entry.path().string(), 0);
+            for (const auto& o : lib->options()) {
+                auto it = documented.find(o.name);
+                if (it == documented.end()) {
+                    problems += "\n  " + readmePath + ": option " + o.name + " is not in its table";
+                    continue;
+                }
+                const std::string want = o.required ? "required" : plainDefault(o.defaultJson);
+                if ((o.required || !o.defaultJson.empty()) && it->second != want)
+                    problems += "\n  " + readmePath + ": " + o.name + " is \"" + want + "\" in the option table, \"" +
+                                it->second + "\" in the README";
+            }
+        }
+        CPPUNIT_ASSERT_MESSAGE("no plugins in " JIFFY_TEST_PLUGIN_DIR, plugins >= 5);
+        CPPUNIT_ASSERT_MESSAGE("plugin READMEs disagree with the option tables:" + problems, problems.empty());
     }
 
 private:

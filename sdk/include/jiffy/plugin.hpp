@@ -325,6 +325,7 @@ public:
     {
         return configCall(JIFFY_HOST_ENTRY(api_, config_scalar), path, scope);
     }
+
     // Options the plugin's table declares (the usual way): the host has
     // checked their types and applied the table's defaults before create()
     // and check() run, so the table is the one place a default is stated and
@@ -332,7 +333,8 @@ public:
     // A key absent there can only mean the table gives it neither a default
     // nor `required`: they throw JIFFY_INVALID naming the key. For an option
     // whose absence means something (no default in the table), use
-    // configString() / configJson(), which answer nullopt.
+    // configString() / configJson(), which answer nullopt. Header-only: they
+    // work with every host, 1.0 included (a 1.0 host applies defaults too).
 
     /// Since SDK 1.1. The string (or path, address, number as text) value of option `key`.
     std::string optionString(std::string_view key) const { return declared(key, configString(key)); }
