@@ -67,7 +67,9 @@ const jiffy_option kOptions[] = {
                   "delete expired entries at most this often, on a write (0 = never)"),
 };
 
-/// The options, read and checked before the store is opened.
+/// The options, read and checked before the store is opened. The table above
+/// is the one place their defaults are stated: the host applies them, so the
+/// option*() accessors take none.
 struct Settings {
     std::string directory;
     bool sync;
@@ -76,9 +78,9 @@ struct Settings {
     int64_t sweepIntervalMs;
 
     explicit Settings(const jiffy::Host& host)
-        : directory(host.configString("directory").value_or("")), sync(host.configBool("sync", true)),
-          lockTimeout(host.configInt("lock_timeout_ms", 5000)), maxValue(host.configInt("max_value_bytes", 1 << 20)),
-          sweepIntervalMs(host.configInt("sweep_interval_s", 60) * 1000)
+        : directory(host.optionString("directory")), sync(host.optionBool("sync")),
+          lockTimeout(host.optionInt("lock_timeout_ms")), maxValue(host.optionInt("max_value_bytes")),
+          sweepIntervalMs(host.optionInt("sweep_interval_s") * 1000)
     {
         if (directory.empty()) jiffy::fail(JIFFY_INVALID, "directory: must name a directory");
         if (lockTimeout.count() < 1) jiffy::fail(JIFFY_INVALID, "lock_timeout_ms: must be at least 1");

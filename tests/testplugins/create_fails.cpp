@@ -11,7 +11,7 @@ class CreateFails : public jiffy::KvsStore {
 public:
     CreateFails(const jiffy::Host& host, std::string_view)
     {
-        jiffy::fail(JIFFY_UNAVAILABLE, "cannot reach the backend at " + host.configString("endpoint").value_or("?"));
+        jiffy::fail(JIFFY_UNAVAILABLE, "cannot reach the backend at " + host.optionString("endpoint"));
     }
     std::optional<std::string> get(std::string_view) override { return std::nullopt; }
     void set(std::string_view, std::string_view, std::chrono::milliseconds) override {}

@@ -97,35 +97,35 @@ private:
 class MysqlDatabase : private LibraryUse, public jiffy::support::PooledSqlDatabase {
 public:
     MysqlDatabase(const jiffy::Host& host, std::string_view)
-        : PooledSqlDatabase(host, "mysql", host.configBool("ormLogActive", false))
+        : PooledSqlDatabase(host, "mysql", host.optionBool("ormLogActive"))
     {
         auto s = std::make_shared<ConnectionSettings>();
-        s->host = host.configString("host").value_or("localhost");
-        s->port = static_cast<int>(host.configInt("port", 3306, 1, 65535));
+        s->host = host.optionString("host");
+        s->port = static_cast<int>(host.optionInt("port", 1, 65535));
         s->socket = host.configString("socket").value_or("");
-        s->user = host.configString("usr").value_or("");
-        s->password = host.configString("password").value_or("");
-        s->database = host.configString("name").value_or("");
-        s->sslMode = host.configString("ssl_mode").value_or("disable");
+        s->user = host.optionString("usr");
+        s->password = host.optionString("password");
+        s->database = host.optionString("name");
+        s->sslMode = host.optionString("ssl_mode");
         if (s->sslMode != "disable" && s->sslMode != "require" && s->sslMode != "verify-full")
             jiffy::fail(JIFFY_INVALID,
                         "ssl_mode: expected disable, require or verify-full, got \"" + s->sslMode + "\"");
         s->sslCa = host.configString("ssl_ca").value_or("");
-        s->connectTimeoutS = static_cast<int>(host.configInt("connect_timeout_s", 5, 1, 3600));
-        s->readTimeoutS = static_cast<int>(host.configInt("read_timeout_s", 60, 1, 86400));
-        s->writeTimeoutS = static_cast<int>(host.configInt("write_timeout_s", 60, 1, 86400));
-        s->statementTimeoutMs = static_cast<int>(host.configInt("statement_timeout_ms", 30000, 0, 86400000));
+        s->connectTimeoutS = static_cast<int>(host.optionInt("connect_timeout_s", 1, 3600));
+        s->readTimeoutS = static_cast<int>(host.optionInt("read_timeout_s", 1, 86400));
+        s->writeTimeoutS = static_cast<int>(host.optionInt("write_timeout_s", 1, 86400));
+        s->statementTimeoutMs = static_cast<int>(host.optionInt("statement_timeout_ms", 0, 86400000));
         if (s->statementTimeoutMs > 0 && s->readTimeoutS * 1000LL <= s->statementTimeoutMs)
             jiffy::fail(JIFFY_INVALID, "read_timeout_s: must exceed statement_timeout_ms (" +
                                            std::to_string(s->statementTimeoutMs) +
                                            " ms) so the server's own limit "
                                            "answers first, got " +
                                            std::to_string(s->readTimeoutS) + " s");
-        s->statementCache = static_cast<size_t>(host.configInt("statement_cache", 128, 1, 10000));
-        s->readOnly = host.configBool("read_only", false);
+        s->statementCache = static_cast<size_t>(host.optionInt("statement_cache", 1, 10000));
+        s->readOnly = host.optionBool("read_only");
         s->logger = &host_;
-        const auto poolSize = static_cast<size_t>(host.configInt("pool_size", 10, 1, 256));
-        const auto poolWait = std::chrono::milliseconds(host.configInt("pool_wait_ms", 5000, 0, 600000));
+        const auto poolSize = static_cast<size_t>(host.optionInt("pool_size", 1, 256));
+        const auto poolWait = std::chrono::milliseconds(host.optionInt("pool_wait_ms", 0, 600000));
         openPool([s] { return std::make_unique<MysqlConnection>(s); }, poolSize, poolWait, s->where());
 
         // Open one connection now, so a wrong address, user, password or

@@ -51,28 +51,28 @@ const jiffy_db_dialect kDialect = {
 class PostgresDatabase : public jiffy::support::PooledSqlDatabase {
 public:
     PostgresDatabase(const jiffy::Host& host, std::string_view)
-        : PooledSqlDatabase(host, "postgres", host.configBool("ormLogActive", false))
+        : PooledSqlDatabase(host, "postgres", host.optionBool("ormLogActive"))
     {
         auto s = std::make_shared<ConnectionSettings>();
-        s->host = host.configString("host").value_or("localhost");
-        s->port = static_cast<int>(host.configInt("port", 5432, 1, 65535));
-        s->user = host.configString("usr").value_or("");
-        s->password = host.configString("password").value_or("");
-        s->database = host.configString("name").value_or("");
-        s->sslmode = host.configString("sslmode").value_or("disable");
+        s->host = host.optionString("host");
+        s->port = static_cast<int>(host.optionInt("port", 1, 65535));
+        s->user = host.optionString("usr");
+        s->password = host.optionString("password");
+        s->database = host.optionString("name");
+        s->sslmode = host.optionString("sslmode");
         if (s->sslmode != "disable" && s->sslmode != "allow" && s->sslmode != "prefer" && s->sslmode != "require" &&
             s->sslmode != "verify-ca" && s->sslmode != "verify-full")
             jiffy::fail(JIFFY_INVALID, "sslmode: expected disable, allow, prefer, require, verify-ca or verify-full, "
                                        "got \"" +
                                            s->sslmode + "\"");
         s->sslrootcert = host.configString("sslrootcert").value_or("");
-        s->connectTimeoutMs = static_cast<int>(host.configInt("connect_timeout_ms", 5000, 100, 600000));
-        s->statementTimeoutMs = static_cast<int>(host.configInt("statement_timeout_ms", 30000, 0, 86400000));
-        s->statementCache = static_cast<size_t>(host.configInt("statement_cache", 128, 1, 10000));
-        s->readOnly = host.configBool("read_only", false);
+        s->connectTimeoutMs = static_cast<int>(host.optionInt("connect_timeout_ms", 100, 600000));
+        s->statementTimeoutMs = static_cast<int>(host.optionInt("statement_timeout_ms", 0, 86400000));
+        s->statementCache = static_cast<size_t>(host.optionInt("statement_cache", 1, 10000));
+        s->readOnly = host.optionBool("read_only");
         s->logger = &host_;
-        const auto poolSize = static_cast<size_t>(host.configInt("pool_size", 10, 1, 256));
-        const auto poolWait = std::chrono::milliseconds(host.configInt("pool_wait_ms", 5000, 0, 600000));
+        const auto poolSize = static_cast<size_t>(host.optionInt("pool_size", 1, 256));
+        const auto poolWait = std::chrono::milliseconds(host.optionInt("pool_wait_ms", 0, 600000));
         openPool([s] { return std::make_unique<PgConnection>(s); }, poolSize, poolWait, s->where());
         reportPoolMetrics();
 

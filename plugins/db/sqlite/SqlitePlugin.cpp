@@ -55,15 +55,15 @@ public:
     SqliteDatabase(const jiffy::Host& host, std::string_view) : host_(host)
     {
         ConnectionSettings s;
-        s.file = host.configString("name").value_or("jiffy.db");
-        int64_t pool = host.configInt("pool_size", 16, 1, 64);
-        s.busyTimeoutMs = static_cast<int>(host.configInt("busy_timeout_ms", 5000, 0, 3600000));
-        s.wal = host.configBool("wal", true);
+        s.file = host.optionString("name");
+        int64_t pool = host.optionInt("pool_size", 1, 64);
+        s.busyTimeoutMs = static_cast<int>(host.optionInt("busy_timeout_ms", 0, 3600000));
+        s.wal = host.optionBool("wal");
         s.synchronous = synchronous(host);
-        s.foreignKeys = host.configBool("foreign_keys", true);
-        s.statementCache = static_cast<size_t>(host.configInt("statement_cache", 128, 1, 100000));
-        logSql_ = host.configBool("ormLogActive", false);
-        s.readOnly = host.configBool("read_only", false);
+        s.foreignKeys = host.optionBool("foreign_keys");
+        s.statementCache = static_cast<size_t>(host.optionInt("statement_cache", 1, 100000));
+        logSql_ = host.optionBool("ormLogActive");
+        s.readOnly = host.optionBool("read_only");
         if (isFile(s.file)) {
             requireDirectory(s.file);
             // Read-only never creates the file.
@@ -75,8 +75,8 @@ public:
             host.info("name is \":memory:\": using one connection, as each would see its own database");
             pool = 1;
         }
-        const bool group = host.configBool("group_commit", true);
-        const auto groupMax = static_cast<size_t>(host.configInt("group_commit_max", 256, 1, 10000));
+        const bool group = host.optionBool("group_commit");
+        const auto groupMax = static_cast<size_t>(host.optionInt("group_commit_max", 1, 10000));
         // One writer needs its own connection to the same file: not for a
         // throw-away in-memory database (each connection sees its own).
         if (group && !s.readOnly && isFile(s.file)) writer_ = std::make_unique<GroupCommitWriter>(s, groupMax);
@@ -100,7 +100,7 @@ public:
     static void check(const jiffy::Host& host, std::string_view)
     {
         synchronous(host);
-        std::string file = host.configString("name").value_or("jiffy.db");
+        std::string file = host.optionString("name");
         if (isFile(file)) requireDirectory(file);
     }
 
@@ -143,7 +143,7 @@ private:
     /// The `synchronous` option, checked.
     static std::string synchronous(const jiffy::Host& host)
     {
-        std::string sync = host.configString("synchronous").value_or("FULL");
+        std::string sync = host.optionString("synchronous");
         if (sync != "OFF" && sync != "NORMAL" && sync != "FULL" && sync != "EXTRA")
             jiffy::fail(JIFFY_INVALID, "synchronous: expected OFF, NORMAL, FULL or EXTRA, got \"" + sync + "\"");
         return sync;

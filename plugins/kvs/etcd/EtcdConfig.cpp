@@ -12,7 +12,7 @@ namespace {
 std::vector<Endpoint> readEndpoints(const jiffy::Host& host)
 {
     const std::string key = "endpoints";
-    std::string json = host.configJson(key).value_or("[\"127.0.0.1:2379\"]");
+    std::string json = host.optionJson(key);
     Poco::JSON::Array::Ptr list;
     try {
         list = Poco::JSON::Parser().parse(json).extract<Poco::JSON::Array::Ptr>();
@@ -44,7 +44,7 @@ EtcdConfig EtcdConfig::read(const jiffy::Host& host)
 {
     EtcdConfig c;
     c.endpoints = readEndpoints(host);
-    c.prefix = host.configString("prefix").value_or("jiffy/");
+    c.prefix = host.optionString("prefix");
     c.user = host.configString("user").value_or("");
     c.password = host.configString("password").value_or("");
     if (c.user.empty() && !c.password.empty()) fail(JIFFY_INVALID, "password: is set but user is empty");
@@ -56,10 +56,10 @@ EtcdConfig EtcdConfig::read(const jiffy::Host& host)
     if (c.certFile.empty() != c.keyFile.empty())
         fail(JIFFY_INVALID, std::string(c.certFile.empty() ? "key_file" : "cert_file") +
                                 ": a client certificate needs both cert_file and key_file");
-    c.tls = host.configBool("tls", false) || !c.caFile.empty() || !c.certFile.empty();
-    c.connectTimeout = std::chrono::milliseconds(host.configInt("connect_timeout_ms", 1000, 1, 600000));
-    c.timeout = std::chrono::milliseconds(host.configInt("timeout_ms", 3000, 1, 600000));
-    c.idlePerEndpoint = static_cast<size_t>(host.configInt("max_idle", 16, 0, 1024));
+    c.tls = host.optionBool("tls") || !c.caFile.empty() || !c.certFile.empty();
+    c.connectTimeout = std::chrono::milliseconds(host.optionInt("connect_timeout_ms", 1, 600000));
+    c.timeout = std::chrono::milliseconds(host.optionInt("timeout_ms", 1, 600000));
+    c.idlePerEndpoint = static_cast<size_t>(host.optionInt("max_idle", 0, 1024));
     return c;
 }
 

@@ -22,7 +22,7 @@ ServerAddress splitAddress(const std::string& key, const std::string& text)
 std::vector<ServerAddress> readServers(const jiffy::Host& host)
 {
     const char* key = "memcached_addresses";
-    std::string json = host.configJson(key).value_or("[\"127.0.0.1:11211\"]");
+    std::string json = host.optionJson(key);
     Poco::JSON::Array::Ptr list;
     try {
         list = Poco::JSON::Parser().parse(json).extract<Poco::JSON::Array::Ptr>();
@@ -52,11 +52,11 @@ MemcachedConfig MemcachedConfig::read(const jiffy::Host& host)
 {
     MemcachedConfig c;
     c.servers = readServers(host);
-    c.connectTimeout = std::chrono::milliseconds(host.configInt("connect_timeout_ms", 1000, 1, 600000));
-    c.timeout = std::chrono::milliseconds(host.configInt("timeout_ms", 1000, 1, 600000));
-    c.poolWait = std::chrono::milliseconds(host.configInt("pool_wait_ms", 2000, 1, 600000));
-    c.retryTimeoutS = host.configInt("retry_timeout_s", 1, 0, 3600);
-    c.poolSize = static_cast<size_t>(host.configInt("pool_size", 16, 1, 1024));
+    c.connectTimeout = std::chrono::milliseconds(host.optionInt("connect_timeout_ms", 1, 600000));
+    c.timeout = std::chrono::milliseconds(host.optionInt("timeout_ms", 1, 600000));
+    c.poolWait = std::chrono::milliseconds(host.optionInt("pool_wait_ms", 1, 600000));
+    c.retryTimeoutS = host.optionInt("retry_timeout_s", 0, 3600);
+    c.poolSize = static_cast<size_t>(host.optionInt("pool_size", 1, 1024));
     return c;
 }
 

@@ -8,9 +8,9 @@ namespace jiffy::redis {
 
 namespace {
 
-std::chrono::milliseconds msOption(const jiffy::Host& host, const char* key, int64_t fallback)
+std::chrono::milliseconds msOption(const jiffy::Host& host, const char* key)
 {
-    return std::chrono::milliseconds(host.configInt(key, fallback, 1, 600000));
+    return std::chrono::milliseconds(host.optionInt(key, 1, 600000));
 }
 
 /// The pool never holds more connections than either jiffy limit allows:
@@ -31,11 +31,11 @@ size_t poolSizeFor(int64_t maxIdle, int64_t maxActive)
 RedisConfig RedisConfig::read(const jiffy::Host& host)
 {
     RedisConfig c;
-    std::string protocol = host.configString("redis_protocol").value_or("tcp");
+    std::string protocol = host.optionString("redis_protocol");
     if (protocol != "tcp")
         fail(JIFFY_INVALID, "redis_protocol: only \"tcp\" is supported, got \"" + protocol +
                                 "\" (a unix socket path does not fit redis_address, which is host:port)");
-    c.address = host.configString("redis_address").value_or("127.0.0.1:6379");
+    c.address = host.optionString("redis_address");
     {
         support::HostPort hp = support::splitHostPort("redis_address", c.address);
         c.host = hp.host;
@@ -45,12 +45,12 @@ RedisConfig RedisConfig::read(const jiffy::Host& host)
     c.password = host.configString("password").value_or("");
     if (!c.username.empty() && c.password.empty())
         fail(JIFFY_INVALID, "username: is set but password is empty (AUTH needs both)");
-    c.db = host.configInt("db", 0, 0, 1000000);
-    c.connectTimeout = msOption(host, "connect_timeout_ms", 2000);
-    c.timeout = msOption(host, "timeout_ms", 2000);
-    c.poolWait = msOption(host, "pool_wait_ms", 2000);
-    int64_t maxIdle = host.configInt("max_idle", 80, 0, INT32_MAX);
-    int64_t maxActive = host.configInt("max_active", 12000, 0, INT32_MAX);
+    c.db = host.optionInt("db", 0, 1000000);
+    c.connectTimeout = msOption(host, "connect_timeout_ms");
+    c.timeout = msOption(host, "timeout_ms");
+    c.poolWait = msOption(host, "pool_wait_ms");
+    int64_t maxIdle = host.optionInt("max_idle", 0, INT32_MAX);
+    int64_t maxActive = host.optionInt("max_active", 0, INT32_MAX);
     c.poolSize = poolSizeFor(maxIdle, maxActive);
     return c;
 }

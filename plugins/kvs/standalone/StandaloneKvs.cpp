@@ -23,7 +23,7 @@ const jiffy_option kOptions[] = {
 class StandaloneKvs : public jiffy::KvsStore {
 public:
     StandaloneKvs(const jiffy::Host& host, std::string_view)
-        : maxKeys_(static_cast<size_t>(host.configInt("max_keys", 0, 0, INT64_MAX)))
+        : maxKeys_(static_cast<size_t>(host.optionInt("max_keys", 0, INT64_MAX)))
     {
     }
 

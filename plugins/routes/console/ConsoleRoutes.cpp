@@ -58,7 +58,7 @@ public:
     {
         // What the page needs to know before sign-in, served as a file of its own
         // so that no script is generated inline.
-        std::string groups = host.configJson("groups").value_or("[\"Super\"]");
+        std::string groups = host.optionJson("groups");
         files_.put("console-config.json", "{\"groups\":" + groups + "}", "application/json");
         host.info("console: serving " + std::to_string(files_.size()) + " files at /_/");
     }

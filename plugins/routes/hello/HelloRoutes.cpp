@@ -16,8 +16,7 @@ const jiffy_option kOptions[] = {
 class HelloRoutes : public jiffy::RouteHandler {
 public:
     HelloRoutes(const jiffy::Host& host, std::string_view)
-        : host_(host), greeting_(host.configString("greeting").value_or("hello, world")),
-          open_(host.configBool("open", true))
+        : host_(host), greeting_(host.optionString("greeting")), open_(host.optionBool("open"))
     {
         jiffy::Dialect d = host.dialect();
         host.execute("CREATE TABLE IF NOT EXISTS hello_counter (id " + d.typeInt + " PRIMARY KEY, calls " + d.typeInt +

@@ -36,13 +36,11 @@ const jiffy_option kOptions[] = {
                   "answer 400 naming a body field the entity does not have (jiffy ignores such fields)"),
 };
 
-/// Reads a JSON array of strings from the plugin's config.
+/// Reads a JSON array of strings the option table declares (the host checked its type).
 std::vector<std::string> stringList(const jiffy::Host& host, const char* key)
 {
     std::vector<std::string> out;
-    auto json = host.configJson(key);
-    if (!json) return out;
-    auto arr = Poco::JSON::Parser().parse(*json).extract<Poco::JSON::Array::Ptr>();
+    auto arr = Poco::JSON::Parser().parse(host.optionJson(key)).extract<Poco::JSON::Array::Ptr>();
     for (unsigned i = 0; i < arr->size(); ++i) out.push_back(arr->getElement<std::string>(i));
     return out;
 }
@@ -106,11 +104,11 @@ public:
         ParseResult parsed = parse(host);
         model_ = std::move(parsed.model);
         for (const auto& w : parsed.warnings) host.warning(w);
-        migrate(host.configBool("migrate", true));
-        const bool strict = host.configBool("strict_bodies", false);
+        migrate(host.optionBool("migrate"));
+        const bool strict = host.optionBool("strict_bodies");
         for (const Entity& e : model_.entities)
             services_.push_back(std::make_unique<EntityService>(host, e, sql_, strict));
-        table_ = RouteTable(model_, activations(host, model_), host.configBool("open", false));
+        table_ = RouteTable(model_, activations(host, model_), host.optionBool("open"));
     }
 
     /// `jiffyd --check-config`: everything the constructor checks, reading
@@ -119,7 +117,7 @@ public:
     {
         Model model = parse(host).model;
         activations(host, model);
-        if (!host.configBool("migrate", true)) return;
+        if (!host.optionBool("migrate")) return;
         std::optional<Sql> sql;
         try {
             sql.emplace(host.dialect());

@@ -322,14 +322,14 @@ typedef struct jiffy_host_api {
      * Writes the JSON text of the value at `path` to `out`. `path` is a
      * dot-separated list of object keys ("" = the whole object) read in the
      * scope JIFFY_CONFIG_PLUGIN or JIFFY_CONFIG_ROOT. JIFFY_NOT_FOUND when a
-     * key is absent.
+     * key is absent or its value is null.
      */
     jiffy_status (*config_json)(jiffy_host* host, int32_t scope, const char* path, size_t path_len,
                                 const jiffy_sink* out, jiffy_error* err);
     /**
      * Like config_json for a scalar: strings are written without quotes,
      * numbers in decimal, booleans as "true"/"false". JIFFY_INVALID when the
-     * value is an object, array or null.
+     * value is an object or array; JIFFY_NOT_FOUND when absent or null.
      */
     jiffy_status (*config_scalar)(jiffy_host* host, int32_t scope, const char* path, size_t path_len,
                                   const jiffy_sink* out, jiffy_error* err);
@@ -385,6 +385,7 @@ typedef struct jiffy_host_api {
     /**
      * Announces that entry `key` of cache `cache` changed. The host calls
      * every local subscriber and, in a cluster, every other instance's.
+     * JIFFY_UNSUPPORTED when the host runs no cache bus.
      */
     jiffy_status (*cache_invalidate)(jiffy_host* host, const char* cache, size_t cache_len, const char* key,
                                      size_t key_len, jiffy_error* err);
@@ -394,6 +395,7 @@ typedef struct jiffy_host_api {
      * `fn` runs on the thread that called cache_invalidate (for a local
      * change) or on a host thread (for one from another instance), possibly
      * on several threads at once; it must return quickly and must not throw.
+     * JIFFY_INVALID for a NULL `fn`; JIFFY_UNSUPPORTED without a cache bus.
      */
     jiffy_status (*cache_subscribe)(jiffy_host* host, const char* cache, size_t cache_len,
                                     void (*fn)(void* ctx, const char* key, size_t key_len), void* ctx,
@@ -403,7 +405,7 @@ typedef struct jiffy_host_api {
     /**
      * Adds `delta` to counter `name` (created on first use). A name that is
      * not [a-zA-Z_:][a-zA-Z0-9_:]* is dropped, and the host logs a warning
-     * naming it once.
+     * naming it once (for the first 100 such names).
      */
     void (*metric_add)(jiffy_host* host, const char* name, size_t name_len, double delta);
     /** Sets gauge `name` to `value` (names as metric_add). */
@@ -614,14 +616,16 @@ enum {
 
 /**
  * One key of the plugin's config object. The host checks types, applies
- * defaults and refuses a missing required key (naming its JSON path) before
- * create() runs, and prints the table in `jiffyd --list-plugins`.
+ * defaults (a key given as null counts as absent) and refuses a missing
+ * required key (naming its JSON path) before create() runs, and before
+ * check() (ABI 1.1); it prints the table in `jiffyd --list-plugins`. The
+ * default stated here is the only one: the plugin reads the value as given.
  */
 typedef struct jiffy_option {
     uint32_t struct_size;     /**< also the stride of the options array */
     const char* name;         /**< key in the plugin's config object */
     int32_t type;             /**< JIFFY_OPT_* */
-    int32_t required;         /**< non-zero: must be present */
+    int32_t required;         /**< non-zero: must be present (then default_json is never used) */
     const char* default_json; /**< JSON text of the default, NULL = none */
     const char* help;         /**< one line for --list-plugins */
 } jiffy_option;

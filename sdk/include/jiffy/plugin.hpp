@@ -325,36 +325,50 @@ public:
     {
         return configCall(JIFFY_HOST_ENTRY(api_, config_scalar), path, scope);
     }
-    /// An integer option, `fallback` when absent.
+
+    // Options the plugin's table declares (the usual way): the host has
+    // checked their types and applied the table's defaults before create()
+    // and check() run, so the table is the one place a default is stated and
+    // these accessors take none. They read the plugin's own config object.
+    // A key absent there can only mean the table gives it neither a default
+    // nor `required`: they throw JIFFY_INVALID naming the key. For an option
+    // whose absence means something (no default in the table), use
+    // configString() / configJson(), which answer nullopt. Header-only: they
+    // work with every host, 1.0 included (a 1.0 host applies defaults too).
+
+    /// Since SDK 1.1. The string (or path, address, number as text) value of option `key`.
+    std::string optionString(std::string_view key) const { return declared(key, configString(key)); }
+    /// Since SDK 1.1. The JSON text of option `key` (lists, objects).
+    std::string optionJson(std::string_view key) const { return declared(key, configJson(key)); }
+    /// Since SDK 1.1. Integer option `key`; JIFFY_INVALID naming it when not an integer.
+    int64_t optionInt(std::string_view key) const { return toInt(key, optionString(key)); }
+    /// Since SDK 1.1. Integer option `key` in [min, max]; JIFFY_INVALID naming it otherwise.
+    int64_t optionInt(std::string_view key, int64_t min, int64_t max) const
+    {
+        return inRange(key, optionInt(key), min, max);
+    }
+    /// Since SDK 1.1. Boolean option `key`; JIFFY_INVALID naming it when not true/false.
+    bool optionBool(std::string_view key) const { return toBool(key, optionString(key)); }
+
+    // Keys read with a fallback of the caller's (a key the table does not
+    // declare with a default). Prefer the option*() accessors above.
+
+    /// An integer at `path`, `fallback` when absent.
     int64_t configInt(std::string_view path, int64_t fallback) const
     {
         auto s = configString(path);
-        if (!s) return fallback;
-        try {
-            size_t used = 0;
-            long long v = std::stoll(*s, &used);
-            if (used == s->size()) return v;
-        } catch (...) {
-        }
-        fail(JIFFY_INVALID, std::string(path) + ": expected an integer, got \"" + *s + "\"");
+        return s ? toInt(path, *s) : fallback;
     }
-    /// An integer option in [min, max], `fallback` when absent; JIFFY_INVALID naming it otherwise.
+    /// An integer at `path` in [min, max], `fallback` when absent; JIFFY_INVALID naming it otherwise.
     int64_t configInt(std::string_view path, int64_t fallback, int64_t min, int64_t max) const
     {
-        int64_t v = configInt(path, fallback);
-        if (v < min || v > max)
-            fail(JIFFY_INVALID, std::string(path) + ": must be between " + std::to_string(min) + " and " +
-                                    std::to_string(max) + ", got " + std::to_string(v));
-        return v;
+        return inRange(path, configInt(path, fallback), min, max);
     }
-    /// A boolean option, `fallback` when absent.
+    /// A boolean at `path`, `fallback` when absent.
     bool configBool(std::string_view path, bool fallback) const
     {
         auto s = configString(path);
-        if (!s) return fallback;
-        if (*s == "true") return true;
-        if (*s == "false") return false;
-        fail(JIFFY_INVALID, std::string(path) + ": expected true or false, got \"" + *s + "\"");
+        return s ? toBool(path, *s) : fallback;
     }
 
     // --- database
@@ -501,6 +515,38 @@ private:
     friend class Transaction;
 
     static std::string str(const char* s) { return s ? std::string(s) : std::string(); }
+
+    static std::string declared(std::string_view key, std::optional<std::string> value)
+    {
+        if (!value)
+            fail(JIFFY_INVALID, std::string(key) +
+                                    ": no value, and the plugin's option table declares neither a default "
+                                    "nor `required` for it (a bug of the plugin)");
+        return std::move(*value);
+    }
+    static int64_t toInt(std::string_view key, const std::string& s)
+    {
+        try {
+            size_t used = 0;
+            long long v = std::stoll(s, &used);
+            if (used == s.size()) return v;
+        } catch (...) {
+        }
+        fail(JIFFY_INVALID, std::string(key) + ": expected an integer, got \"" + s + "\"");
+    }
+    static int64_t inRange(std::string_view key, int64_t v, int64_t min, int64_t max)
+    {
+        if (v < min || v > max)
+            fail(JIFFY_INVALID, std::string(key) + ": must be between " + std::to_string(min) + " and " +
+                                    std::to_string(max) + ", got " + std::to_string(v));
+        return v;
+    }
+    static bool toBool(std::string_view key, const std::string& s)
+    {
+        if (s == "true") return true;
+        if (s == "false") return false;
+        fail(JIFFY_INVALID, std::string(key) + ": expected true or false, got \"" + s + "\"");
+    }
 
     template <class Fn> static void require(Fn fn, const char* what)
     {

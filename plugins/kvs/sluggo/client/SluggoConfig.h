@@ -9,13 +9,14 @@
 
 namespace jiffy::sluggo {
 
+/// The options as read; their defaults are the option table's (SluggoPlugin.cpp).
 struct ClientConfig {
-    std::string address = "127.0.0.1:4444"; ///< sluggo_address as given
-    std::string host = "127.0.0.1";
-    uint16_t port = 4444;
-    std::string origin = "http://localhost/";
-    std::chrono::milliseconds timeout{3000};
-    size_t connections = 2;
+    std::string address; ///< sluggo_address as given
+    std::string host;
+    uint16_t port = 0;
+    std::string origin;
+    std::chrono::milliseconds timeout{0};
+    size_t connections = 0;
 };
 
 /// Reads the plugin's config through the host; throws jiffy::Error
