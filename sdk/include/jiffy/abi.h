@@ -589,7 +589,9 @@ typedef struct jiffy_routes_vtable {
                            jiffy_error* err);
     /**
      * Optional (NULL: the routes appear undescribed): writes a JSON object of OpenAPI 3 "paths"
-     * entries describing the routes, merged into GET /openapi.json.
+     * entries describing the routes, merged into GET /openapi.json. Called at most once per
+     * instance, when that document is first requested (on a request thread, serialised with
+     * the instance's other calls unless it is JIFFY_CAP_THREAD_SAFE), never during start-up.
      */
     jiffy_status (*openapi)(void* state, const jiffy_sink* out, jiffy_error* err);
 } jiffy_routes_vtable;

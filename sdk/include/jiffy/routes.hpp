@@ -124,7 +124,8 @@ public:
     virtual std::vector<Route> routes() = 0;
     /// Serves one request matched to route `id`.
     virtual void handle(uint32_t id, const Request& req, Response& resp) = 0;
-    /// A JSON object of OpenAPI 3 "paths" entries, or "" for none.
+    /// A JSON object of OpenAPI 3 "paths" entries, or "" for none; asked for once,
+    /// when GET /openapi.json is first requested.
     virtual std::string openapi() { return {}; }
 };
 
