@@ -100,10 +100,11 @@ StoreFilter routeFilter(const jiffy_request& req)
     auto endsWith = [&](std::string_view s) {
         return name.size() >= s.size() && name.substr(name.size() - s.size()) == s;
     };
-    if (endsWith("ByGroupID")) return parseFilter("group_id", expr, {"EQ", "LT", "GT"}, true);
-    if (endsWith("ByGroupName")) return parseFilter("group_name", expr, {"EQ", "LIKE"}, false);
-    if (endsWith("ByAuthName")) return parseFilter("auth_name", expr, {"EQ", "LIKE"}, false);
-    return parseFilter("description", expr, {"EQ", "LIKE"}, false);
+    using common::FilterOp;
+    if (endsWith("ByGroupID")) return parseFilter("group_id", expr, {FilterOp::Eq, FilterOp::Lt, FilterOp::Gt}, true);
+    if (endsWith("ByGroupName")) return parseFilter("group_name", expr, {FilterOp::Eq, FilterOp::Like}, false);
+    if (endsWith("ByAuthName")) return parseFilter("auth_name", expr, {FilterOp::Eq, FilterOp::Like}, false);
+    return parseFilter("description", expr, {FilterOp::Eq, FilterOp::Like}, false);
 }
 
 std::string required(const Poco::JSON::Object::Ptr& body, const std::string& entity, const std::string& key)

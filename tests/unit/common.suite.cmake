@@ -1,0 +1,3 @@
+# common/ (code compiled into both the host and the bundled plugins): the
+# static-filter syntax, and the auth routes' filters built on it (no server).
+jiffy_cppunit_test(unit_common SOURCES unit/FilterSyntaxTest.cpp LABELS unit auth models)
