@@ -33,23 +33,41 @@ std::string groupAuthJson(const GroupAuthRow& g, const jiffy_request& req)
     return w.take();
 }
 
-template <class Row, class ToJson>
-jiffy_status replyList(jiffy_response& out, const std::vector<Row>& rows, const jiffy_request& req, ToJson toJson)
+/// What the generic handlers below need to know of one auth entity.
+template <class Row> struct EntityRoutes {
+    const char* name; ///< route segment and the word of its 404 ("usrgroup")
+    std::optional<Row> (AuthStore::*find)(int64_t);
+    bool (AuthStore::*save)(const Row&);
+    bool (AuthStore::*remove)(int64_t);
+    std::string (*toJson)(const Row&, const jiffy_request&);
+};
+
+const EntityRoutes<GroupRow> kGroups{"usrgroup", &AuthStore::groupById, &AuthStore::updateGroup,
+                                     &AuthStore::deleteGroup, groupJson};
+const EntityRoutes<AuthRow> kAuths{"auth", &AuthStore::authById, &AuthStore::updateAuth, &AuthStore::deleteAuth,
+                                   authJson};
+const EntityRoutes<GroupAuthRow> kGroupAuths{"groupauth", &AuthStore::groupAuthById, &AuthStore::updateGroupAuth,
+                                             &AuthStore::deleteGroupAuth, groupAuthJson};
+
+template <class Row>
+jiffy_status replyList(jiffy_response& out, const std::vector<Row>& rows, const jiffy_request& req,
+                       const EntityRoutes<Row>& e)
 {
     std::string body = "[";
-    for (const Row& r : rows) body += (body.size() > 1 ? "," : "") + toJson(r, req);
+    for (const Row& r : rows) body += (body.size() > 1 ? "," : "") + e.toJson(r, req);
     replyJson(out, 200, body + "]");
     return JIFFY_OK;
 }
 
-template <class Row, class ToJson>
-jiffy_status replyOne(jiffy_response& out, const std::optional<Row>& row, const std::string& entity,
-                      const jiffy_request& req, ToJson toJson)
+/// 201 and the row, or 404 when there is none.
+template <class Row>
+jiffy_status replyOne(jiffy_response& out, const std::optional<Row>& row, const jiffy_request& req,
+                      const EntityRoutes<Row>& e)
 {
     if (!row)
-        replyNotFound(out, entity, req);
+        replyNotFound(out, e.name, req);
     else
-        replyJson(out, 201, toJson(*row, req));
+        replyJson(out, 201, e.toJson(*row, req));
     return JIFFY_OK;
 }
 
@@ -59,31 +77,49 @@ jiffy_status accepted(jiffy_response& out)
     return JIFFY_OK;
 }
 
-/// PUT of one row: 404 when the store has none, else `apply(body, row)`
-/// (which may throw BadRequest), `save` it, announce the change, the row back.
-template <class Row, class Apply, class Changed, class ToJson>
-jiffy_status updateRow(const jiffy_request& req, jiffy_response& out, const std::string& entity, AuthStore& store,
-                       std::optional<Row> (AuthStore::*find)(int64_t), bool (AuthStore::*save)(const Row&), Apply apply,
-                       Changed changed, ToJson toJson)
+/// GET of the row of the path's id.
+template <class Row>
+jiffy_status getRow(const jiffy_request& req, jiffy_response& out, AuthStore& store, const EntityRoutes<Row>& e)
 {
     auto id = idParam(req);
-    std::optional<Row> row = id ? (store.*find)(*id) : std::nullopt;
+    return replyOne(out, id ? (store.*e.find)(*id) : std::nullopt, req, e);
+}
+
+/// After a POST stored `row` (made from the body) as `id`: the change announced, 201 and the row.
+template <class Row, class Changed>
+jiffy_status createRow(const jiffy_request& req, jiffy_response& out, Row row, int64_t id, const EntityRoutes<Row>& e,
+                       Changed changed)
+{
+    row.id = id;
+    changed();
+    replyJson(out, 201, e.toJson(row, req));
+    return JIFFY_OK;
+}
+
+/// PUT of one row: 404 when the store has none, else `apply(body, row)`
+/// (which may throw BadRequest), save it, announce the change, the row back.
+template <class Row, class Apply, class Changed>
+jiffy_status updateRow(const jiffy_request& req, jiffy_response& out, AuthStore& store, const EntityRoutes<Row>& e,
+                       Apply apply, Changed changed)
+{
+    auto id = idParam(req);
+    std::optional<Row> row = id ? (store.*e.find)(*id) : std::nullopt;
     if (row) {
         apply(parseBody(req, "Invalid request payload"), *row);
-        (store.*save)(*row);
+        (store.*e.save)(*row);
         changed();
     }
-    return replyOne(out, row, entity, req, toJson);
+    return replyOne(out, row, req, e);
 }
 
 /// DELETE of one row: 202 and the change announced when the store had it, else 404.
-template <class Changed>
-jiffy_status deleteRow(const jiffy_request& req, jiffy_response& out, const std::string& entity, AuthStore& store,
-                       bool (AuthStore::*remove)(int64_t), Changed changed)
+template <class Row, class Changed>
+jiffy_status deleteRow(const jiffy_request& req, jiffy_response& out, AuthStore& store, const EntityRoutes<Row>& e,
+                       Changed changed)
 {
     auto id = idParam(req);
-    if (!id || !(store.*remove)(*id)) {
-        replyNotFound(out, entity, req);
+    if (!id || !(store.*e.remove)(*id)) {
+        replyNotFound(out, e.name, req);
         return JIFFY_OK;
     }
     changed();
@@ -118,28 +154,24 @@ std::string required(const Poco::JSON::Object::Ptr& body, const std::string& ent
 
 jiffy_status AuthService::listGroups(const jiffy_request& req, jiffy_response& out)
 {
-    return replyList(out, store_.groups(), req, groupJson);
+    return replyList(out, store_.groups(), req, kGroups);
 }
 
 jiffy_status AuthService::filterGroups(const jiffy_request& req, jiffy_response& out)
 {
-    return replyList(out, store_.groups(routeFilter(req)), req, groupJson);
+    return replyList(out, store_.groups(routeFilter(req)), req, kGroups);
 }
 
 jiffy_status AuthService::createGroup(const jiffy_request& req, jiffy_response& out)
 {
     auto body = parseBody(req, "usrgroupc: Invalid request payload");
     GroupRow g{0, required(body, "usrgroup", "group_name"), stringField(body, "description").value_or("")};
-    g.id = store_.insertGroup(g);
-    changed();
-    replyJson(out, 201, groupJson(g, req));
-    return JIFFY_OK;
+    return createRow(req, out, g, store_.insertGroup(g), kGroups, [this] { changed(); });
 }
 
 jiffy_status AuthService::getGroup(const jiffy_request& req, jiffy_response& out)
 {
-    auto id = idParam(req);
-    return replyOne(out, id ? store_.groupById(*id) : std::nullopt, "usrgroup", req, groupJson);
+    return getRow(req, out, store_, kGroups);
 }
 
 jiffy_status AuthService::updateGroup(const jiffy_request& req, jiffy_response& out)
@@ -149,24 +181,22 @@ jiffy_status AuthService::updateGroup(const jiffy_request& req, jiffy_response& 
         if (auto v = stringField(body, "description")) g.description = *v;
         if (g.name.empty()) throw BadRequest("usrgroup: group_name is required");
     };
-    return updateRow(
-        req, out, "usrgroup", store_, &AuthStore::groupById, &AuthStore::updateGroup, apply, [this] { changed(); },
-        groupJson);
+    return updateRow(req, out, store_, kGroups, apply, [this] { changed(); });
 }
 
 jiffy_status AuthService::deleteGroup(const jiffy_request& req, jiffy_response& out)
 {
-    return deleteRow(req, out, "usrgroup", store_, &AuthStore::deleteGroup, [this] { changed(); });
+    return deleteRow(req, out, store_, kGroups, [this] { changed(); });
 }
 
 jiffy_status AuthService::listAuths(const jiffy_request& req, jiffy_response& out)
 {
-    return replyList(out, store_.auths(), req, authJson);
+    return replyList(out, store_.auths(), req, kAuths);
 }
 
 jiffy_status AuthService::filterAuths(const jiffy_request& req, jiffy_response& out)
 {
-    return replyList(out, store_.auths(routeFilter(req)), req, authJson);
+    return replyList(out, store_.auths(routeFilter(req)), req, kAuths);
 }
 
 jiffy_status AuthService::createAuth(const jiffy_request& req, jiffy_response& out)
@@ -174,16 +204,12 @@ jiffy_status AuthService::createAuth(const jiffy_request& req, jiffy_response& o
     auto body = parseBody(req, "authc: Invalid request payload");
     AuthRow a{0, required(body, "auth", "auth_name"), stringField(body, "auth_type").value_or("endpoint"),
               stringField(body, "description").value_or("")};
-    a.id = store_.insertAuth(a);
-    changed();
-    replyJson(out, 201, authJson(a, req));
-    return JIFFY_OK;
+    return createRow(req, out, a, store_.insertAuth(a), kAuths, [this] { changed(); });
 }
 
 jiffy_status AuthService::getAuth(const jiffy_request& req, jiffy_response& out)
 {
-    auto id = idParam(req);
-    return replyOne(out, id ? store_.authById(*id) : std::nullopt, "auth", req, authJson);
+    return getRow(req, out, store_, kAuths);
 }
 
 jiffy_status AuthService::updateAuth(const jiffy_request& req, jiffy_response& out)
@@ -194,23 +220,22 @@ jiffy_status AuthService::updateAuth(const jiffy_request& req, jiffy_response& o
         if (auto v = stringField(body, "description")) a.description = *v;
         if (a.name.empty()) throw BadRequest("auth: auth_name is required");
     };
-    return updateRow(
-        req, out, "auth", store_, &AuthStore::authById, &AuthStore::updateAuth, apply, [this] { changed(); }, authJson);
+    return updateRow(req, out, store_, kAuths, apply, [this] { changed(); });
 }
 
 jiffy_status AuthService::deleteAuth(const jiffy_request& req, jiffy_response& out)
 {
-    return deleteRow(req, out, "auth", store_, &AuthStore::deleteAuth, [this] { changed(); });
+    return deleteRow(req, out, store_, kAuths, [this] { changed(); });
 }
 
 jiffy_status AuthService::listGroupAuths(const jiffy_request& req, jiffy_response& out)
 {
-    return replyList(out, store_.groupAuths(), req, groupAuthJson);
+    return replyList(out, store_.groupAuths(), req, kGroupAuths);
 }
 
 jiffy_status AuthService::filterGroupAuths(const jiffy_request& req, jiffy_response& out)
 {
-    return replyList(out, store_.groupAuths(routeFilter(req)), req, groupAuthJson);
+    return replyList(out, store_.groupAuths(routeFilter(req)), req, kGroupAuths);
 }
 
 GroupAuthRow AuthService::checkedGrant(const Poco::JSON::Object::Ptr& body, int64_t id)
@@ -233,29 +258,27 @@ jiffy_status AuthService::createGroupAuth(const jiffy_request& req, jiffy_respon
     GroupAuthRow ga = checkedGrant(parseBody(req, "groupauthc: Invalid request payload"), 0);
     int64_t id = store_.insertGroupAuth(ga.groupId, ga.authId);
     changed();
-    replyJson(out, 201, groupAuthJson(*store_.groupAuthById(id), req));
+    replyJson(out, 201, groupAuthJson(*store_.groupAuthById(id), req)); // with the names the joins fill in
     return JIFFY_OK;
 }
 
 jiffy_status AuthService::getGroupAuth(const jiffy_request& req, jiffy_response& out)
 {
-    auto id = idParam(req);
-    return replyOne(out, id ? store_.groupAuthById(*id) : std::nullopt, "groupauth", req, groupAuthJson);
+    return getRow(req, out, store_, kGroupAuths);
 }
 
 jiffy_status AuthService::updateGroupAuth(const jiffy_request& req, jiffy_response& out)
 {
     auto id = idParam(req);
-    if (!id || !store_.groupAuthById(*id))
-        return replyOne(out, std::optional<GroupAuthRow>(), "groupauth", req, groupAuthJson);
+    if (!id || !store_.groupAuthById(*id)) return replyOne(out, std::optional<GroupAuthRow>(), req, kGroupAuths);
     store_.updateGroupAuth(checkedGrant(parseBody(req, "Invalid request payload"), *id));
     changed();
-    return replyOne(out, store_.groupAuthById(*id), "groupauth", req, groupAuthJson);
+    return replyOne(out, store_.groupAuthById(*id), req, kGroupAuths);
 }
 
 jiffy_status AuthService::deleteGroupAuth(const jiffy_request& req, jiffy_response& out)
 {
-    return deleteRow(req, out, "groupauth", store_, &AuthStore::deleteGroupAuth, [this] { changed(); });
+    return deleteRow(req, out, store_, kGroupAuths, [this] { changed(); });
 }
 
 jiffy_status AuthService::deleteGroupAuthsOfGroup(const jiffy_request& req, jiffy_response& out)
