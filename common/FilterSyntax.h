@@ -22,6 +22,13 @@ inline const char* filterOpName(FilterOp op)
     return names[static_cast<int>(op)];
 }
 
+/// The SQL operator: "=", "!=", "<", "<=", ">", ">=", "LIKE".
+inline const char* filterOpSql(FilterOp op)
+{
+    static const char* const sql[] = {"=", "!=", "<", "<=", ">", ">=", "LIKE"};
+    return sql[static_cast<int>(op)];
+}
+
 /// The operator a word names, in any case ("eq", "Like"); nullopt for any other word.
 inline std::optional<FilterOp> filterOpFromWord(std::string_view word)
 {

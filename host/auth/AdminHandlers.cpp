@@ -33,21 +33,56 @@ std::string groupAuthJson(const GroupAuthRow& g, const jiffy_request& req)
     return w.take();
 }
 
-/// What the generic handlers below need to know of one auth entity.
+/// A static-filter route of an entity: "/<entity>s/<column>({expr})".
+struct FilterRoute {
+    const char* column;
+    const char* nameSuffix; ///< of the route name "<entity>.STATICFLTR_<suffix>"
+    std::vector<common::FilterOp> ops;
+    bool integer = false;
+};
+
+/// What the generic routes below need to know of one auth entity.
 template <class Row> struct EntityRoutes {
     const char* name; ///< route segment and the word of its 404 ("usrgroup")
+    std::vector<Row> (AuthStore::*list)(const std::optional<StoreFilter>&);
     std::optional<Row> (AuthStore::*find)(int64_t);
     bool (AuthStore::*save)(const Row&);
     bool (AuthStore::*remove)(int64_t);
     std::string (*toJson)(const Row&, const jiffy_request&);
+    std::vector<FilterRoute> filters;
+    /// PUT answers the row as read back after saving (a grant: the joins fill in the names).
+    bool answerStored = false;
 };
 
-const EntityRoutes<GroupRow> kGroups{"usrgroup", &AuthStore::groupById, &AuthStore::updateGroup,
-                                     &AuthStore::deleteGroup, groupJson};
-const EntityRoutes<AuthRow> kAuths{"auth", &AuthStore::authById, &AuthStore::updateAuth, &AuthStore::deleteAuth,
-                                   authJson};
-const EntityRoutes<GroupAuthRow> kGroupAuths{"groupauth", &AuthStore::groupAuthById, &AuthStore::updateGroupAuth,
-                                             &AuthStore::deleteGroupAuth, groupAuthJson};
+using common::FilterOp;
+const std::vector<FilterOp> kTextOps = {FilterOp::Eq, FilterOp::Like};
+
+const EntityRoutes<GroupRow> kGroups{
+    "usrgroup",
+    &AuthStore::groups,
+    &AuthStore::groupById,
+    &AuthStore::updateGroup,
+    &AuthStore::deleteGroup,
+    groupJson,
+    {{"group_name", "ByGroupName", kTextOps}, {"description", "ByDescription", kTextOps}}};
+const EntityRoutes<AuthRow> kAuths{"auth",
+                                   &AuthStore::auths,
+                                   &AuthStore::authById,
+                                   &AuthStore::updateAuth,
+                                   &AuthStore::deleteAuth,
+                                   authJson,
+                                   {{"auth_name", "ByAuthName", kTextOps}, {"description", "ByDescription", kTextOps}}};
+const EntityRoutes<GroupAuthRow> kGroupAuths{
+    "groupauth",
+    &AuthStore::groupAuths,
+    &AuthStore::groupAuthById,
+    &AuthStore::updateGroupAuth,
+    &AuthStore::deleteGroupAuth,
+    groupAuthJson,
+    {{"auth_name", "ByAuthName", kTextOps},
+     {"description", "ByDescription", kTextOps},
+     {"group_id", "ByGroupID", {FilterOp::Eq, FilterOp::Lt, FilterOp::Gt}, true}},
+    true};
 
 template <class Row>
 jiffy_status replyList(jiffy_response& out, const std::vector<Row>& rows, const jiffy_request& req,
@@ -77,70 +112,13 @@ jiffy_status accepted(jiffy_response& out)
     return JIFFY_OK;
 }
 
-/// GET of the row of the path's id.
-template <class Row>
-jiffy_status getRow(const jiffy_request& req, jiffy_response& out, AuthStore& store, const EntityRoutes<Row>& e)
+/// The {expr} of a static-filter route.
+std::string exprParam(const jiffy_request& req)
 {
-    auto id = idParam(req);
-    return replyOne(out, id ? (store.*e.find)(*id) : std::nullopt, req, e);
-}
-
-/// After a POST stored `row` (made from the body) as `id`: the change announced, 201 and the row.
-template <class Row, class Changed>
-jiffy_status createRow(const jiffy_request& req, jiffy_response& out, Row row, int64_t id, const EntityRoutes<Row>& e,
-                       Changed changed)
-{
-    row.id = id;
-    changed();
-    replyJson(out, 201, e.toJson(row, req));
-    return JIFFY_OK;
-}
-
-/// PUT of one row: 404 when the store has none, else `apply(body, row)`
-/// (which may throw BadRequest), save it, announce the change, the row back.
-template <class Row, class Apply, class Changed>
-jiffy_status updateRow(const jiffy_request& req, jiffy_response& out, AuthStore& store, const EntityRoutes<Row>& e,
-                       Apply apply, Changed changed)
-{
-    auto id = idParam(req);
-    std::optional<Row> row = id ? (store.*e.find)(*id) : std::nullopt;
-    if (row) {
-        apply(parseBody(req, "Invalid request payload"), *row);
-        (store.*e.save)(*row);
-        changed();
-    }
-    return replyOne(out, row, req, e);
-}
-
-/// DELETE of one row: 202 and the change announced when the store had it, else 404.
-template <class Row, class Changed>
-jiffy_status deleteRow(const jiffy_request& req, jiffy_response& out, AuthStore& store, const EntityRoutes<Row>& e,
-                       Changed changed)
-{
-    auto id = idParam(req);
-    if (!id || !(store.*e.remove)(*id)) {
-        replyNotFound(out, e.name, req);
-        return JIFFY_OK;
-    }
-    changed();
-    return accepted(out);
-}
-
-/// The static filter of the route that matched: the column comes from the route name.
-StoreFilter routeFilter(const jiffy_request& req)
-{
-    std::string_view name = part(req, JIFFY_REQ_ROUTE_NAME);
     std::string expr;
     for (const auto& [k, v] : req.params)
         if (k == "expr") expr = v;
-    auto endsWith = [&](std::string_view s) {
-        return name.size() >= s.size() && name.substr(name.size() - s.size()) == s;
-    };
-    using common::FilterOp;
-    if (endsWith("ByGroupID")) return parseFilter("group_id", expr, {FilterOp::Eq, FilterOp::Lt, FilterOp::Gt}, true);
-    if (endsWith("ByGroupName")) return parseFilter("group_name", expr, {FilterOp::Eq, FilterOp::Like}, false);
-    if (endsWith("ByAuthName")) return parseFilter("auth_name", expr, {FilterOp::Eq, FilterOp::Like}, false);
-    return parseFilter("description", expr, {FilterOp::Eq, FilterOp::Like}, false);
+    return expr;
 }
 
 std::string required(const Poco::JSON::Object::Ptr& body, const std::string& entity, const std::string& key)
@@ -150,93 +128,67 @@ std::string required(const Poco::JSON::Object::Ptr& body, const std::string& ent
     return v;
 }
 
+/// After a POST stored `row` (made from the body) as `id`: the change announced, 201 and the row.
+template <class Row>
+jiffy_status created(const jiffy_request& req, jiffy_response& out, Row row, int64_t id, const EntityRoutes<Row>& e)
+{
+    row.id = id;
+    replyJson(out, 201, e.toJson(row, req));
+    return JIFFY_OK;
+}
+
+using Handler = std::function<jiffy_status(const jiffy_request&, jiffy_response&)>;
+using AddOne =
+    std::function<void(const std::string& method, const std::string& pattern, const std::string& name, Handler h)>;
+
+/// GET /<e>s, its static filters, POST /<e> (`create`), GET, PUT and DELETE
+/// /<e>/{id:int}. PUT reads the row, `apply(body, row)` (which may throw
+/// BadRequest) and saves it; writes call `changed`.
+template <class Row, class Apply>
+void addEntityRoutes(const AddOne& add, AuthStore& store, const EntityRoutes<Row>& e, Handler create, Apply apply,
+                     const std::function<void()>& changed)
+{
+    const std::string one = std::string("/") + e.name, set = one + "s";
+    add("GET", set, std::string(e.name) + ".GET_SET",
+        [&store, &e](const jiffy_request& req, jiffy_response& out) -> jiffy_status {
+            return replyList(out, (store.*e.list)(std::nullopt), req, e);
+        });
+    for (const FilterRoute& f : e.filters)
+        add("GET", set + "/" + f.column + "({expr})", std::string(e.name) + ".STATICFLTR_" + f.nameSuffix,
+            [&store, &e, &f](const jiffy_request& req, jiffy_response& out) -> jiffy_status {
+                return replyList(out, (store.*e.list)(parseFilter(f.column, exprParam(req), f.ops, f.integer)), req, e);
+            });
+    add("POST", one, std::string(e.name) + ".CREATE", std::move(create));
+    add("GET", one + "/{id:int}", std::string(e.name) + ".GET_ID",
+        [&store, &e](const jiffy_request& req, jiffy_response& out) -> jiffy_status {
+            auto id = idParam(req);
+            return replyOne(out, id ? (store.*e.find)(*id) : std::nullopt, req, e);
+        });
+    add("PUT", one + "/{id:int}", std::string(e.name) + ".UPDATE",
+        [&store, &e, apply, changed](const jiffy_request& req, jiffy_response& out) -> jiffy_status {
+            auto id = idParam(req);
+            std::optional<Row> row = id ? (store.*e.find)(*id) : std::nullopt;
+            if (row) {
+                apply(parseBody(req, "Invalid request payload"), *row);
+                (store.*e.save)(*row);
+                changed();
+                if (e.answerStored) row = (store.*e.find)(*id);
+            }
+            return replyOne(out, row, req, e);
+        });
+    add("DELETE", one + "/{id:int}", std::string(e.name) + ".DELETE",
+        [&store, &e, changed](const jiffy_request& req, jiffy_response& out) -> jiffy_status {
+            auto id = idParam(req);
+            if (!id || !(store.*e.remove)(*id)) {
+                replyNotFound(out, e.name, req);
+                return JIFFY_OK;
+            }
+            changed();
+            return accepted(out);
+        });
+}
+
 } // namespace
-
-jiffy_status AuthService::listGroups(const jiffy_request& req, jiffy_response& out)
-{
-    return replyList(out, store_.groups(), req, kGroups);
-}
-
-jiffy_status AuthService::filterGroups(const jiffy_request& req, jiffy_response& out)
-{
-    return replyList(out, store_.groups(routeFilter(req)), req, kGroups);
-}
-
-jiffy_status AuthService::createGroup(const jiffy_request& req, jiffy_response& out)
-{
-    auto body = parseBody(req, "usrgroupc: Invalid request payload");
-    GroupRow g{0, required(body, "usrgroup", "group_name"), stringField(body, "description").value_or("")};
-    return createRow(req, out, g, store_.insertGroup(g), kGroups, [this] { changed(); });
-}
-
-jiffy_status AuthService::getGroup(const jiffy_request& req, jiffy_response& out)
-{
-    return getRow(req, out, store_, kGroups);
-}
-
-jiffy_status AuthService::updateGroup(const jiffy_request& req, jiffy_response& out)
-{
-    auto apply = [](const Poco::JSON::Object::Ptr& body, GroupRow& g) {
-        if (auto v = stringField(body, "group_name")) g.name = *v;
-        if (auto v = stringField(body, "description")) g.description = *v;
-        if (g.name.empty()) throw BadRequest("usrgroup: group_name is required");
-    };
-    return updateRow(req, out, store_, kGroups, apply, [this] { changed(); });
-}
-
-jiffy_status AuthService::deleteGroup(const jiffy_request& req, jiffy_response& out)
-{
-    return deleteRow(req, out, store_, kGroups, [this] { changed(); });
-}
-
-jiffy_status AuthService::listAuths(const jiffy_request& req, jiffy_response& out)
-{
-    return replyList(out, store_.auths(), req, kAuths);
-}
-
-jiffy_status AuthService::filterAuths(const jiffy_request& req, jiffy_response& out)
-{
-    return replyList(out, store_.auths(routeFilter(req)), req, kAuths);
-}
-
-jiffy_status AuthService::createAuth(const jiffy_request& req, jiffy_response& out)
-{
-    auto body = parseBody(req, "authc: Invalid request payload");
-    AuthRow a{0, required(body, "auth", "auth_name"), stringField(body, "auth_type").value_or("endpoint"),
-              stringField(body, "description").value_or("")};
-    return createRow(req, out, a, store_.insertAuth(a), kAuths, [this] { changed(); });
-}
-
-jiffy_status AuthService::getAuth(const jiffy_request& req, jiffy_response& out)
-{
-    return getRow(req, out, store_, kAuths);
-}
-
-jiffy_status AuthService::updateAuth(const jiffy_request& req, jiffy_response& out)
-{
-    auto apply = [](const Poco::JSON::Object::Ptr& body, AuthRow& a) {
-        if (auto v = stringField(body, "auth_name")) a.name = *v;
-        if (auto v = stringField(body, "auth_type")) a.type = *v;
-        if (auto v = stringField(body, "description")) a.description = *v;
-        if (a.name.empty()) throw BadRequest("auth: auth_name is required");
-    };
-    return updateRow(req, out, store_, kAuths, apply, [this] { changed(); });
-}
-
-jiffy_status AuthService::deleteAuth(const jiffy_request& req, jiffy_response& out)
-{
-    return deleteRow(req, out, store_, kAuths, [this] { changed(); });
-}
-
-jiffy_status AuthService::listGroupAuths(const jiffy_request& req, jiffy_response& out)
-{
-    return replyList(out, store_.groupAuths(), req, kGroupAuths);
-}
-
-jiffy_status AuthService::filterGroupAuths(const jiffy_request& req, jiffy_response& out)
-{
-    return replyList(out, store_.groupAuths(routeFilter(req)), req, kGroupAuths);
-}
 
 GroupAuthRow AuthService::checkedGrant(const Poco::JSON::Object::Ptr& body, int64_t id)
 {
@@ -253,41 +205,70 @@ GroupAuthRow AuthService::checkedGrant(const Poco::JSON::Object::Ptr& body, int6
     return ga;
 }
 
-jiffy_status AuthService::createGroupAuth(const jiffy_request& req, jiffy_response& out)
+void AuthService::addAdminRoutes(const AddRoute& r)
 {
-    GroupAuthRow ga = checkedGrant(parseBody(req, "groupauthc: Invalid request payload"), 0);
-    int64_t id = store_.insertGroupAuth(ga.groupId, ga.authId);
-    changed();
-    replyJson(out, 201, groupAuthJson(*store_.groupAuthById(id), req)); // with the names the joins fill in
-    return JIFFY_OK;
-}
+    const AddOne add = [this, &r](const std::string& method, const std::string& pattern, const std::string& name,
+                                  Handler h) { this->add(r, method, pattern, name, false, std::move(h)); };
+    const std::function<void()> announce = [this] { changed(); };
 
-jiffy_status AuthService::getGroupAuth(const jiffy_request& req, jiffy_response& out)
-{
-    return getRow(req, out, store_, kGroupAuths);
-}
+    addEntityRoutes(
+        add, store_, kGroups,
+        [this](const jiffy_request& req, jiffy_response& out) -> jiffy_status {
+            auto body = parseBody(req, "usrgroupc: Invalid request payload");
+            GroupRow g{0, required(body, "usrgroup", "group_name"), stringField(body, "description").value_or("")};
+            int64_t id = store_.insertGroup(g);
+            changed();
+            return created(req, out, g, id, kGroups);
+        },
+        [](const Poco::JSON::Object::Ptr& body, GroupRow& g) {
+            if (auto v = stringField(body, "group_name")) g.name = *v;
+            if (auto v = stringField(body, "description")) g.description = *v;
+            if (g.name.empty()) throw BadRequest("usrgroup: group_name is required");
+        },
+        announce);
 
-jiffy_status AuthService::updateGroupAuth(const jiffy_request& req, jiffy_response& out)
-{
-    auto id = idParam(req);
-    if (!id || !store_.groupAuthById(*id)) return replyOne(out, std::optional<GroupAuthRow>(), req, kGroupAuths);
-    store_.updateGroupAuth(checkedGrant(parseBody(req, "Invalid request payload"), *id));
-    changed();
-    return replyOne(out, store_.groupAuthById(*id), req, kGroupAuths);
-}
+    addEntityRoutes(
+        add, store_, kAuths,
+        [this](const jiffy_request& req, jiffy_response& out) -> jiffy_status {
+            auto body = parseBody(req, "authc: Invalid request payload");
+            AuthRow a{0, required(body, "auth", "auth_name"), stringField(body, "auth_type").value_or("endpoint"),
+                      stringField(body, "description").value_or("")};
+            int64_t id = store_.insertAuth(a);
+            changed();
+            return created(req, out, a, id, kAuths);
+        },
+        [](const Poco::JSON::Object::Ptr& body, AuthRow& a) {
+            if (auto v = stringField(body, "auth_name")) a.name = *v;
+            if (auto v = stringField(body, "auth_type")) a.type = *v;
+            if (auto v = stringField(body, "description")) a.description = *v;
+            if (a.name.empty()) throw BadRequest("auth: auth_name is required");
+        },
+        announce);
 
-jiffy_status AuthService::deleteGroupAuth(const jiffy_request& req, jiffy_response& out)
-{
-    return deleteRow(req, out, store_, kGroupAuths, [this] { changed(); });
-}
-
-jiffy_status AuthService::deleteGroupAuthsOfGroup(const jiffy_request& req, jiffy_response& out)
-{
-    auto id = idParam(req, "group_id");
-    if (!id) throw BadRequest("Invalid group ID");
-    store_.deleteGroupAuthsOfGroup(*id);
-    changed(); // jiffy forgets this one: its cache stays stale until a restart
-    return accepted(out);
+    // A grant is checked against both ends, and answered with the names the joins fill in.
+    addEntityRoutes(
+        add, store_, kGroupAuths,
+        [this](const jiffy_request& req, jiffy_response& out) -> jiffy_status {
+            GroupAuthRow ga = checkedGrant(parseBody(req, "groupauthc: Invalid request payload"), 0);
+            int64_t id = store_.insertGroupAuth(ga.groupId, ga.authId);
+            changed();
+            replyJson(out, 201, groupAuthJson(*store_.groupAuthById(id), req));
+            return JIFFY_OK;
+        },
+        [this](const Poco::JSON::Object::Ptr& body, GroupAuthRow& ga) {
+            GroupAuthRow checked = checkedGrant(body, ga.id);
+            ga.groupId = checked.groupId;
+            ga.authId = checked.authId;
+        },
+        announce);
+    add("DELETE", "/groupauths/{group_id:int}", "groupauth.DELETE_ByGroupID",
+        [this](const jiffy_request& req, jiffy_response& out) -> jiffy_status {
+            auto id = idParam(req, "group_id");
+            if (!id) throw BadRequest("Invalid group ID");
+            store_.deleteGroupAuthsOfGroup(*id);
+            changed(); // jiffy forgets this one: its cache stays stale until a restart
+            return accepted(out);
+        });
 }
 
 } // namespace jiffy::host::auth

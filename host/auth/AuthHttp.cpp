@@ -93,23 +93,7 @@ StoreFilter parseFilter(const std::string& column, const std::string& expr, cons
                          column);
     StoreFilter f;
     f.column = column;
-    switch (*t.op) {
-    case common::FilterOp::Eq:
-        f.op = "=";
-        break;
-    case common::FilterOp::Ne:
-        f.op = "!=";
-        break;
-    case common::FilterOp::Lt:
-        f.op = "<";
-        break;
-    case common::FilterOp::Gt:
-        f.op = ">";
-        break;
-    default:
-        f.op = "LIKE";
-        break;
-    }
+    f.op = common::filterOpSql(*t.op); // of those auth routes accept: "=", "!=", "<", ">", "LIKE"
     std::string value(t.value);
     if (integer) {
         int64_t x = 0;

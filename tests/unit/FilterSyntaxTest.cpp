@@ -7,23 +7,17 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
-using jiffy::common::containsPattern;
-using jiffy::common::FilterOp;
-using jiffy::common::filterOpFromWord;
-using jiffy::common::filterOpName;
-using jiffy::common::tokenizeFilter;
+#include "support/TestSupport.h"
+
+using namespace jiffy::common;
 
 namespace {
 
 std::string authError(const std::string& column, const std::string& expr, bool integer)
 {
-    try {
-        jiffy::host::auth::parseFilter(column, expr, {FilterOp::Eq, FilterOp::Lt, FilterOp::Gt, FilterOp::Like},
-                                       integer);
-    } catch (const jiffy::BadRequest& e) {
-        return e.what();
-    }
-    return "";
+    const std::vector<FilterOp> ops = {FilterOp::Eq, FilterOp::Lt, FilterOp::Gt, FilterOp::Like};
+    return jiffy::test::messageOf<jiffy::BadRequest>(
+        [&] { jiffy::host::auth::parseFilter(column, expr, ops, integer); });
 }
 
 } // namespace

@@ -92,6 +92,9 @@ inline const char* opName(Op op)
     return jiffy::common::filterOpName(op);
 }
 /// SQL operator for `op` ("=", "!=", "LIKE", ...).
-const char* opSql(Op op);
+inline const char* opSql(Op op)
+{
+    return jiffy::common::filterOpSql(op);
+}
 
 } // namespace jiffy::models

@@ -468,12 +468,6 @@ int Model::entityByName(const std::string& name) const
     return -1;
 }
 
-const char* opSql(Op op)
-{
-    static const char* n[] = {"=", "!=", "<", "<=", ">", ">=", "LIKE"};
-    return n[static_cast<int>(op)];
-}
-
 ParseResult parseModels(const std::vector<std::pair<std::string, std::string>>& files)
 {
     ParseResult out;
