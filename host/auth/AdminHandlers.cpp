@@ -128,15 +128,6 @@ std::string required(const Poco::JSON::Object::Ptr& body, const std::string& ent
     return v;
 }
 
-/// After a POST stored `row` (made from the body) as `id`: the change announced, 201 and the row.
-template <class Row>
-jiffy_status created(const jiffy_request& req, jiffy_response& out, Row row, int64_t id, const EntityRoutes<Row>& e)
-{
-    row.id = id;
-    replyJson(out, 201, e.toJson(row, req));
-    return JIFFY_OK;
-}
-
 using Handler = std::function<jiffy_status(const jiffy_request&, jiffy_response&)>;
 using AddOne =
     std::function<void(const std::string& method, const std::string& pattern, const std::string& name, Handler h)>;
@@ -188,6 +179,49 @@ void addEntityRoutes(const AddOne& add, AuthStore& store, const EntityRoutes<Row
         });
 }
 
+/// A text field of a group's or an auth's body.
+template <class Row> struct TextField {
+    const char* key;
+    std::string Row::*member;
+    const char* byDefault; ///< on POST when absent
+};
+
+// The first field is the entity's name: required on POST, kept non-empty by PUT.
+const std::vector<TextField<GroupRow>> kGroupFields = {{"group_name", &GroupRow::name, ""},
+                                                       {"description", &GroupRow::description, ""}};
+const std::vector<TextField<AuthRow>> kAuthFields = {{"auth_name", &AuthRow::name, ""},
+                                                     {"auth_type", &AuthRow::type, "endpoint"},
+                                                     {"description", &AuthRow::description, ""}};
+
+/// The routes of an entity made of text fields (usrgroup, auth): POST reads
+/// `fields` in order and stores the row with `insert`; PUT replaces the fields
+/// the body has.
+template <class Row>
+void addTextEntityRoutes(const AddOne& add, AuthStore& store, const EntityRoutes<Row>& e,
+                         const std::vector<TextField<Row>>& fields, int64_t (AuthStore::*insert)(const Row&),
+                         const std::function<void()>& changed)
+{
+    const TextField<Row>& name = fields.front();
+    auto create = [&store, &e, &fields, &name, insert, changed](const jiffy_request& req,
+                                                                jiffy_response& out) -> jiffy_status {
+        auto body = parseBody(req, std::string(e.name) + "c: Invalid request payload");
+        Row row{};
+        for (const TextField<Row>& f : fields)
+            row.*f.member =
+                &f == &name ? required(body, e.name, f.key) : stringField(body, f.key).value_or(f.byDefault);
+        row.id = (store.*insert)(row);
+        changed();
+        replyJson(out, 201, e.toJson(row, req));
+        return JIFFY_OK;
+    };
+    auto apply = [&e, &fields, &name](const Poco::JSON::Object::Ptr& body, Row& row) {
+        for (const TextField<Row>& f : fields)
+            if (auto v = stringField(body, f.key)) row.*f.member = *v;
+        if ((row.*name.member).empty()) throw BadRequest(std::string(e.name) + ": " + name.key + " is required");
+    };
+    addEntityRoutes(add, store, e, create, apply, changed);
+}
+
 } // namespace
 
 GroupAuthRow AuthService::checkedGrant(const Poco::JSON::Object::Ptr& body, int64_t id)
@@ -211,39 +245,8 @@ void AuthService::addAdminRoutes(const AddRoute& r)
                                   Handler h) { this->add(r, method, pattern, name, false, std::move(h)); };
     const std::function<void()> announce = [this] { changed(); };
 
-    addEntityRoutes(
-        add, store_, kGroups,
-        [this](const jiffy_request& req, jiffy_response& out) -> jiffy_status {
-            auto body = parseBody(req, "usrgroupc: Invalid request payload");
-            GroupRow g{0, required(body, "usrgroup", "group_name"), stringField(body, "description").value_or("")};
-            int64_t id = store_.insertGroup(g);
-            changed();
-            return created(req, out, g, id, kGroups);
-        },
-        [](const Poco::JSON::Object::Ptr& body, GroupRow& g) {
-            if (auto v = stringField(body, "group_name")) g.name = *v;
-            if (auto v = stringField(body, "description")) g.description = *v;
-            if (g.name.empty()) throw BadRequest("usrgroup: group_name is required");
-        },
-        announce);
-
-    addEntityRoutes(
-        add, store_, kAuths,
-        [this](const jiffy_request& req, jiffy_response& out) -> jiffy_status {
-            auto body = parseBody(req, "authc: Invalid request payload");
-            AuthRow a{0, required(body, "auth", "auth_name"), stringField(body, "auth_type").value_or("endpoint"),
-                      stringField(body, "description").value_or("")};
-            int64_t id = store_.insertAuth(a);
-            changed();
-            return created(req, out, a, id, kAuths);
-        },
-        [](const Poco::JSON::Object::Ptr& body, AuthRow& a) {
-            if (auto v = stringField(body, "auth_name")) a.name = *v;
-            if (auto v = stringField(body, "auth_type")) a.type = *v;
-            if (auto v = stringField(body, "description")) a.description = *v;
-            if (a.name.empty()) throw BadRequest("auth: auth_name is required");
-        },
-        announce);
+    addTextEntityRoutes(add, store_, kGroups, kGroupFields, &AuthStore::insertGroup, announce);
+    addTextEntityRoutes(add, store_, kAuths, kAuthFields, &AuthStore::insertAuth, announce);
 
     // A grant is checked against both ends, and answered with the names the joins fill in.
     addEntityRoutes(

@@ -107,3 +107,14 @@ protected:
     /// File descriptors this process has open.
     static size_t openFiles();
 };
+
+/// DbServerTest on the shared test server `Server` (MariadbServer, PostgresServer):
+/// server(), and the overrides that only read the server.
+template <class Server> class DbServerTestOn : public DbServerTest {
+protected:
+    /// The running server (started on first use, and again after a test that stopped it and failed).
+    static Server& server() { return jiffy::test::sharedServer<Server>(); }
+    jiffy::test::TcpServer& backend() override { return server(); }
+    std::string serverConfig() override { return server().databaseConfig(); }
+    std::string databaseName() override { return server().database(); }
+};

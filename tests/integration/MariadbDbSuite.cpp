@@ -19,11 +19,6 @@ using jiffy::host::PluginCallError;
 
 namespace {
 
-jiffy::test::MariadbServer& server()
-{
-    return jiffy::test::sharedServer<jiffy::test::MariadbServer>();
-}
-
 std::string messageOf(const DbInstance& db, const std::string& sql, const std::vector<Value>& params = {})
 {
     try {
@@ -52,8 +47,8 @@ int64_t sessionStatus(const DbInstance& db, const std::string& name)
 
 } // namespace
 
-class MariadbDbTest : public DbServerTest {
-    CPPUNIT_TEST_SUB_SUITE(MariadbDbTest, DbServerTest);
+class MariadbDbTest : public DbServerTestOn<jiffy::test::MariadbServer> {
+    CPPUNIT_TEST_SUB_SUITE(MariadbDbTest, DbServerTestOn<jiffy::test::MariadbServer>);
     CPPUNIT_TEST(testSessionIsStrictAnsiUtf8mb4InUtc);
     CPPUNIT_TEST(testDoubleQuotesAreIdentifiersAndBackslashesPlain);
     CPPUNIT_TEST(testErrorsMapToStatuses);
@@ -443,8 +438,6 @@ public:
 
 protected:
     std::string pluginName() const override { return "mysql"; }
-    jiffy::test::TcpServer& backend() override { return server(); }
-    std::string serverConfig() override { return server().databaseConfig(); }
     std::string adminUser() const override { return "root"; }
     std::string connectTimeoutOption(int ms) const override
     {
@@ -452,7 +445,6 @@ protected:
     }
     std::string wrongDatabaseReason() const override { return "Access denied"; } // root has no password
 
-    std::string databaseName() override { return server().database(); }
     std::string sessionIdSql() const override { return "CONNECTION_ID()"; }
     /// KILL returns before the session is gone: waits until the server lists it no more.
     void killSession(int64_t id) override

@@ -13,18 +13,12 @@
 
 using jiffy::test::contains;
 
-using jiffy::Value;
 using jiffy::ValuesView;
 using jiffy::host::CallError;
 using jiffy::host::DbInstance;
 using jiffy::host::PluginCallError;
 
 namespace {
-
-jiffy::test::PostgresServer& server()
-{
-    return jiffy::test::sharedServer<jiffy::test::PostgresServer>();
-}
 
 /// SIGSTOPs a server process for one scope.
 class Stopped {
@@ -48,8 +42,8 @@ private:
 
 } // namespace
 
-class PostgresDbTest : public DbServerTest {
-    CPPUNIT_TEST_SUB_SUITE(PostgresDbTest, DbServerTest);
+class PostgresDbTest : public DbServerTestOn<jiffy::test::PostgresServer> {
+    CPPUNIT_TEST_SUB_SUITE(PostgresDbTest, DbServerTestOn<jiffy::test::PostgresServer>);
     CPPUNIT_TEST(testParameterTypesFollowTheValues);
     CPPUNIT_TEST(testTextParameterFillsTypedColumns);
     CPPUNIT_TEST(testTooFewParametersIsInvalid);
@@ -324,13 +318,10 @@ public:
 
 protected:
     std::string pluginName() const override { return "postgres"; }
-    jiffy::test::TcpServer& backend() override { return server(); }
-    std::string serverConfig() override { return server().databaseConfig(); }
     std::string adminUser() const override { return "postgres"; }
     std::string connectTimeoutOption(int ms) const override { return "\"connect_timeout_ms\": " + std::to_string(ms); }
     std::string wrongDatabaseReason() const override { return "does not exist"; }
 
-    std::string databaseName() override { return server().database(); }
     std::string sessionIdSql() const override { return "pg_backend_pid()"; }
     /// pg_terminate_backend only signals: waits until the backend is gone.
     void killSession(int64_t pid) override
