@@ -66,21 +66,6 @@ int DbServerTest::statusOfIn(jiffy_db_conn* conn, const std::string& sql, const 
     }
 }
 
-jiffy_db_conn* DbServerTest::beginOn(const DbInstance& db)
-{
-    CallError err;
-    jiffy_db_conn* conn = nullptr;
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(err.e.message, int{JIFFY_OK}, static_cast<int>(db.begin(&conn, err.get())));
-    return conn;
-}
-
-int64_t DbServerTest::intOf(const DbInstance& db, const std::string& sql, const std::vector<Value>& params)
-{
-    int64_t n = -1;
-    db.execute(sql, params, [&](const ValuesView& v) { n = v.getInt(0); });
-    return n;
-}
-
 std::vector<DbServerTest::Cell> DbServerTest::firstRow(const DbInstance& db, const std::string& sql,
                                                        const std::vector<Value>& params)
 {

@@ -77,11 +77,6 @@ protected:
     static jiffy_status statusIn(const jiffy::host::DbInstance& db, const std::string& sql,
                                  const std::vector<jiffy::Value>& params = {});
     int statusOfIn(jiffy_db_conn* conn, const std::string& sql, const std::vector<jiffy::Value>& params);
-    /// A transaction begun on `db` (asserted to begin).
-    static jiffy_db_conn* beginOn(const jiffy::host::DbInstance& db);
-    /// The first column of the last row as an integer (-1 without rows).
-    static int64_t intOf(const jiffy::host::DbInstance& db, const std::string& sql,
-                         const std::vector<jiffy::Value>& params = {});
 
     /// A captured cell: type and value, copied out of the borrowed row.
     struct Cell {
