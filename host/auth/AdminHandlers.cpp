@@ -33,23 +33,76 @@ std::string groupAuthJson(const GroupAuthRow& g, const jiffy_request& req)
     return w.take();
 }
 
-template <class Row, class ToJson>
-jiffy_status replyList(jiffy_response& out, const std::vector<Row>& rows, const jiffy_request& req, ToJson toJson)
+/// A static-filter route of an entity: "/<entity>s/<column>({expr})".
+struct FilterRoute {
+    const char* column;
+    const char* nameSuffix; ///< of the route name "<entity>.STATICFLTR_<suffix>"
+    std::vector<common::FilterOp> ops;
+    bool integer = false;
+};
+
+/// What the generic routes below need to know of one auth entity.
+template <class Row> struct EntityRoutes {
+    const char* name; ///< route segment and the word of its 404 ("usrgroup")
+    std::vector<Row> (AuthStore::*list)(const std::optional<StoreFilter>&);
+    std::optional<Row> (AuthStore::*find)(int64_t);
+    bool (AuthStore::*save)(const Row&);
+    bool (AuthStore::*remove)(int64_t);
+    std::string (*toJson)(const Row&, const jiffy_request&);
+    std::vector<FilterRoute> filters;
+    /// PUT answers the row as read back after saving (a grant: the joins fill in the names).
+    bool answerStored = false;
+};
+
+using common::FilterOp;
+const std::vector<FilterOp> kTextOps = {FilterOp::Eq, FilterOp::Like};
+
+const EntityRoutes<GroupRow> kGroups{
+    "usrgroup",
+    &AuthStore::groups,
+    &AuthStore::groupById,
+    &AuthStore::updateGroup,
+    &AuthStore::deleteGroup,
+    groupJson,
+    {{"group_name", "ByGroupName", kTextOps}, {"description", "ByDescription", kTextOps}}};
+const EntityRoutes<AuthRow> kAuths{"auth",
+                                   &AuthStore::auths,
+                                   &AuthStore::authById,
+                                   &AuthStore::updateAuth,
+                                   &AuthStore::deleteAuth,
+                                   authJson,
+                                   {{"auth_name", "ByAuthName", kTextOps}, {"description", "ByDescription", kTextOps}}};
+const EntityRoutes<GroupAuthRow> kGroupAuths{
+    "groupauth",
+    &AuthStore::groupAuths,
+    &AuthStore::groupAuthById,
+    &AuthStore::updateGroupAuth,
+    &AuthStore::deleteGroupAuth,
+    groupAuthJson,
+    {{"auth_name", "ByAuthName", kTextOps},
+     {"description", "ByDescription", kTextOps},
+     {"group_id", "ByGroupID", {FilterOp::Eq, FilterOp::Lt, FilterOp::Gt}, true}},
+    true};
+
+template <class Row>
+jiffy_status replyList(jiffy_response& out, const std::vector<Row>& rows, const jiffy_request& req,
+                       const EntityRoutes<Row>& e)
 {
     std::string body = "[";
-    for (const Row& r : rows) body += (body.size() > 1 ? "," : "") + toJson(r, req);
+    for (const Row& r : rows) body += (body.size() > 1 ? "," : "") + e.toJson(r, req);
     replyJson(out, 200, body + "]");
     return JIFFY_OK;
 }
 
-template <class Row, class ToJson>
-jiffy_status replyOne(jiffy_response& out, const std::optional<Row>& row, const std::string& entity,
-                      const jiffy_request& req, ToJson toJson)
+/// 201 and the row, or 404 when there is none.
+template <class Row>
+jiffy_status replyOne(jiffy_response& out, const std::optional<Row>& row, const jiffy_request& req,
+                      const EntityRoutes<Row>& e)
 {
     if (!row)
-        replyNotFound(out, entity, req);
+        replyNotFound(out, e.name, req);
     else
-        replyJson(out, 201, toJson(*row, req));
+        replyJson(out, 201, e.toJson(*row, req));
     return JIFFY_OK;
 }
 
@@ -59,51 +112,13 @@ jiffy_status accepted(jiffy_response& out)
     return JIFFY_OK;
 }
 
-/// PUT of one row: 404 when the store has none, else `apply(body, row)`
-/// (which may throw BadRequest), `save` it, announce the change, the row back.
-template <class Row, class Apply, class Changed, class ToJson>
-jiffy_status updateRow(const jiffy_request& req, jiffy_response& out, const std::string& entity, AuthStore& store,
-                       std::optional<Row> (AuthStore::*find)(int64_t), bool (AuthStore::*save)(const Row&), Apply apply,
-                       Changed changed, ToJson toJson)
+/// The {expr} of a static-filter route.
+std::string exprParam(const jiffy_request& req)
 {
-    auto id = idParam(req);
-    std::optional<Row> row = id ? (store.*find)(*id) : std::nullopt;
-    if (row) {
-        apply(parseBody(req, "Invalid request payload"), *row);
-        (store.*save)(*row);
-        changed();
-    }
-    return replyOne(out, row, entity, req, toJson);
-}
-
-/// DELETE of one row: 202 and the change announced when the store had it, else 404.
-template <class Changed>
-jiffy_status deleteRow(const jiffy_request& req, jiffy_response& out, const std::string& entity, AuthStore& store,
-                       bool (AuthStore::*remove)(int64_t), Changed changed)
-{
-    auto id = idParam(req);
-    if (!id || !(store.*remove)(*id)) {
-        replyNotFound(out, entity, req);
-        return JIFFY_OK;
-    }
-    changed();
-    return accepted(out);
-}
-
-/// The static filter of the route that matched: the column comes from the route name.
-StoreFilter routeFilter(const jiffy_request& req)
-{
-    std::string_view name = part(req, JIFFY_REQ_ROUTE_NAME);
     std::string expr;
     for (const auto& [k, v] : req.params)
         if (k == "expr") expr = v;
-    auto endsWith = [&](std::string_view s) {
-        return name.size() >= s.size() && name.substr(name.size() - s.size()) == s;
-    };
-    if (endsWith("ByGroupID")) return parseFilter("group_id", expr, {"EQ", "LT", "GT"}, true);
-    if (endsWith("ByGroupName")) return parseFilter("group_name", expr, {"EQ", "LIKE"}, false);
-    if (endsWith("ByAuthName")) return parseFilter("auth_name", expr, {"EQ", "LIKE"}, false);
-    return parseFilter("description", expr, {"EQ", "LIKE"}, false);
+    return expr;
 }
 
 std::string required(const Poco::JSON::Object::Ptr& body, const std::string& entity, const std::string& key)
@@ -113,104 +128,101 @@ std::string required(const Poco::JSON::Object::Ptr& body, const std::string& ent
     return v;
 }
 
+using Handler = std::function<jiffy_status(const jiffy_request&, jiffy_response&)>;
+using AddOne =
+    std::function<void(const std::string& method, const std::string& pattern, const std::string& name, Handler h)>;
+
+/// GET /<e>s, its static filters, POST /<e> (`create`), GET, PUT and DELETE
+/// /<e>/{id:int}. PUT reads the row, `apply(body, row)` (which may throw
+/// BadRequest) and saves it; writes call `changed`.
+template <class Row, class Apply>
+void addEntityRoutes(const AddOne& add, AuthStore& store, const EntityRoutes<Row>& e, Handler create, Apply apply,
+                     const std::function<void()>& changed)
+{
+    const std::string one = std::string("/") + e.name, set = one + "s";
+    add("GET", set, std::string(e.name) + ".GET_SET",
+        [&store, &e](const jiffy_request& req, jiffy_response& out) -> jiffy_status {
+            return replyList(out, (store.*e.list)(std::nullopt), req, e);
+        });
+    for (const FilterRoute& f : e.filters)
+        add("GET", set + "/" + f.column + "({expr})", std::string(e.name) + ".STATICFLTR_" + f.nameSuffix,
+            [&store, &e, &f](const jiffy_request& req, jiffy_response& out) -> jiffy_status {
+                return replyList(out, (store.*e.list)(parseFilter(f.column, exprParam(req), f.ops, f.integer)), req, e);
+            });
+    add("POST", one, std::string(e.name) + ".CREATE", std::move(create));
+    add("GET", one + "/{id:int}", std::string(e.name) + ".GET_ID",
+        [&store, &e](const jiffy_request& req, jiffy_response& out) -> jiffy_status {
+            auto id = idParam(req);
+            return replyOne(out, id ? (store.*e.find)(*id) : std::nullopt, req, e);
+        });
+    add("PUT", one + "/{id:int}", std::string(e.name) + ".UPDATE",
+        [&store, &e, apply, changed](const jiffy_request& req, jiffy_response& out) -> jiffy_status {
+            auto id = idParam(req);
+            std::optional<Row> row = id ? (store.*e.find)(*id) : std::nullopt;
+            if (row) {
+                apply(parseBody(req, "Invalid request payload"), *row);
+                (store.*e.save)(*row);
+                changed();
+                if (e.answerStored) row = (store.*e.find)(*id);
+            }
+            return replyOne(out, row, req, e);
+        });
+    add("DELETE", one + "/{id:int}", std::string(e.name) + ".DELETE",
+        [&store, &e, changed](const jiffy_request& req, jiffy_response& out) -> jiffy_status {
+            auto id = idParam(req);
+            if (!id || !(store.*e.remove)(*id)) {
+                replyNotFound(out, e.name, req);
+                return JIFFY_OK;
+            }
+            changed();
+            return accepted(out);
+        });
+}
+
+/// A text field of a group's or an auth's body.
+template <class Row> struct TextField {
+    const char* key;
+    std::string Row::*member;
+    const char* byDefault; ///< on POST when absent
+};
+
+// The first field is the entity's name: required on POST, kept non-empty by PUT.
+const std::vector<TextField<GroupRow>> kGroupFields = {{"group_name", &GroupRow::name, ""},
+                                                       {"description", &GroupRow::description, ""}};
+const std::vector<TextField<AuthRow>> kAuthFields = {{"auth_name", &AuthRow::name, ""},
+                                                     {"auth_type", &AuthRow::type, "endpoint"},
+                                                     {"description", &AuthRow::description, ""}};
+
+/// The routes of an entity made of text fields (usrgroup, auth): POST reads
+/// `fields` in order and stores the row with `insert`; PUT replaces the fields
+/// the body has.
+template <class Row>
+void addTextEntityRoutes(const AddOne& add, AuthStore& store, const EntityRoutes<Row>& e,
+                         const std::vector<TextField<Row>>& fields, int64_t (AuthStore::*insert)(const Row&),
+                         const std::function<void()>& changed)
+{
+    const TextField<Row>& name = fields.front();
+    auto create = [&store, &e, &fields, &name, insert, changed](const jiffy_request& req,
+                                                                jiffy_response& out) -> jiffy_status {
+        auto body = parseBody(req, std::string(e.name) + "c: Invalid request payload");
+        Row row{};
+        for (const TextField<Row>& f : fields)
+            row.*f.member =
+                &f == &name ? required(body, e.name, f.key) : stringField(body, f.key).value_or(f.byDefault);
+        row.id = (store.*insert)(row);
+        changed();
+        replyJson(out, 201, e.toJson(row, req));
+        return JIFFY_OK;
+    };
+    auto apply = [&e, &fields, &name](const Poco::JSON::Object::Ptr& body, Row& row) {
+        for (const TextField<Row>& f : fields)
+            if (auto v = stringField(body, f.key)) row.*f.member = *v;
+        if ((row.*name.member).empty()) throw BadRequest(std::string(e.name) + ": " + name.key + " is required");
+    };
+    addEntityRoutes(add, store, e, create, apply, changed);
+}
+
 } // namespace
-
-jiffy_status AuthService::listGroups(const jiffy_request& req, jiffy_response& out)
-{
-    return replyList(out, store_.groups(), req, groupJson);
-}
-
-jiffy_status AuthService::filterGroups(const jiffy_request& req, jiffy_response& out)
-{
-    return replyList(out, store_.groups(routeFilter(req)), req, groupJson);
-}
-
-jiffy_status AuthService::createGroup(const jiffy_request& req, jiffy_response& out)
-{
-    auto body = parseBody(req, "usrgroupc: Invalid request payload");
-    GroupRow g{0, required(body, "usrgroup", "group_name"), stringField(body, "description").value_or("")};
-    g.id = store_.insertGroup(g);
-    changed();
-    replyJson(out, 201, groupJson(g, req));
-    return JIFFY_OK;
-}
-
-jiffy_status AuthService::getGroup(const jiffy_request& req, jiffy_response& out)
-{
-    auto id = idParam(req);
-    return replyOne(out, id ? store_.groupById(*id) : std::nullopt, "usrgroup", req, groupJson);
-}
-
-jiffy_status AuthService::updateGroup(const jiffy_request& req, jiffy_response& out)
-{
-    auto apply = [](const Poco::JSON::Object::Ptr& body, GroupRow& g) {
-        if (auto v = stringField(body, "group_name")) g.name = *v;
-        if (auto v = stringField(body, "description")) g.description = *v;
-        if (g.name.empty()) throw BadRequest("usrgroup: group_name is required");
-    };
-    return updateRow(
-        req, out, "usrgroup", store_, &AuthStore::groupById, &AuthStore::updateGroup, apply, [this] { changed(); },
-        groupJson);
-}
-
-jiffy_status AuthService::deleteGroup(const jiffy_request& req, jiffy_response& out)
-{
-    return deleteRow(req, out, "usrgroup", store_, &AuthStore::deleteGroup, [this] { changed(); });
-}
-
-jiffy_status AuthService::listAuths(const jiffy_request& req, jiffy_response& out)
-{
-    return replyList(out, store_.auths(), req, authJson);
-}
-
-jiffy_status AuthService::filterAuths(const jiffy_request& req, jiffy_response& out)
-{
-    return replyList(out, store_.auths(routeFilter(req)), req, authJson);
-}
-
-jiffy_status AuthService::createAuth(const jiffy_request& req, jiffy_response& out)
-{
-    auto body = parseBody(req, "authc: Invalid request payload");
-    AuthRow a{0, required(body, "auth", "auth_name"), stringField(body, "auth_type").value_or("endpoint"),
-              stringField(body, "description").value_or("")};
-    a.id = store_.insertAuth(a);
-    changed();
-    replyJson(out, 201, authJson(a, req));
-    return JIFFY_OK;
-}
-
-jiffy_status AuthService::getAuth(const jiffy_request& req, jiffy_response& out)
-{
-    auto id = idParam(req);
-    return replyOne(out, id ? store_.authById(*id) : std::nullopt, "auth", req, authJson);
-}
-
-jiffy_status AuthService::updateAuth(const jiffy_request& req, jiffy_response& out)
-{
-    auto apply = [](const Poco::JSON::Object::Ptr& body, AuthRow& a) {
-        if (auto v = stringField(body, "auth_name")) a.name = *v;
-        if (auto v = stringField(body, "auth_type")) a.type = *v;
-        if (auto v = stringField(body, "description")) a.description = *v;
-        if (a.name.empty()) throw BadRequest("auth: auth_name is required");
-    };
-    return updateRow(
-        req, out, "auth", store_, &AuthStore::authById, &AuthStore::updateAuth, apply, [this] { changed(); }, authJson);
-}
-
-jiffy_status AuthService::deleteAuth(const jiffy_request& req, jiffy_response& out)
-{
-    return deleteRow(req, out, "auth", store_, &AuthStore::deleteAuth, [this] { changed(); });
-}
-
-jiffy_status AuthService::listGroupAuths(const jiffy_request& req, jiffy_response& out)
-{
-    return replyList(out, store_.groupAuths(), req, groupAuthJson);
-}
-
-jiffy_status AuthService::filterGroupAuths(const jiffy_request& req, jiffy_response& out)
-{
-    return replyList(out, store_.groupAuths(routeFilter(req)), req, groupAuthJson);
-}
 
 GroupAuthRow AuthService::checkedGrant(const Poco::JSON::Object::Ptr& body, int64_t id)
 {
@@ -227,43 +239,39 @@ GroupAuthRow AuthService::checkedGrant(const Poco::JSON::Object::Ptr& body, int6
     return ga;
 }
 
-jiffy_status AuthService::createGroupAuth(const jiffy_request& req, jiffy_response& out)
+void AuthService::addAdminRoutes(const AddRoute& r)
 {
-    GroupAuthRow ga = checkedGrant(parseBody(req, "groupauthc: Invalid request payload"), 0);
-    int64_t id = store_.insertGroupAuth(ga.groupId, ga.authId);
-    changed();
-    replyJson(out, 201, groupAuthJson(*store_.groupAuthById(id), req));
-    return JIFFY_OK;
-}
+    const AddOne add = [this, &r](const std::string& method, const std::string& pattern, const std::string& name,
+                                  Handler h) { this->add(r, method, pattern, name, false, std::move(h)); };
+    const std::function<void()> announce = [this] { changed(); };
 
-jiffy_status AuthService::getGroupAuth(const jiffy_request& req, jiffy_response& out)
-{
-    auto id = idParam(req);
-    return replyOne(out, id ? store_.groupAuthById(*id) : std::nullopt, "groupauth", req, groupAuthJson);
-}
+    addTextEntityRoutes(add, store_, kGroups, kGroupFields, &AuthStore::insertGroup, announce);
+    addTextEntityRoutes(add, store_, kAuths, kAuthFields, &AuthStore::insertAuth, announce);
 
-jiffy_status AuthService::updateGroupAuth(const jiffy_request& req, jiffy_response& out)
-{
-    auto id = idParam(req);
-    if (!id || !store_.groupAuthById(*id))
-        return replyOne(out, std::optional<GroupAuthRow>(), "groupauth", req, groupAuthJson);
-    store_.updateGroupAuth(checkedGrant(parseBody(req, "Invalid request payload"), *id));
-    changed();
-    return replyOne(out, store_.groupAuthById(*id), "groupauth", req, groupAuthJson);
-}
-
-jiffy_status AuthService::deleteGroupAuth(const jiffy_request& req, jiffy_response& out)
-{
-    return deleteRow(req, out, "groupauth", store_, &AuthStore::deleteGroupAuth, [this] { changed(); });
-}
-
-jiffy_status AuthService::deleteGroupAuthsOfGroup(const jiffy_request& req, jiffy_response& out)
-{
-    auto id = idParam(req, "group_id");
-    if (!id) throw BadRequest("Invalid group ID");
-    store_.deleteGroupAuthsOfGroup(*id);
-    changed(); // jiffy forgets this one: its cache stays stale until a restart
-    return accepted(out);
+    // A grant is checked against both ends, and answered with the names the joins fill in.
+    addEntityRoutes(
+        add, store_, kGroupAuths,
+        [this](const jiffy_request& req, jiffy_response& out) -> jiffy_status {
+            GroupAuthRow ga = checkedGrant(parseBody(req, "groupauthc: Invalid request payload"), 0);
+            int64_t id = store_.insertGroupAuth(ga.groupId, ga.authId);
+            changed();
+            replyJson(out, 201, groupAuthJson(*store_.groupAuthById(id), req));
+            return JIFFY_OK;
+        },
+        [this](const Poco::JSON::Object::Ptr& body, GroupAuthRow& ga) {
+            GroupAuthRow checked = checkedGrant(body, ga.id);
+            ga.groupId = checked.groupId;
+            ga.authId = checked.authId;
+        },
+        announce);
+    add("DELETE", "/groupauths/{group_id:int}", "groupauth.DELETE_ByGroupID",
+        [this](const jiffy_request& req, jiffy_response& out) -> jiffy_status {
+            auto id = idParam(req, "group_id");
+            if (!id) throw BadRequest("Invalid group ID");
+            store_.deleteGroupAuthsOfGroup(*id);
+            changed(); // jiffy forgets this one: its cache stays stale until a restart
+            return accepted(out);
+        });
 }
 
 } // namespace jiffy::host::auth

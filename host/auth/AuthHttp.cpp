@@ -82,20 +82,19 @@ std::optional<int64_t> idParam(const jiffy_request& req, const std::string& name
     return std::nullopt;
 }
 
-StoreFilter parseFilter(const std::string& column, const std::string& expr, const std::vector<std::string>& ops,
+StoreFilter parseFilter(const std::string& column, const std::string& expr, const std::vector<common::FilterOp>& ops,
                         bool integer)
 {
-    std::string t = Poco::trim(expr);
-    size_t sp = t.find_first_of(" '");
-    std::string op = Poco::toUpper(t.substr(0, sp));
-    if (std::find(ops.begin(), ops.end(), op) == ops.end())
-        throw BadRequest("error: " + op + " is an unknown selection operand for " + column);
-    std::string value = sp == std::string::npos ? "" : Poco::trim(t.substr(sp));
-    bool quoted = value.size() >= 2 && value.front() == '\'' && value.back() == '\'';
-    if (quoted) value = value.substr(1, value.size() - 2);
+    const common::FilterTokens t = common::tokenizeFilter(expr);
+    // Here an operator is a whole word: in "EQ3" or "EQ\t'x'" the word runs up to the first space or quote.
+    std::string_view word = t.wordStandsAlone ? t.word : t.text.substr(0, t.text.find_first_of(" '"));
+    if (!t.wordStandsAlone || !t.op || std::find(ops.begin(), ops.end(), *t.op) == ops.end())
+        throw BadRequest("error: " + Poco::toUpper(std::string(word)) + " is an unknown selection operand for " +
+                         column);
     StoreFilter f;
     f.column = column;
-    f.op = op == "EQ" ? "=" : op == "NE" ? "!=" : op == "LT" ? "<" : op == "GT" ? ">" : "LIKE";
+    f.op = common::filterOpSql(*t.op); // of those auth routes accept: "=", "!=", "<", ">", "LIKE"
+    std::string value(t.value);
     if (integer) {
         int64_t x = 0;
         auto r = std::from_chars(value.data(), value.data() + value.size(), x);
@@ -105,16 +104,8 @@ StoreFilter parseFilter(const std::string& column, const std::string& expr, cons
         f.number = x;
         return f;
     }
-    if (!quoted) throw BadRequest("filter " + column + ": the value must be in single quotes");
-    if (op == "LIKE") {
-        std::string pattern = "%";
-        for (char c : value) {
-            if (c == '%' || c == '_' || c == '\\') pattern += '\\';
-            pattern += c;
-        }
-        value = pattern + "%";
-    }
-    f.text = value;
+    if (!t.quoted) throw BadRequest("filter " + column + ": the value must be in single quotes");
+    f.text = *t.op == common::FilterOp::Like ? common::containsPattern(value) : value;
     return f;
 }
 

@@ -6,6 +6,7 @@
 #include "auth/AuthStore.h"
 #include "plugins/HostContext.h"
 
+#include <FilterSyntax.h>
 #include <jiffy/json.hpp>
 #include <jiffy/plugin.hpp>
 
@@ -41,9 +42,9 @@ std::optional<int64_t> idParam(const jiffy_request& req, const std::string& name
 /// The part of the request this handler needs.
 std::string_view part(const jiffy_request& req, int what);
 
-/// Parses "EQ 'x'" / "LIKE 'x'" (strings) or "GT 3" (integers) for `column`;
-/// only the operators in `ops` (upper case) are accepted.
-StoreFilter parseFilter(const std::string& column, const std::string& expr, const std::vector<std::string>& ops,
+/// Parses "EQ 'x'" / "LIKE 'x'" (strings) or "GT 3" (integers) for `column`
+/// (the syntax of common/FilterSyntax.h); only the operators in `ops` are accepted.
+StoreFilter parseFilter(const std::string& column, const std::string& expr, const std::vector<common::FilterOp>& ops,
                         bool integer);
 
 /// 404 {"error":"<entity> <id> not found"} using the request's id parameter.

@@ -83,9 +83,9 @@ void AuthService::add(const AddRoute& addRoute, const std::string& method, const
     t.pattern = pattern;
     t.name = name;
     t.flags = open ? static_cast<uint32_t>(JIFFY_ROUTE_OPEN) : 0u;
-    t.builtin = [this, h](const jiffy_request& req, jiffy_response& out, jiffy_error* err) -> jiffy_status {
+    t.builtin = [h = std::move(h)](const jiffy_request& req, jiffy_response& out, jiffy_error* err) -> jiffy_status {
         try {
-            return (this->*h)(req, out);
+            return h(req, out);
         } catch (const BadRequest& e) {
             replyError(out, 400, e.what());
             return JIFFY_OK;
@@ -100,6 +100,14 @@ void AuthService::add(const AddRoute& addRoute, const std::string& method, const
     addRoute(std::move(t));
 }
 
+void AuthService::add(const AddRoute& addRoute, const std::string& method, const std::string& pattern,
+                      const std::string& name, bool open,
+                      jiffy_status (AuthService::*h)(const jiffy_request&, jiffy_response&))
+{
+    add(addRoute, method, pattern, name, open,
+        Handler([this, h](const jiffy_request& req, jiffy_response& out) { return (this->*h)(req, out); }));
+}
+
 void AuthService::addRoutes(const AddRoute& r)
 {
     add(r, "POST", "/usr/login", "usr.LOGIN", true, &AuthService::login);
@@ -110,37 +118,7 @@ void AuthService::addRoutes(const AddRoute& r)
     add(r, "PUT", "/usr/{id:int}", "usr.UPDATE", false, &AuthService::updateUsr);
     add(r, "DELETE", "/usr/{id:int}", "usr.DELETE", false, &AuthService::deleteUsr);
 
-    add(r, "GET", "/usrgroups", "usrgroup.GET_SET", false, &AuthService::listGroups);
-    add(r, "GET", "/usrgroups/group_name({expr})", "usrgroup.STATICFLTR_ByGroupName", false,
-        &AuthService::filterGroups);
-    add(r, "GET", "/usrgroups/description({expr})", "usrgroup.STATICFLTR_ByDescription", false,
-        &AuthService::filterGroups);
-    add(r, "POST", "/usrgroup", "usrgroup.CREATE", false, &AuthService::createGroup);
-    add(r, "GET", "/usrgroup/{id:int}", "usrgroup.GET_ID", false, &AuthService::getGroup);
-    add(r, "PUT", "/usrgroup/{id:int}", "usrgroup.UPDATE", false, &AuthService::updateGroup);
-    add(r, "DELETE", "/usrgroup/{id:int}", "usrgroup.DELETE", false, &AuthService::deleteGroup);
-
-    add(r, "GET", "/auths", "auth.GET_SET", false, &AuthService::listAuths);
-    add(r, "GET", "/auths/auth_name({expr})", "auth.STATICFLTR_ByAuthName", false, &AuthService::filterAuths);
-    add(r, "GET", "/auths/description({expr})", "auth.STATICFLTR_ByDescription", false, &AuthService::filterAuths);
-    add(r, "POST", "/auth", "auth.CREATE", false, &AuthService::createAuth);
-    add(r, "GET", "/auth/{id:int}", "auth.GET_ID", false, &AuthService::getAuth);
-    add(r, "PUT", "/auth/{id:int}", "auth.UPDATE", false, &AuthService::updateAuth);
-    add(r, "DELETE", "/auth/{id:int}", "auth.DELETE", false, &AuthService::deleteAuth);
-
-    add(r, "GET", "/groupauths", "groupauth.GET_SET", false, &AuthService::listGroupAuths);
-    add(r, "GET", "/groupauths/auth_name({expr})", "groupauth.STATICFLTR_ByAuthName", false,
-        &AuthService::filterGroupAuths);
-    add(r, "GET", "/groupauths/description({expr})", "groupauth.STATICFLTR_ByDescription", false,
-        &AuthService::filterGroupAuths);
-    add(r, "GET", "/groupauths/group_id({expr})", "groupauth.STATICFLTR_ByGroupID", false,
-        &AuthService::filterGroupAuths);
-    add(r, "POST", "/groupauth", "groupauth.CREATE", false, &AuthService::createGroupAuth);
-    add(r, "GET", "/groupauth/{id:int}", "groupauth.GET_ID", false, &AuthService::getGroupAuth);
-    add(r, "PUT", "/groupauth/{id:int}", "groupauth.UPDATE", false, &AuthService::updateGroupAuth);
-    add(r, "DELETE", "/groupauth/{id:int}", "groupauth.DELETE", false, &AuthService::deleteGroupAuth);
-    add(r, "DELETE", "/groupauths/{group_id:int}", "groupauth.DELETE_ByGroupID", false,
-        &AuthService::deleteGroupAuthsOfGroup);
+    addAdminRoutes(r);
     if (cfg_.auth.openRegistration)
         log().information(
             "auth.open_registration is on: anyone may POST /usr and register a user in %s, %s",

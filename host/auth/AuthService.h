@@ -17,6 +17,7 @@
 #include "http/RouteTarget.h"
 
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -58,9 +59,12 @@ private:
     static void warnDefaultPassword();
     /// `madeWithDefault` is set when it created admin with the default password just now.
     UsrRow seed(AuthStore& store, const RouteList& routes, bool rebuildSuper, bool& madeWithDefault);
-    using Handler = jiffy_status (AuthService::*)(const jiffy_request&, jiffy_response&);
+    using Handler = std::function<jiffy_status(const jiffy_request&, jiffy_response&)>;
+    /// Adds one route; `h` may throw BadRequest (400) or PluginCallError.
     void add(const AddRoute& addRoute, const std::string& method, const std::string& pattern, const std::string& name,
              bool open, Handler h);
+    void add(const AddRoute& addRoute, const std::string& method, const std::string& pattern, const std::string& name,
+             bool open, jiffy_status (AuthService::*h)(const jiffy_request&, jiffy_response&));
     /// Announces a change of users or grants (every instance reloads its caches).
     void changed();
     void refreshLoop();
@@ -87,25 +91,9 @@ private:
     std::optional<UsrRow> usrOfPath(const jiffy_request& req, jiffy_response& out);
 
     // groups, auths, group grants (AdminHandlers.cpp)
-    jiffy_status listGroups(const jiffy_request& req, jiffy_response& out);
-    jiffy_status filterGroups(const jiffy_request& req, jiffy_response& out);
-    jiffy_status createGroup(const jiffy_request& req, jiffy_response& out);
-    jiffy_status getGroup(const jiffy_request& req, jiffy_response& out);
-    jiffy_status updateGroup(const jiffy_request& req, jiffy_response& out);
-    jiffy_status deleteGroup(const jiffy_request& req, jiffy_response& out);
-    jiffy_status listAuths(const jiffy_request& req, jiffy_response& out);
-    jiffy_status filterAuths(const jiffy_request& req, jiffy_response& out);
-    jiffy_status createAuth(const jiffy_request& req, jiffy_response& out);
-    jiffy_status getAuth(const jiffy_request& req, jiffy_response& out);
-    jiffy_status updateAuth(const jiffy_request& req, jiffy_response& out);
-    jiffy_status deleteAuth(const jiffy_request& req, jiffy_response& out);
-    jiffy_status listGroupAuths(const jiffy_request& req, jiffy_response& out);
-    jiffy_status filterGroupAuths(const jiffy_request& req, jiffy_response& out);
-    jiffy_status createGroupAuth(const jiffy_request& req, jiffy_response& out);
-    jiffy_status getGroupAuth(const jiffy_request& req, jiffy_response& out);
-    jiffy_status updateGroupAuth(const jiffy_request& req, jiffy_response& out);
-    jiffy_status deleteGroupAuth(const jiffy_request& req, jiffy_response& out);
-    jiffy_status deleteGroupAuthsOfGroup(const jiffy_request& req, jiffy_response& out);
+    /// The routes of /usrgroup..., /auth... and /groupauth....
+    void addAdminRoutes(const AddRoute& addRoute);
+    /// The grant a POST or PUT body asks for; BadRequest unless both ends exist.
     GroupAuthRow checkedGrant(const Poco::JSON::Object::Ptr& body, int64_t id);
 
     const Config& cfg_;

@@ -33,6 +33,44 @@ const char* kSelectGroupAuths =
     "COALESCE(a.auth_type, ''), COALESCE(a.description, '') FROM groupauth ga "
     "LEFT JOIN usrgroup g ON g.id = ga.group_id LEFT JOIN auth a ON a.id = ga.auth_id";
 
+const char* kSelectGroups = "SELECT id, group_name, description FROM usrgroup";
+const char* kSelectAuths = "SELECT id, auth_name, auth_type, description FROM auth";
+const char* kSelectUsrs = "SELECT id, name, email, password_hash, created_on, updated_on, active, \"groups\" FROM usr";
+
+GroupRow groupOf(const jiffy::ValuesView& r)
+{
+    return {r.getInt(0), text(r, 1), text(r, 2)};
+}
+
+AuthRow authOf(const jiffy::ValuesView& r)
+{
+    return {r.getInt(0), text(r, 1), text(r, 2), text(r, 3)};
+}
+
+UsrRow usrOf(const jiffy::ValuesView& r)
+{
+    UsrRow u;
+    u.id = r.getInt(0);
+    u.name = text(r, 1);
+    u.email = text(r, 2);
+    u.passwordHash = text(r, 3);
+    u.createdOn = rfc3339(text(r, 4));
+    u.updatedOn = rfc3339(text(r, 5));
+    u.active = r.getInt(6) != 0;
+    if (!r.isNull(7)) u.groups = text(r, 7);
+    return u;
+}
+
+template <class Row> std::optional<Row> first(std::vector<Row> rows)
+{
+    return rows.empty() ? std::nullopt : std::optional<Row>(std::move(rows.front()));
+}
+
+jiffy::Value nullable(const std::optional<std::string>& s)
+{
+    return s ? jiffy::Value(*s) : jiffy::Value();
+}
+
 GroupAuthRow groupAuthOf(const jiffy::ValuesView& r)
 {
     GroupAuthRow g;
@@ -48,10 +86,7 @@ GroupAuthRow groupAuthOf(const jiffy::ValuesView& r)
 
 } // namespace
 
-AuthStore::AuthStore(const DbInstance& db, jiffy_db_conn* conn)
-    : db_(db), conn_(conn), usrColumns_("id, name, email, password_hash, created_on, updated_on, active, \"groups\"")
-{
-}
+AuthStore::AuthStore(const DbInstance& db, jiffy_db_conn* conn) : db_(db), conn_(conn) {}
 
 jiffy::ExecResult AuthStore::exec(std::string_view sql, const std::vector<jiffy::Value>& params,
                                   const std::function<void(const jiffy::ValuesView&)>& onRow) const
@@ -128,39 +163,19 @@ void AuthStore::dropTables(const std::vector<std::string>& others)
     if (!all.empty()) throw Poco::DataException("could not drop table " + all.front());
 }
 
-std::vector<UsrRow> AuthStore::selectUsrs(const std::string& tail, const Values& params)
-{
-    std::vector<UsrRow> out;
-    exec("SELECT " + usrColumns_ + " FROM usr" + tail, params, [&](const jiffy::ValuesView& r) {
-        UsrRow u;
-        u.id = r.getInt(0);
-        u.name = text(r, 1);
-        u.email = text(r, 2);
-        u.passwordHash = text(r, 3);
-        u.createdOn = rfc3339(text(r, 4));
-        u.updatedOn = rfc3339(text(r, 5));
-        u.active = r.getInt(6) != 0;
-        if (!r.isNull(7)) u.groups = text(r, 7);
-        out.push_back(std::move(u));
-    });
-    return out;
-}
-
 std::optional<UsrRow> AuthStore::usrById(int64_t id)
 {
-    auto v = selectUsrs(" WHERE id = " + ph(1), {id});
-    return v.empty() ? std::nullopt : std::optional<UsrRow>(v.front());
+    return first(select(kSelectUsrs + std::string(" WHERE id = ") + ph(1), {id}, usrOf));
 }
 
 std::optional<UsrRow> AuthStore::usrByEmail(const std::string& email)
 {
-    auto v = selectUsrs(" WHERE email = " + ph(1), {email});
-    return v.empty() ? std::nullopt : std::optional<UsrRow>(v.front());
+    return first(select(kSelectUsrs + std::string(" WHERE email = ") + ph(1), {email}, usrOf));
 }
 
 std::vector<UsrRow> AuthStore::usrs()
 {
-    return selectUsrs(" ORDER BY id", {});
+    return select(kSelectUsrs + std::string(" ORDER BY id"), {}, usrOf);
 }
 
 int64_t AuthStore::insertReturningId(const std::string& sql, const Values& params)
@@ -171,40 +186,55 @@ int64_t AuthStore::insertReturningId(const std::string& sql, const Values& param
     return id;
 }
 
-int64_t AuthStore::insertUsr(const UsrRow& u)
+int64_t AuthStore::insertRow(const char* table, std::initializer_list<const char*> columns, const Values& values)
 {
-    std::string t = now();
-    return insertReturningId(
-        "INSERT INTO usr (name, email, password_hash, created_on, updated_on, active, \"groups\") "
-        "VALUES (" +
-            ph(1) + ", " + ph(2) + ", " + ph(3) + ", " + ph(4) + ", " + ph(5) + ", " + ph(6) + ", " + ph(7) + ")",
-        {u.name, u.email, u.passwordHash, t, t, u.active, u.groups ? jiffy::Value(*u.groups) : jiffy::Value()});
+    std::string names, marks;
+    size_t n = 0;
+    for (const char* c : columns) {
+        names += std::string(n ? ", " : "") + c;
+        marks += (n ? ", " : "") + ph(n + 1);
+        ++n;
+    }
+    return insertReturningId(std::string("INSERT INTO ") + table + " (" + names + ") VALUES (" + marks + ")", values);
 }
 
-bool AuthStore::updateUsr(const UsrRow& u)
+bool AuthStore::updateRow(const char* table, std::initializer_list<const char*> columns, const Values& values)
 {
-    return exec("UPDATE usr SET name = " + ph(1) + ", email = " + ph(2) + ", password_hash = " + ph(3) +
-                    ", updated_on = " + ph(4) + ", active = " + ph(5) + ", \"groups\" = " + ph(6) +
-                    " WHERE id = " + ph(7),
-                {u.name, u.email, u.passwordHash, now(), u.active, u.groups ? jiffy::Value(*u.groups) : jiffy::Value(),
-                 u.id})
-               .rowsAffected > 0;
-}
-
-void AuthStore::setPasswordHash(int64_t id, const std::string& hash)
-{
-    exec("UPDATE usr SET password_hash = " + ph(1) + ", updated_on = " + ph(2) + " WHERE id = " + ph(3),
-         {hash, now(), id});
-}
-
-bool AuthStore::deleteUsr(int64_t id)
-{
-    return deleteRow("usr", id);
+    std::string sets;
+    size_t n = 0;
+    for (const char* c : columns) {
+        sets += std::string(n ? ", " : "") + c + " = " + ph(n + 1);
+        ++n;
+    }
+    return exec(std::string("UPDATE ") + table + " SET " + sets + " WHERE id = " + ph(n + 1), values).rowsAffected > 0;
 }
 
 bool AuthStore::deleteRow(const char* table, int64_t id)
 {
     return exec(std::string("DELETE FROM ") + table + " WHERE id = " + ph(1), {id}).rowsAffected > 0;
+}
+
+int64_t AuthStore::insertUsr(const UsrRow& u)
+{
+    std::string t = now();
+    return insertRow("usr", {"name", "email", "password_hash", "created_on", "updated_on", "active", "\"groups\""},
+                     {u.name, u.email, u.passwordHash, t, t, u.active, nullable(u.groups)});
+}
+
+bool AuthStore::updateUsr(const UsrRow& u)
+{
+    return updateRow("usr", {"name", "email", "password_hash", "updated_on", "active", "\"groups\""},
+                     {u.name, u.email, u.passwordHash, now(), u.active, nullable(u.groups), u.id});
+}
+
+void AuthStore::setPasswordHash(int64_t id, const std::string& hash)
+{
+    updateRow("usr", {"password_hash", "updated_on"}, {hash, now(), id});
+}
+
+bool AuthStore::deleteUsr(int64_t id)
+{
+    return deleteRow("usr", id);
 }
 
 std::string AuthStore::where(const std::optional<StoreFilter>& f, Values& params, const std::string& prefix) const
@@ -219,45 +249,29 @@ std::string AuthStore::where(const std::optional<StoreFilter>& f, Values& params
 
 std::vector<GroupRow> AuthStore::groups(const std::optional<StoreFilter>& f)
 {
-    std::vector<GroupRow> out;
     Values params;
-    exec("SELECT id, group_name, description FROM usrgroup" + where(f, params, "") + " ORDER BY id", params,
-         [&](const jiffy::ValuesView& r) {
-             out.push_back({r.getInt(0), text(r, 1), text(r, 2)});
-         });
-    return out;
+    std::string sql = kSelectGroups + where(f, params, "") + " ORDER BY id";
+    return select(sql, params, groupOf);
 }
 
 std::optional<GroupRow> AuthStore::groupById(int64_t id)
 {
-    std::optional<GroupRow> out;
-    exec("SELECT id, group_name, description FROM usrgroup WHERE id = " + ph(1), {id}, [&](const jiffy::ValuesView& r) {
-        out = GroupRow{r.getInt(0), text(r, 1), text(r, 2)};
-    });
-    return out;
+    return first(select(kSelectGroups + std::string(" WHERE id = ") + ph(1), {id}, groupOf));
 }
 
 std::optional<GroupRow> AuthStore::groupByName(const std::string& name)
 {
-    std::optional<GroupRow> out;
-    exec("SELECT id, group_name, description FROM usrgroup WHERE group_name = " + ph(1) + " ORDER BY id", {name},
-         [&](const jiffy::ValuesView& r) {
-             if (!out) out = GroupRow{r.getInt(0), text(r, 1), text(r, 2)};
-         });
-    return out;
+    return first(select(kSelectGroups + std::string(" WHERE group_name = ") + ph(1) + " ORDER BY id", {name}, groupOf));
 }
 
 int64_t AuthStore::insertGroup(const GroupRow& g)
 {
-    return insertReturningId("INSERT INTO usrgroup (group_name, description) VALUES (" + ph(1) + ", " + ph(2) + ")",
-                             {g.name, g.description});
+    return insertRow("usrgroup", {"group_name", "description"}, {g.name, g.description});
 }
 
 bool AuthStore::updateGroup(const GroupRow& g)
 {
-    return exec("UPDATE usrgroup SET group_name = " + ph(1) + ", description = " + ph(2) + " WHERE id = " + ph(3),
-                {g.name, g.description, g.id})
-               .rowsAffected > 0;
+    return updateRow("usrgroup", {"group_name", "description"}, {g.name, g.description, g.id});
 }
 
 bool AuthStore::deleteGroup(int64_t id)
@@ -267,38 +281,24 @@ bool AuthStore::deleteGroup(int64_t id)
 
 std::vector<AuthRow> AuthStore::auths(const std::optional<StoreFilter>& f)
 {
-    std::vector<AuthRow> out;
     Values params;
-    exec("SELECT id, auth_name, auth_type, description FROM auth" + where(f, params, "") + " ORDER BY id", params,
-         [&](const jiffy::ValuesView& r) {
-             out.push_back({r.getInt(0), text(r, 1), text(r, 2), text(r, 3)});
-         });
-    return out;
+    std::string sql = kSelectAuths + where(f, params, "") + " ORDER BY id";
+    return select(sql, params, authOf);
 }
 
 std::optional<AuthRow> AuthStore::authById(int64_t id)
 {
-    std::optional<AuthRow> out;
-    exec("SELECT id, auth_name, auth_type, description FROM auth WHERE id = " + ph(1), {id},
-         [&](const jiffy::ValuesView& r) {
-             out = AuthRow{r.getInt(0), text(r, 1), text(r, 2), text(r, 3)};
-         });
-    return out;
+    return first(select(kSelectAuths + std::string(" WHERE id = ") + ph(1), {id}, authOf));
 }
 
 int64_t AuthStore::insertAuth(const AuthRow& a)
 {
-    return insertReturningId("INSERT INTO auth (auth_name, auth_type, description) VALUES (" + ph(1) + ", " + ph(2) +
-                                 ", " + ph(3) + ")",
-                             {a.name, a.type, a.description});
+    return insertRow("auth", {"auth_name", "auth_type", "description"}, {a.name, a.type, a.description});
 }
 
 bool AuthStore::updateAuth(const AuthRow& a)
 {
-    return exec("UPDATE auth SET auth_name = " + ph(1) + ", auth_type = " + ph(2) + ", description = " + ph(3) +
-                    " WHERE id = " + ph(4),
-                {a.name, a.type, a.description, a.id})
-               .rowsAffected > 0;
+    return updateRow("auth", {"auth_name", "auth_type", "description"}, {a.name, a.type, a.description, a.id});
 }
 
 bool AuthStore::deleteAuth(int64_t id)
@@ -308,33 +308,25 @@ bool AuthStore::deleteAuth(int64_t id)
 
 std::vector<GroupAuthRow> AuthStore::groupAuths(const std::optional<StoreFilter>& f)
 {
-    std::vector<GroupAuthRow> out;
     Values params;
     std::string prefix = f && f->column == "group_id" ? "ga." : "a.";
-    exec(std::string(kSelectGroupAuths) + where(f, params, prefix) + " ORDER BY ga.id", params,
-         [&](const jiffy::ValuesView& r) { out.push_back(groupAuthOf(r)); });
-    return out;
+    std::string sql = kSelectGroupAuths + where(f, params, prefix) + " ORDER BY ga.id";
+    return select(sql, params, groupAuthOf);
 }
 
 std::optional<GroupAuthRow> AuthStore::groupAuthById(int64_t id)
 {
-    std::optional<GroupAuthRow> out;
-    exec(std::string(kSelectGroupAuths) + " WHERE ga.id = " + ph(1), {id},
-         [&](const jiffy::ValuesView& r) { out = groupAuthOf(r); });
-    return out;
+    return first(select(kSelectGroupAuths + std::string(" WHERE ga.id = ") + ph(1), {id}, groupAuthOf));
 }
 
 int64_t AuthStore::insertGroupAuth(int64_t groupId, int64_t authId)
 {
-    return insertReturningId("INSERT INTO groupauth (group_id, auth_id) VALUES (" + ph(1) + ", " + ph(2) + ")",
-                             {groupId, authId});
+    return insertRow("groupauth", {"group_id", "auth_id"}, {groupId, authId});
 }
 
 bool AuthStore::updateGroupAuth(const GroupAuthRow& ga)
 {
-    return exec("UPDATE groupauth SET group_id = " + ph(1) + ", auth_id = " + ph(2) + " WHERE id = " + ph(3),
-                {ga.groupId, ga.authId, ga.id})
-               .rowsAffected > 0;
+    return updateRow("groupauth", {"group_id", "auth_id"}, {ga.groupId, ga.authId, ga.id});
 }
 
 bool AuthStore::deleteGroupAuth(int64_t id)

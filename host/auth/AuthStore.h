@@ -1,11 +1,15 @@
 // jiffy's auth tables (usr, usrgroup, auth, groupauth) in the active
 // database, with jiffy's column names so a jiffy database is taken over as
 // it is. All SQL of the auth layer lives here; values are always bound.
+// Auth has this small store of its own rather than the models plugin's
+// EntityService because the host must serve (and lock down) these tables
+// with no routes plugin loaded, and a plugin's code cannot be linked into the host.
 #pragma once
 
 #include "plugins/DbInstance.h"
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <vector>
@@ -104,11 +108,25 @@ private:
     int64_t insertReturningId(const std::string& sql, const std::vector<jiffy::Value>& params);
     /// Deletes row `id` of `table`; false when there was none.
     bool deleteRow(const char* table, int64_t id);
-    std::vector<UsrRow> selectUsrs(const std::string& tail, const std::vector<jiffy::Value>& params);
+    /// INSERT INTO `table` (`columns`) with `values` bound in order; the new id.
+    int64_t insertRow(const char* table, std::initializer_list<const char*> columns,
+                      const std::vector<jiffy::Value>& values);
+    /// UPDATE `table` SET each of `columns` WHERE id: `values` are the columns' then the id;
+    /// false when there was no such row.
+    bool updateRow(const char* table, std::initializer_list<const char*> columns,
+                   const std::vector<jiffy::Value>& values);
+    /// Runs a SELECT and makes a Row of each result row.
+    template <class Row>
+    std::vector<Row> select(const std::string& sql, const std::vector<jiffy::Value>& params,
+                            Row (*rowOf)(const jiffy::ValuesView&)) const
+    {
+        std::vector<Row> out;
+        exec(sql, params, [&](const jiffy::ValuesView& r) { out.push_back(rowOf(r)); });
+        return out;
+    }
 
     const DbInstance& db_;
     jiffy_db_conn* conn_;
-    std::string usrColumns_;
 };
 
 } // namespace jiffy::host::auth

@@ -225,19 +225,32 @@ void DbConformanceTest::testEmptyResultAnnouncesColumns()
     CPPUNIT_ASSERT_EQUAL(size_t(0), ctx.rows);
 }
 
+jiffy_db_conn* DbConformanceTest::beginOn(const jiffy::host::DbInstance& db)
+{
+    CallError err;
+    jiffy_db_conn* conn = nullptr;
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(err.e.message, int{JIFFY_OK}, static_cast<int>(db.begin(&conn, err.get())));
+    return conn;
+}
+
+int64_t DbConformanceTest::intOf(const jiffy::host::DbInstance& db, const std::string& sql,
+                                 const std::vector<Value>& params)
+{
+    int64_t n = -1;
+    db.execute(sql, params, [&](const ValuesView& v) { n = v.getInt(0); });
+    return n;
+}
+
 void DbConformanceTest::testTransactionCommits()
 {
     const auto& d = db_->dialect();
     std::string t = table("txc");
     createTable(t, std::string("s ") + d.type_text);
+    jiffy_db_conn* conn = beginOn(*db_);
     CallError err;
-    jiffy_db_conn* conn = nullptr;
-    CPPUNIT_ASSERT_EQUAL(int{JIFFY_OK}, static_cast<int>(db_->begin(&conn, err.get())));
     db_->execute("INSERT INTO " + t + " (s) VALUES (" + ph(1) + ")", {"kept"}, {}, conn);
     CPPUNIT_ASSERT_EQUAL(int{JIFFY_OK}, static_cast<int>(db_->commit(conn, err.get())));
-    int64_t n = 0;
-    db_->execute("SELECT count(*) FROM " + t, {}, [&](const ValuesView& v) { n = v.getInt(0); });
-    CPPUNIT_ASSERT_EQUAL(int64_t(1), n);
+    CPPUNIT_ASSERT_EQUAL(int64_t(1), intOf(*db_, "SELECT count(*) FROM " + t));
 }
 
 void DbConformanceTest::testTransactionRollsBack()
@@ -245,15 +258,12 @@ void DbConformanceTest::testTransactionRollsBack()
     const auto& d = db_->dialect();
     std::string t = table("txr");
     createTable(t, std::string("s ") + d.type_text);
+    jiffy_db_conn* conn = beginOn(*db_);
     CallError err;
-    jiffy_db_conn* conn = nullptr;
-    CPPUNIT_ASSERT_EQUAL(int{JIFFY_OK}, static_cast<int>(db_->begin(&conn, err.get())));
     db_->execute("INSERT INTO " + t + " (s) VALUES (" + ph(1) + ")", {"gone"}, {}, conn);
     db_->execute("INSERT INTO " + t + " (s) VALUES (" + ph(1) + ")", {"gone too"}, {}, conn);
     CPPUNIT_ASSERT_EQUAL(int{JIFFY_OK}, static_cast<int>(db_->rollback(conn, err.get())));
-    int64_t n = -1;
-    db_->execute("SELECT count(*) FROM " + t, {}, [&](const ValuesView& v) { n = v.getInt(0); });
-    CPPUNIT_ASSERT_EQUAL(int64_t(0), n);
+    CPPUNIT_ASSERT_EQUAL(int64_t(0), intOf(*db_, "SELECT count(*) FROM " + t));
 }
 
 void DbConformanceTest::testFailedStatementInTransactionCanRollBack()
@@ -261,16 +271,13 @@ void DbConformanceTest::testFailedStatementInTransactionCanRollBack()
     const auto& d = db_->dialect();
     std::string t = table("txf");
     createTable(t, std::string("s ") + d.type_text + " NOT NULL");
+    jiffy_db_conn* conn = beginOn(*db_);
     CallError err;
-    jiffy_db_conn* conn = nullptr;
-    CPPUNIT_ASSERT_EQUAL(int{JIFFY_OK}, static_cast<int>(db_->begin(&conn, err.get())));
     db_->execute("INSERT INTO " + t + " (s) VALUES (" + ph(1) + ")", {"first"}, {}, conn);
     CPPUNIT_ASSERT_THROW(db_->execute("INSERT INTO " + t + " (s) VALUES (" + ph(1) + ")", {nullptr}, {}, conn),
                          PluginCallError);
     CPPUNIT_ASSERT_EQUAL(int{JIFFY_OK}, static_cast<int>(db_->rollback(conn, err.get())));
-    int64_t n = -1;
-    db_->execute("SELECT count(*) FROM " + t, {}, [&](const ValuesView& v) { n = v.getInt(0); });
-    CPPUNIT_ASSERT_EQUAL(int64_t(0), n);
+    CPPUNIT_ASSERT_EQUAL(int64_t(0), intOf(*db_, "SELECT count(*) FROM " + t));
     // The pool is still usable afterwards.
     db_->execute("INSERT INTO " + t + " (s) VALUES (" + ph(1) + ")", {"after"});
 }

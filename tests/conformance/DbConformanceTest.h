@@ -68,6 +68,11 @@ protected:
     /// Runs an INSERT and returns the new row's id: with RETURNING where the
     /// dialect has it, else from last_insert_id (same connection).
     int64_t insertId(const std::string& insert, const std::vector<jiffy::Value>& params);
+    /// A transaction begun on `db` (asserted to begin).
+    static jiffy_db_conn* beginOn(const jiffy::host::DbInstance& db);
+    /// The first column of the last row as an integer (-1 without rows).
+    static int64_t intOf(const jiffy::host::DbInstance& db, const std::string& sql,
+                         const std::vector<jiffy::Value>& params = {});
     /// Status of a statement expected to fail.
     jiffy_status statusOf(const std::string& sql, const std::vector<jiffy::Value>& params = {});
 

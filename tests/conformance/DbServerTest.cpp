@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <mutex>
 #include <thread>
 
 using jiffy::Value;
@@ -65,13 +66,6 @@ int DbServerTest::statusOfIn(jiffy_db_conn* conn, const std::string& sql, const 
     }
 }
 
-int64_t DbServerTest::intOf(const DbInstance& db, const std::string& sql, const std::vector<Value>& params)
-{
-    int64_t n = -1;
-    db.execute(sql, params, [&](const ValuesView& v) { n = v.getInt(0); });
-    return n;
-}
-
 std::vector<DbServerTest::Cell> DbServerTest::firstRow(const DbInstance& db, const std::string& sql,
                                                        const std::vector<Value>& params)
 {
@@ -82,6 +76,17 @@ std::vector<DbServerTest::Cell> DbServerTest::firstRow(const DbInstance& db, con
             cells.push_back(Cell{v[c].type, v[c].i, v[c].d, std::string(v.getText(c))});
     });
     return cells;
+}
+
+void DbServerTest::assertExactNumbers(const std::vector<Cell>& row)
+{
+    CPPUNIT_ASSERT(row.size() >= 3);
+    CPPUNIT_ASSERT_EQUAL(int{JIFFY_TYPE_INT}, static_cast<int>(row[0].type)); // sum(bigint) is exact
+    CPPUNIT_ASSERT_EQUAL(int64_t(3), row[0].i);
+    CPPUNIT_ASSERT_EQUAL(int{JIFFY_TYPE_DOUBLE}, static_cast<int>(row[1].type));
+    CPPUNIT_ASSERT_EQUAL(2.5, row[1].d);
+    CPPUNIT_ASSERT_EQUAL(int{JIFFY_TYPE_TEXT}, static_cast<int>(row[2].type));
+    CPPUNIT_ASSERT_EQUAL(std::string("12345678901234567890.123"), row[2].text);
 }
 
 DbServerTest::Deadlock DbServerTest::deadlock(const std::string& t)
@@ -192,4 +197,75 @@ void DbServerTest::testFailedStartsLeakNoSockets()
     size_t before = openFiles();
     for (int i = 0; i < 20; ++i) loadError(cfg);
     CPPUNIT_ASSERT_EQUAL(before, openFiles());
+}
+
+void DbServerTest::testPoolSmallerThanThreadCountWaits()
+{
+    auto db = make("\"pool_size\": 2, \"pool_wait_ms\": 30000");
+    std::string t = table("pool");
+    createTable(t, "conn BIGINT");
+    std::atomic<int> errors{0};
+    std::mutex m;
+    std::string first;
+    std::vector<std::thread> threads;
+    for (int w = 0; w < 8; ++w) {
+        threads.emplace_back([&] {
+            for (int i = 0; i < 25; ++i) {
+                try {
+                    db->execute("INSERT INTO " + t + " (conn) VALUES (" + sessionIdSql() + ")", {});
+                } catch (const std::exception& e) {
+                    std::lock_guard<std::mutex> lock(m);
+                    if (first.empty()) first = e.what();
+                    ++errors;
+                }
+            }
+        });
+    }
+    for (auto& th : threads) th.join();
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(first, 0, errors.load());
+    CPPUNIT_ASSERT_EQUAL(int64_t(200), intOf(*db, "SELECT count(*) FROM " + t));
+    int64_t conns = intOf(*db, "SELECT count(DISTINCT conn) FROM " + t);
+    CPPUNIT_ASSERT_MESSAGE(std::to_string(conns), conns >= 1 && conns <= 2);
+}
+
+void DbServerTest::testKilledSessionIsReplacedTransparently()
+{
+    auto db = make("\"pool_size\": 1");
+    const std::string sessionId = "SELECT " + sessionIdSql();
+    int64_t id = intOf(*db, sessionId);
+    killSession(id);
+    int64_t again = -1;
+    try {
+        again = intOf(*db, sessionId);
+    } catch (const PluginCallError& e) {
+        CPPUNIT_FAIL(e.message());
+    }
+    CPPUNIT_ASSERT(again != id);
+}
+
+void DbServerTest::testWrongPasswordFailsAtStartWithoutLeakingIt()
+{
+    const std::string password = "pa ss'w\"d\\ with spaces";
+    createPasswordUser("jiffy_pw", password);
+    auto cfg = [&](const std::string& pw) {
+        std::string quoted;
+        for (char c : pw) quoted += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
+        return "{\"host\": \"127.0.0.1\", \"port\": " + std::to_string(backend().port()) +
+               ", \"usr\": \"jiffy_pw\", \"password\": \"" + quoted + "\", \"name\": \"" + databaseName() + "\"}";
+    };
+    // The server may apply the new login asynchronously: wait until it refuses.
+    std::string msg;
+    for (int i = 0; i < 100 && msg.empty(); ++i) {
+        msg = loadError(cfg("wrong-S3cret"), false);
+        if (msg.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    CPPUNIT_ASSERT_MESSAGE("a wrong password was accepted", !msg.empty());
+    CPPUNIT_ASSERT_MESSAGE(msg, contains(msg, backend().address()));
+    CPPUNIT_ASSERT_MESSAGE(msg, contains(msg, "user \"jiffy_pw\""));
+    CPPUNIT_ASSERT_MESSAGE(msg, contains(msg, "database \"" + databaseName() + "\""));
+    CPPUNIT_ASSERT_MESSAGE(msg, contains(msg, wrongPasswordReason()));
+    CPPUNIT_ASSERT_MESSAGE(msg, !contains(msg, "wrong-S3cret"));
+    // Spaces, quotes and backslashes in a password need no care from the user.
+    auto ok = harness_.db(jiffy::test::pluginFile("db", pluginName()), cfg(password));
+    CPPUNIT_ASSERT_EQUAL(int64_t(1), intOf(*ok, "SELECT 1"));
 }

@@ -5,30 +5,20 @@
 #include "plugins/PluginErrors.h"
 #include "support/TestServers.h"
 
-#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <csignal>
-#include <filesystem>
-#include <mutex>
-#include <set>
 #include <thread>
 #include <sys/types.h>
 
 using jiffy::test::contains;
 
-using jiffy::Value;
 using jiffy::ValuesView;
 using jiffy::host::CallError;
 using jiffy::host::DbInstance;
 using jiffy::host::PluginCallError;
 
 namespace {
-
-jiffy::test::PostgresServer& server()
-{
-    return jiffy::test::sharedServer<jiffy::test::PostgresServer>();
-}
 
 /// SIGSTOPs a server process for one scope.
 class Stopped {
@@ -52,8 +42,8 @@ private:
 
 } // namespace
 
-class PostgresDbTest : public DbServerTest {
-    CPPUNIT_TEST_SUB_SUITE(PostgresDbTest, DbServerTest);
+class PostgresDbTest : public DbServerTestOn<jiffy::test::PostgresServer> {
+    CPPUNIT_TEST_SUB_SUITE(PostgresDbTest, DbServerTestOn<jiffy::test::PostgresServer>);
     CPPUNIT_TEST(testParameterTypesFollowTheValues);
     CPPUNIT_TEST(testTextParameterFillsTypedColumns);
     CPPUNIT_TEST(testTooFewParametersIsInvalid);
@@ -67,12 +57,9 @@ class PostgresDbTest : public DbServerTest {
     CPPUNIT_TEST(testStatementTimeoutIsTimeout);
     CPPUNIT_TEST(testFailedTransactionCommitReportsTheCause);
     CPPUNIT_TEST(testDeadlockIsConflict);
-    CPPUNIT_TEST(testPoolSmallerThanThreadCountWaits);
-    CPPUNIT_TEST(testKilledSessionIsReplacedTransparently);
     CPPUNIT_TEST(testHungBackendIsTimeout);
     CPPUNIT_TEST(testHungServerFailsToConnectInTime);
     CPPUNIT_TEST(testStatementCacheSurvivesReconnect);
-    CPPUNIT_TEST(testWrongPasswordFailsAtStartWithoutLeakingIt);
     CPPUNIT_TEST(testBadOptionIsRefused);
     CPPUNIT_TEST_SUITE_END();
 
@@ -172,9 +159,8 @@ public:
         createTable(t, "ts TIMESTAMPTZ, plain TIMESTAMP, d DATE");
         db_->execute("INSERT INTO " + t + " (ts, plain, d) VALUES ($1, $2, $3)",
                      {"2024-02-29 13:14:15.123456+00", "2024-02-29 13:14:15", "2024-02-29"});
+        jiffy_db_conn* conn = beginOn(*db_);
         CallError err;
-        jiffy_db_conn* conn = nullptr;
-        CPPUNIT_ASSERT_EQUAL(int{JIFFY_OK}, static_cast<int>(db_->begin(&conn, err.get())));
         std::vector<Cell> utc, india;
         try {
             db_->execute("SET LOCAL TIME ZONE 'UTC'", {}, {}, conn);
@@ -211,12 +197,7 @@ public:
                                   "12345678901234567890.123::numeric AS exact, 'NaN'::numeric AS nan, "
                                   "123456789012345678901234567890::numeric AS huge "
                                   "FROM (VALUES (1::bigint), (2::bigint)) AS t(v)");
-        CPPUNIT_ASSERT_EQUAL(int{JIFFY_TYPE_INT}, static_cast<int>(row[0].type)); // sum(bigint) is numeric
-        CPPUNIT_ASSERT_EQUAL(int64_t(3), row[0].i);
-        CPPUNIT_ASSERT_EQUAL(int{JIFFY_TYPE_DOUBLE}, static_cast<int>(row[1].type));
-        CPPUNIT_ASSERT_EQUAL(2.5, row[1].d);
-        CPPUNIT_ASSERT_EQUAL(int{JIFFY_TYPE_TEXT}, static_cast<int>(row[2].type)); // more digits than a double holds
-        CPPUNIT_ASSERT_EQUAL(std::string("12345678901234567890.123"), row[2].text);
+        assertExactNumbers(row); // sum(bigint) is numeric
         CPPUNIT_ASSERT_EQUAL(int{JIFFY_TYPE_DOUBLE}, static_cast<int>(row[3].type));
         CPPUNIT_ASSERT(std::isnan(row[3].d));
         CPPUNIT_ASSERT_EQUAL(int{JIFFY_TYPE_TEXT}, static_cast<int>(row[4].type));
@@ -272,9 +253,7 @@ public:
         auto db = make("\"pool_size\": 1");
         std::string t = table("txcause");
         createTable(t, "s TEXT NOT NULL");
-        CallError err;
-        jiffy_db_conn* conn = nullptr;
-        CPPUNIT_ASSERT_EQUAL(int{JIFFY_OK}, static_cast<int>(db->begin(&conn, err.get())));
+        jiffy_db_conn* conn = beginOn(*db);
         db->execute("INSERT INTO " + t + " (s) VALUES ($1)", {"kept?"}, {}, conn);
         CPPUNIT_ASSERT_THROW(db->execute("INSERT INTO " + t + " (s) VALUES ($1)", {nullptr}, {}, conn),
                              PluginCallError);
@@ -296,57 +275,6 @@ public:
         CallError err;
         CPPUNIT_ASSERT_EQUAL(int{JIFFY_OK}, static_cast<int>(db_->rollback(d.victim, err.get())));
         CPPUNIT_ASSERT_EQUAL(int{JIFFY_OK}, static_cast<int>(db_->rollback(d.winner, err.get())));
-    }
-
-    void testPoolSmallerThanThreadCountWaits()
-    {
-        auto db = make("\"pool_size\": 2, \"pool_wait_ms\": 30000");
-        std::string t = table("pool");
-        createTable(t, "pid BIGINT");
-        std::mutex m;
-        std::set<int64_t> pids;
-        std::atomic<int> errors{0};
-        std::string first;
-        std::vector<std::thread> threads;
-        for (int w = 0; w < 8; ++w) {
-            threads.emplace_back([&] {
-                for (int i = 0; i < 25; ++i) {
-                    try {
-                        db->execute("INSERT INTO " + t + " (pid) VALUES (pg_backend_pid()) RETURNING pid", {},
-                                    [&](const ValuesView& v) {
-                                        std::lock_guard<std::mutex> lock(m);
-                                        pids.insert(v.getInt(0));
-                                    });
-                    } catch (const std::exception& e) {
-                        std::lock_guard<std::mutex> lock(m);
-                        if (first.empty()) first = e.what();
-                        ++errors;
-                    }
-                }
-            });
-        }
-        for (auto& th : threads) th.join();
-        CPPUNIT_ASSERT_EQUAL_MESSAGE(first, 0, errors.load());
-        CPPUNIT_ASSERT_EQUAL(int64_t(200), intOf(*db, "SELECT count(*) FROM " + t));
-        CPPUNIT_ASSERT_MESSAGE(std::to_string(pids.size()), !pids.empty() && pids.size() <= 2);
-    }
-
-    void testKilledSessionIsReplacedTransparently()
-    {
-        auto db = make("\"pool_size\": 1");
-        int64_t pid = intOf(*db, "SELECT pg_backend_pid()");
-        CPPUNIT_ASSERT_EQUAL(int64_t(1),
-                             intOf(*db_, "SELECT count(*) FROM (SELECT pg_terminate_backend($1::int)) AS x", {pid}));
-        // pg_terminate_backend only signals: wait until the backend is gone.
-        for (int i = 0; i < 100 && intOf(*db_, "SELECT count(*) FROM pg_stat_activity WHERE pid = $1", {pid}) > 0; ++i)
-            std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        int64_t again = -1;
-        try {
-            again = intOf(*db, "SELECT pg_backend_pid()");
-        } catch (const PluginCallError& e) {
-            CPPUNIT_FAIL(e.message());
-        }
-        CPPUNIT_ASSERT(again != pid);
     }
 
     void testHungBackendIsTimeout()
@@ -382,42 +310,6 @@ public:
         CPPUNIT_ASSERT_EQUAL(int64_t(1), preparedCount(*db, sql));
     }
 
-    void testWrongPasswordFailsAtStartWithoutLeakingIt()
-    {
-        // A role that must give a password (the test server trusts everyone else).
-        const std::string password = "pa ss'w\"d\\ with spaces";
-        db_->execute("DROP ROLE IF EXISTS jiffy_pw", {});
-        db_->execute("CREATE ROLE jiffy_pw LOGIN PASSWORD 'pa ss''w\"d\\ with spaces'", {});
-        const std::string hba = server().dir() + "/data/pg_hba.conf";
-        std::string rules = jiffy::test::readFile(hba);
-        if (!contains(rules, "jiffy_pw"))
-            jiffy::test::writeFile(hba, "host all jiffy_pw 127.0.0.1/32 scram-sha-256\n" + rules);
-        db_->execute("SELECT pg_reload_conf()", {});
-
-        auto cfg = [&](const std::string& pw) {
-            std::string quoted;
-            for (char c : pw) quoted += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
-            return "{\"host\": \"127.0.0.1\", \"port\": " + std::to_string(server().port()) +
-                   ", \"usr\": \"jiffy_pw\", \"password\": \"" + quoted + "\", \"name\": \"" + server().database() +
-                   "\"}";
-        };
-        // The reload is asynchronous: wait until the rule applies.
-        std::string msg;
-        for (int i = 0; i < 100 && msg.empty(); ++i) {
-            msg = loadError(cfg("wrong-S3cret"), false);
-            if (msg.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        }
-        CPPUNIT_ASSERT_MESSAGE("a wrong password was accepted", !msg.empty());
-        CPPUNIT_ASSERT_MESSAGE(msg, contains(msg, server().address()));
-        CPPUNIT_ASSERT_MESSAGE(msg, contains(msg, "user \"jiffy_pw\""));
-        CPPUNIT_ASSERT_MESSAGE(msg, contains(msg, "database \"" + server().database() + "\""));
-        CPPUNIT_ASSERT_MESSAGE(msg, contains(msg, "password authentication failed"));
-        CPPUNIT_ASSERT_MESSAGE(msg, !contains(msg, "wrong-S3cret"));
-        // Spaces, quotes and backslashes in a password need no care from the user.
-        auto ok = harness_.db(jiffy::test::pluginFile("db", "postgres"), cfg(password));
-        CPPUNIT_ASSERT_EQUAL(int64_t(1), intOf(*ok, "SELECT 1"));
-    }
-
     void testBadOptionIsRefused()
     {
         CPPUNIT_ASSERT_MESSAGE("sslmode", contains(loadError(withOptions("\"sslmode\": \"sometimes\"")), "sslmode"));
@@ -426,11 +318,33 @@ public:
 
 protected:
     std::string pluginName() const override { return "postgres"; }
-    jiffy::test::TcpServer& backend() override { return server(); }
-    std::string serverConfig() override { return server().databaseConfig(); }
     std::string adminUser() const override { return "postgres"; }
     std::string connectTimeoutOption(int ms) const override { return "\"connect_timeout_ms\": " + std::to_string(ms); }
     std::string wrongDatabaseReason() const override { return "does not exist"; }
+
+    std::string sessionIdSql() const override { return "pg_backend_pid()"; }
+    /// pg_terminate_backend only signals: waits until the backend is gone.
+    void killSession(int64_t pid) override
+    {
+        CPPUNIT_ASSERT_EQUAL(int64_t(1),
+                             intOf(*db_, "SELECT count(*) FROM (SELECT pg_terminate_backend($1::int)) AS x", {pid}));
+        for (int i = 0; i < 100 && intOf(*db_, "SELECT count(*) FROM pg_stat_activity WHERE pid = $1", {pid}) > 0; ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    /// A role that must give a password (the test server trusts everyone else).
+    void createPasswordUser(const std::string& user, const std::string& password) override
+    {
+        std::string literal; // the password as a string literal (standard_conforming_strings: only quotes doubled)
+        for (char c : password) literal += c == '\'' ? std::string("''") : std::string(1, c);
+        db_->execute("DROP ROLE IF EXISTS " + user, {});
+        db_->execute("CREATE ROLE " + user + " LOGIN PASSWORD '" + literal + "'", {});
+        const std::string hba = server().dir() + "/data/pg_hba.conf";
+        std::string rules = jiffy::test::readFile(hba);
+        if (!contains(rules, user))
+            jiffy::test::writeFile(hba, "host all " + user + " 127.0.0.1/32 scram-sha-256\n" + rules);
+        db_->execute("SELECT pg_reload_conf()", {});
+    }
+    std::string wrongPasswordReason() const override { return "password authentication failed"; }
 
     static int64_t preparedCount(const DbInstance& db, const std::string& sql)
     {

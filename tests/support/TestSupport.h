@@ -52,6 +52,16 @@ inline bool contains(std::string_view text, std::string_view part)
 
 void writeFile(const std::string& path, const std::string& content);
 std::string readFile(const std::string& path);
+/// The what() of the `E` that `f` throws; "" when it returns (other exceptions pass through).
+template <class E, class F> std::string messageOf(F&& f)
+{
+    try {
+        f();
+    } catch (const E& e) {
+        return e.what();
+    }
+    return "";
+}
 /// Runs `start`, a plugin start that must be refused, and returns the
 /// PluginLoadError's message; fails the test saying `accepted` when it starts.
 std::string refusalOf(const std::function<void()>& start, const std::string& accepted);

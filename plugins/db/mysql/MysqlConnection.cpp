@@ -59,7 +59,8 @@ void MysqlConnection::StmtCloser::operator()(MYSQL_STMT* s) const
     mysql_stmt_close(s);
 }
 
-MysqlConnection::MysqlConnection(std::shared_ptr<const ConnectionSettings> settings) : settings_(std::move(settings))
+MysqlConnection::MysqlConnection(std::shared_ptr<const ConnectionSettings> settings)
+    : settings_(std::move(settings)), cache_(settings_->statementCache)
 {
     try {
         connect();
@@ -73,7 +74,6 @@ MysqlConnection::MysqlConnection(std::shared_ptr<const ConnectionSettings> setti
 MysqlConnection::~MysqlConnection()
 {
     cache_.clear(); // closes the statements while the connection still exists
-    lru_.clear();
     mysql_close(conn_);
 }
 
@@ -210,33 +210,20 @@ void MysqlConnection::run(std::string_view sql)
 
 void MysqlConnection::forget(const std::string& sql)
 {
-    auto it = cache_.find(sql);
-    if (it == cache_.end()) return;
-    lru_.erase(it->second.pos);
-    cache_.erase(it);
+    cache_.take(sql); // the statement is closed as it goes
 }
 
 MYSQL_STMT* MysqlConnection::prepared(std::string_view sql)
 {
     std::string key(sql);
-    auto it = cache_.find(key);
-    if (it != cache_.end()) {
-        lru_.splice(lru_.begin(), lru_, it->second.pos);
-        return it->second.stmt.get();
-    }
-    if (cache_.size() >= settings_->statementCache && !lru_.empty()) {
-        std::string victim = lru_.back();
-        forget(victim); // COM_STMT_CLOSE has no answer: safe inside a transaction too
-    }
+    if (Stmt* cached = cache_.find(key)) return cached->get();
+    cache_.makeRoom(); // closed at once: COM_STMT_CLOSE has no answer, so it is safe inside a transaction too
     Stmt st(mysql_stmt_init(conn_));
     if (!st) raiseConn(sql);
     my_bool updateMaxLength = 1; // exact buffer sizes for stored results
     mysql_stmt_attr_set(st.get(), STMT_ATTR_UPDATE_MAX_LENGTH, &updateMaxLength);
     if (mysql_stmt_prepare(st.get(), sql.data(), static_cast<unsigned long>(sql.size()))) raiseStmt(st.get(), sql);
-    lru_.push_front(key);
-    MYSQL_STMT* raw = st.get();
-    cache_.emplace(std::move(key), Entry{std::move(st), lru_.begin()});
-    return raw;
+    return cache_.add(key, std::move(st)).get();
 }
 
 void MysqlConnection::execute(std::string_view sql, const jiffy::ValuesView& params, jiffy::RowWriter& rows,

@@ -9,16 +9,15 @@
 #include "MysqlValues.h"
 
 #include <SqlDatabase.h>
+#include <StatementCache.h>
 
 #include <jiffy/db.hpp>
 
 #include <chrono>
-#include <list>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 
 namespace jiffy::mysql {
 
@@ -89,12 +88,7 @@ private:
 
     ParamBinder params_;
     ResultBinder results_;
-    std::list<std::string> lru_; ///< cached SQL texts, most recently used first
-    struct Entry {
-        Stmt stmt;
-        std::list<std::string>::iterator pos;
-    };
-    std::unordered_map<std::string, Entry> cache_;
+    jiffy::support::StatementCache<Stmt> cache_; ///< keyed by SQL text
 };
 
 } // namespace jiffy::mysql

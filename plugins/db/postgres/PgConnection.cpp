@@ -54,7 +54,8 @@ void PgConnection::ResultDeleter::operator()(pg_result* r) const
     PQclear(r);
 }
 
-PgConnection::PgConnection(std::shared_ptr<const ConnectionSettings> settings) : settings_(std::move(settings))
+PgConnection::PgConnection(std::shared_ptr<const ConnectionSettings> settings)
+    : settings_(std::move(settings)), cache_(settings_->statementCache)
 {
     try {
         connect();
@@ -264,11 +265,8 @@ bool PgConnection::staleStatement(const pg_result* r, const std::string& name) c
 
 void PgConnection::forget(const std::string& key, bool deallocate)
 {
-    auto it = cache_.find(key);
-    if (it == cache_.end()) return;
-    if (deallocate) deallocate_.push_back(it->second.name);
-    lru_.erase(it->second.pos);
-    cache_.erase(it);
+    std::optional<std::string> name = cache_.take(key);
+    if (name && deallocate) deallocate_.push_back(std::move(*name));
 }
 
 void PgConnection::deallocatePending()
@@ -285,13 +283,9 @@ void PgConnection::deallocatePending()
     }
 }
 
-const PgConnection::Cached& PgConnection::prepared(const std::string& key, std::string_view sql)
+std::string PgConnection::prepared(const std::string& key, std::string_view sql)
 {
-    auto it = cache_.find(key);
-    if (it != cache_.end()) {
-        lru_.splice(lru_.begin(), lru_, it->second.pos);
-        return it->second;
-    }
+    if (const std::string* cached = cache_.find(key)) return *cached;
     // The server catches too few parameters; too many it would accept when they are typed.
     const size_t highest = highestParameter(sql);
     if (static_cast<size_t>(params_.count()) > highest)
@@ -299,10 +293,7 @@ const PgConnection::Cached& PgConnection::prepared(const std::string& key, std::
                                             "statement takes " + std::to_string(highest) + " parameters, got " +
                                                 std::to_string(params_.count()),
                                             sql));
-    if (cache_.size() >= settings_->statementCache && !lru_.empty()) {
-        std::string victim = lru_.back();
-        forget(victim, true);
-    }
+    if (std::optional<std::string> evicted = cache_.makeRoom()) deallocate_.push_back(std::move(*evicted));
     if (!deallocate_.empty() && PQtransactionStatus(conn_) == PQTRANS_IDLE) deallocatePending();
 
     std::string name = "jiffy_" + std::to_string(++nextName_);
@@ -310,8 +301,7 @@ const PgConnection::Cached& PgConnection::prepared(const std::string& key, std::
     checkSent(PQsendPrepare(conn_, name.c_str(), key.c_str(), params_.count(), params_.types()), sql);
     Result r = collect(sql);
     if (!r || PQresultStatus(r.get()) != PGRES_COMMAND_OK) raise(r.get(), sql);
-    lru_.push_front(key);
-    return cache_.emplace(key, Cached{std::move(name), lru_.begin()}).first->second;
+    return cache_.add(key, std::move(name));
 }
 
 void PgConnection::execute(std::string_view sql, const jiffy::ValuesView& params, jiffy::RowWriter& rows,
@@ -327,8 +317,7 @@ void PgConnection::execute(std::string_view sql, const jiffy::ValuesView& params
 
     const bool autocommit = PQtransactionStatus(conn_) == PQTRANS_IDLE;
     for (int attempt = 0;; ++attempt) {
-        const Cached& stmt = prepared(key, sql);
-        const std::string name = stmt.name;
+        const std::string name = prepared(key, sql);
         checkSent(PQsendQueryPrepared(conn_, name.c_str(), params_.count(), params_.values(), params_.lengths(),
                                       params_.formats(), 0),
                   sql);

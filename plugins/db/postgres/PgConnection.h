@@ -8,16 +8,15 @@
 #include "PgValues.h"
 
 #include <SqlDatabase.h>
+#include <StatementCache.h>
 
 #include <jiffy/db.hpp>
 
 #include <chrono>
-#include <list>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 struct pg_conn;
@@ -68,10 +67,6 @@ private:
     };
     using Result = std::unique_ptr<pg_result, ResultDeleter>;
     using Clock = std::chrono::steady_clock;
-    struct Cached {
-        std::string name;
-        std::list<std::string>::iterator pos;
-    };
 
     void connect();
     static void onNotice(void* self, const pg_result* notice);
@@ -80,7 +75,7 @@ private:
     /// Whether `r` says our prepared statement `name` is stale (gone, or its result type changed).
     bool staleStatement(const pg_result* r, const std::string& name) const;
     /// Name of the prepared statement for `key` (SQL + '\0' + signature), preparing it if needed.
-    const Cached& prepared(const std::string& key, std::string_view sql);
+    std::string prepared(const std::string& key, std::string_view sql);
     /// Drops `key` from the cache; `deallocate` when the server still has it.
     void forget(const std::string& key, bool deallocate);
     void deallocatePending();
@@ -103,9 +98,8 @@ private:
     ParamEncoder params_;
     std::vector<std::string> scratch_;
     uint64_t nextName_ = 0;
-    std::list<std::string> lru_; ///< cache keys, most recently used first
-    std::unordered_map<std::string, Cached> cache_;
-    std::vector<std::string> deallocate_; ///< evicted names not yet DEALLOCATEd
+    jiffy::support::StatementCache<std::string> cache_; ///< statement names by key
+    std::vector<std::string> deallocate_;               ///< evicted names not yet DEALLOCATEd
 };
 
 } // namespace jiffy::postgres

@@ -3,6 +3,8 @@
 // path never looks anything up by string.
 #pragma once
 
+#include <FilterSyntax.h>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -23,8 +25,8 @@ struct Scalar {
     double d = 0;
 };
 
-/// Comparison operators of static filters.
-enum class Op { Eq, Ne, Lt, Le, Gt, Ge, Like };
+/// Comparison operators of static filters (shared with the host's auth routes).
+using Op = jiffy::common::FilterOp;
 
 struct Property {
     std::string name;   ///< as written in the model ("LibraryID")
@@ -85,8 +87,14 @@ struct Model {
 };
 
 /// "EQ", "LIKE", ... for messages and route docs.
-const char* opName(Op op);
+inline const char* opName(Op op)
+{
+    return jiffy::common::filterOpName(op);
+}
 /// SQL operator for `op` ("=", "!=", "LIKE", ...).
-const char* opSql(Op op);
+inline const char* opSql(Op op)
+{
+    return jiffy::common::filterOpSql(op);
+}
 
 } // namespace jiffy::models

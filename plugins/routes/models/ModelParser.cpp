@@ -176,22 +176,18 @@ std::vector<Op> parseSelectable(const std::string& text, Property& p, Walker& w,
     while (std::getline(in, item, ',')) {
         item.erase(0, item.find_first_not_of(" \t"));
         item.erase(item.find_last_not_of(" \t") + 1);
-        std::string u = lowerCase(item);
-        if (u.empty()) continue;
-        static const std::pair<const char*, Op> names[] = {{"eq", Op::Eq},    {"ne", Op::Ne}, {"lt", Op::Lt},
-                                                           {"le", Op::Le},    {"gt", Op::Gt}, {"ge", Op::Ge},
-                                                           {"like", Op::Like}};
-        auto it = std::find_if(std::begin(names), std::end(names), [&](const auto& n) { return u == n.first; });
-        if (it == std::end(names)) {
+        if (item.empty()) continue;
+        std::optional<Op> op = jiffy::common::filterOpFromWord(item);
+        if (!op) {
             w.problem(path + ".selectable", "unknown operator \"" + item + "\" (use eq, ne, lt, le, gt, ge, like)");
             continue;
         }
-        if (it->second == Op::Like && p.kind != Kind::String) continue; // jiffy: LIKE only on strings
-        if (p.kind == Kind::Bool && it->second != Op::Eq && it->second != Op::Ne) {
+        if (*op == Op::Like && p.kind != Kind::String) continue; // jiffy: LIKE only on strings
+        if (p.kind == Kind::Bool && *op != Op::Eq && *op != Op::Ne) {
             w.warning(path + ".selectable", "\"" + item + "\" ignored: booleans take eq and ne only");
             continue;
         }
-        if (std::find(ops.begin(), ops.end(), it->second) == ops.end()) ops.push_back(it->second);
+        if (std::find(ops.begin(), ops.end(), *op) == ops.end()) ops.push_back(*op);
     }
     return ops;
 }
@@ -470,18 +466,6 @@ int Model::entityByName(const std::string& name) const
     for (size_t i = 0; i < entities.size(); ++i)
         if (lowerCase(entities[i].typeName) == lowerCase(name)) return static_cast<int>(i);
     return -1;
-}
-
-const char* opName(Op op)
-{
-    static const char* n[] = {"EQ", "NE", "LT", "LE", "GT", "GE", "LIKE"};
-    return n[static_cast<int>(op)];
-}
-
-const char* opSql(Op op)
-{
-    static const char* n[] = {"=", "!=", "<", "<=", ">", ">=", "LIKE"};
-    return n[static_cast<int>(op)];
 }
 
 ParseResult parseModels(const std::vector<std::pair<std::string, std::string>>& files)

@@ -2,6 +2,8 @@
 
 #include "Naming.h"
 
+#include <FilterSyntax.h>
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -11,42 +13,11 @@
 namespace jiffy::models {
 namespace {
 
-std::string_view trim(std::string_view s)
-{
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-    return s;
-}
-
 std::string opList(const Property& p)
 {
     std::string out;
     for (Op op : p.ops) out += (out.empty() ? "" : ", ") + std::string(opName(op));
     return out;
-}
-
-std::optional<Op> opFromText(std::string_view t)
-{
-    std::string u = lowerCase(std::string(t));
-    if (u == "eq") return Op::Eq;
-    if (u == "ne") return Op::Ne;
-    if (u == "lt") return Op::Lt;
-    if (u == "le") return Op::Le;
-    if (u == "gt") return Op::Gt;
-    if (u == "ge") return Op::Ge;
-    if (u == "like") return Op::Like;
-    return std::nullopt;
-}
-
-/// The LIKE pattern for "contains `v`": %, _ and \ in `v` match themselves.
-std::string containsPattern(std::string_view v)
-{
-    std::string out = "%";
-    for (char c : v) {
-        if (c == '%' || c == '_' || c == '\\') out += '\\';
-        out += c;
-    }
-    return out + "%";
 }
 
 Scalar parseValue(std::string_view raw, bool quoted, const Property& p)
@@ -137,29 +108,22 @@ Commands parseCommands(std::string_view text, const Entity& e)
 
 Filter parseFilter(std::string_view text, const Property& p)
 {
-    std::string_view t = trim(text);
-    size_t opEnd = 0;
-    while (opEnd < t.size() && std::isalpha(static_cast<unsigned char>(t[opEnd]))) ++opEnd;
-    std::optional<Op> op = opFromText(t.substr(0, opEnd));
-    if (!op)
+    const common::FilterTokens t = common::tokenizeFilter(text);
+    if (!t.op)
         throw QueryError("malformed filter \"" + p.column + "(" + std::string(text) + ")\": expected " + p.column +
                          "(OP value) with OP one of " + opList(p));
-    if (std::find(p.ops.begin(), p.ops.end(), *op) == p.ops.end())
-        throw QueryError("error: " + std::string(opName(*op)) + " is an unknown selection operand for " + p.column +
+    if (std::find(p.ops.begin(), p.ops.end(), *t.op) == p.ops.end())
+        throw QueryError("error: " + std::string(opName(*t.op)) + " is an unknown selection operand for " + p.column +
                          " (selectable: " + opList(p) + ")");
-    std::string_view rest = trim(t.substr(opEnd));
-    bool quoted = rest.size() >= 2 && rest.front() == '\'' && rest.back() == '\'';
-    if (quoted)
-        rest = rest.substr(1, rest.size() - 2);
-    else if (!rest.empty() && (rest.front() == '\'' || rest.back() == '\''))
+    if (!t.quoted && !t.value.empty() && (t.value.front() == '\'' || t.value.back() == '\''))
         throw QueryError("unbalanced quote in filter \"" + p.column + "(" + std::string(text) + ")\"");
-    if (opEnd == t.size() || (!quoted && rest.empty()))
+    if (!t.quoted && t.value.empty())
         throw QueryError("filter \"" + p.column + "(" + std::string(text) + ")\" has no value");
     Filter f;
     f.property = &p;
-    f.op = *op;
-    f.value = parseValue(rest, quoted, p);
-    if (f.op == Op::Like) f.value.s = containsPattern(f.value.s);
+    f.op = *t.op;
+    f.value = parseValue(t.value, t.quoted, p);
+    if (f.op == Op::Like) f.value.s = common::containsPattern(f.value.s);
     return f;
 }
 
