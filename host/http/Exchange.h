@@ -27,5 +27,4 @@ struct jiffy_response {
     int status = 200;
     std::vector<std::pair<std::string, std::string>> headers;
     std::string body;
-    bool touched = false; ///< anything set or written
 };

@@ -352,7 +352,6 @@ jiffy_status apiResponseStatus(jiffy_response* resp, int32_t status)
 {
     if (!resp || status < 100 || status > 999) return JIFFY_INVALID;
     resp->status = status;
-    resp->touched = true;
     return JIFFY_OK;
 }
 
@@ -370,7 +369,6 @@ jiffy_status apiResponseHeader(jiffy_response* resp, const char* name, size_t na
     try {
         std::string n(name, nameLen), v(value ? value : "", value ? valueLen : 0);
         if (!headerSafe(n) || !headerSafe(v)) return JIFFY_INVALID;
-        resp->touched = true;
         for (auto& [k, old] : resp->headers)
             if (Poco::icompare(k, n) == 0) {
                 old = v;
@@ -387,7 +385,6 @@ jiffy_status apiResponseWrite(jiffy_response* resp, const void* data, size_t len
 {
     if (!resp) return JIFFY_INVALID;
     try {
-        resp->touched = true;
         resp->body.append(static_cast<const char*>(data), len);
         return JIFFY_OK;
     } catch (...) {

@@ -165,9 +165,11 @@ public:
         auto r = jiffy::test::http("GET", "127.0.0.1", port, "/chello");
         CPPUNIT_ASSERT_EQUAL(200, r.status);
         CPPUNIT_ASSERT_EQUAL(std::string("{\"message\":\"hello from C\",\"calls\":1}"), r.body);
-        // An internal failure: the client gets the request id, the log the detail.
+        // An internal failure: the client gets the request id, the log the
+        // detail; the status, header and body the plugin wrote before failing are discarded.
         auto boom = jiffy::test::http("GET", "127.0.0.1", port, "/chello/boom");
         CPPUNIT_ASSERT_EQUAL(500, boom.status);
+        CPPUNIT_ASSERT_EQUAL(std::string(), boom.header("x-partial"));
         const std::string id = boom.header("x-request-id");
         CPPUNIT_ASSERT_EQUAL("{\"error\":\"internal error (request " + id + ")\"}", boom.body);
         for (int i = 0; i < 100 && !contains(p.log(), "kaboom at /var/lib/secret.db"); ++i)

@@ -44,7 +44,8 @@ static jiffy_status c_routes(void* st, const jiffy_route_sink* sink, jiffy_error
     r.flags = JIFFY_ROUTE_OPEN;
     r.id = 7;
     if (sink->add(sink->ctx, &r) != JIFFY_OK) return JIFFY_INTERNAL;
-    /* a route that fails with internal detail the client must never see */
+    /* a route that writes a response, then fails with internal detail the
+       client must never see: the host discards what was written */
     r.pattern = "/chello/boom";
     r.name = "chello.BOOM";
     r.id = 8;
@@ -57,7 +58,12 @@ static jiffy_status c_handle(void* st, uint32_t id, const jiffy_request* req, ji
     char body[96];
     int n;
     (void)req;
-    if (id == 8) return jiffy_error_set(err, JIFFY_INTERNAL, "kaboom at /var/lib/secret.db", 28);
+    if (id == 8) {
+        s->api->response_status(resp, 202);
+        s->api->response_header(resp, "X-Partial", 9, "yes", 3);
+        s->api->response_write(resp, "partial", 7);
+        return jiffy_error_set(err, JIFFY_INTERNAL, "kaboom at /var/lib/secret.db", 28);
+    }
     if (id != 7) return jiffy_error_set(err, JIFFY_NOT_FOUND, "unknown route", 13);
     s->calls++;
     n = snprintf(body, sizeof body, "{\"message\":\"hello from C\",\"calls\":%ld}", s->calls);
