@@ -430,7 +430,7 @@ const std::vector<HostOption<Config>>& topLevelOptions()
             addressOption("internal_address", &C::internalAddress, "the cluster bus address"),
             // Its values are checked in loadText, after the rules of prod.
             shownRange(textOption("env", &C::env, "prod: HTTPS only, no sample or empty secrets, unknown keys refused"),
-                       "\"dev\" or \"prod\""),
+                       "\"dev\", \"def\" or \"prod\""),
             numberOption("ping_cycle", &C::pingCycle, 0, std::numeric_limits<uint32_t>::max(),
                          "seconds between the failure detector's probes (0 = 1)"),
             numberOption("failure_threshold", &C::failureThreshold, 0, std::numeric_limits<int64_t>::max(),
@@ -577,8 +577,13 @@ Config ConfigLoader::loadText(const std::string& text, const std::string& source
         if (key.find("_priv_") != std::string::npos)
             if (auto w = secretPermissionWarning(key, cfg.resolvePath(file))) cfg.warnings.push_back(*w);
 
-    if (r.get("env").isString() && cfg.env != "dev" && cfg.env != "prod")
-        r.issue("env", "expected \"dev\" or \"prod\" (jiffy's values), got \"" + cfg.env + "\"");
+    // jiffy serves plain HTTP for any value but "prod"; we accept its two
+    // other spellings ("dev", and "def", its default) and refuse the rest, so
+    // that a misspelt "prod" never serves plain HTTP.
+    if (r.get("env").isString() && cfg.env != "dev" && cfg.env != "def" && cfg.env != "prod")
+        r.issue("env", "expected \"dev\" or \"prod\" (jiffy's values; \"def\", jiffy's default, is taken as "
+                       "\"dev\"), got \"" +
+                           cfg.env + "\"");
     // A misspelt top-level key would silently fall back to a default (a
     // PostgreSQL config becoming a local SQLite file): an error in prod.
     const std::vector<std::string> known = optionKeys(topLevelOptions());

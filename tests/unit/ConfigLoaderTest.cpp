@@ -333,9 +333,11 @@ public:
     void testEnvIsDevOrProd()
     {
         std::string m = issuesOf(R"({"env": "production"})");
-        CPPUNIT_ASSERT_MESSAGE(m,
-                               contains(m, "env: expected \"dev\" or \"prod\" (jiffy's values), got \"production\""));
+        CPPUNIT_ASSERT_MESSAGE(m, contains(m, "env: expected \"dev\" or \"prod\" (jiffy's values; \"def\", jiffy's "
+                                              "default, is taken as \"dev\"), got \"production\""));
         CPPUNIT_ASSERT(issuesOf(R"({"env": "dev"})").empty());
+        // jiffy's own default, written out by a jiffy config: plain HTTP as with "dev".
+        CPPUNIT_ASSERT(issuesOf(R"({"env": "def"})").empty());
     }
 
     void testRouteEntryNeedsPlugin()
