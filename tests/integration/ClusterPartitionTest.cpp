@@ -36,17 +36,10 @@ namespace {
 constexpr int kLivenessMs = 30000; // 30 ping cycles
 constexpr const char* kCommentPrefix = "jiffy-test-";
 
-/// Runs a shell command; its exit status, and its output in `out`.
+/// Runs a shell command; its exit status, and its output (stderr too) in `out`.
 int run(const std::string& cmd, std::string* out = nullptr)
 {
-    std::string text;
-    FILE* p = ::popen((cmd + " 2>&1").c_str(), "r");
-    if (!p) return -1;
-    char buf[4096];
-    while (size_t n = std::fread(buf, 1, sizeof buf, p)) text.append(buf, n);
-    int status = ::pclose(p);
-    if (out) *out = text;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return jiffy::test::runCommand(cmd + " 2>&1", out);
 }
 
 /// DROP rules on INPUT that cut members off, all under one comment; removed when the object dies.

@@ -75,16 +75,9 @@ private:
     std::vector<std::string> storedHashes()
     {
         std::vector<std::string> out;
-        std::string cmd = "sqlite3 " + file_ + " 'SELECT password_hash FROM usr' 2>/dev/null";
-        FILE* p = popen(cmd.c_str(), "r");
-        if (!p) return out;
-        char buf[512];
-        while (fgets(buf, sizeof buf, p)) {
-            std::string h(buf);
-            while (!h.empty() && (h.back() == '\n' || h.back() == '\r')) h.pop_back();
-            if (h.size() >= 20) out.push_back(h);
-        }
-        pclose(p);
+        const std::string cmd = "sqlite3 " + file_ + " 'SELECT password_hash FROM usr' 2>/dev/null";
+        for (std::string& h : jiffy::test::nonEmptyLines(jiffy::test::commandOutput(cmd)))
+            if (h.size() >= 20) out.push_back(std::move(h));
         return out;
     }
 };

@@ -79,12 +79,7 @@ public:
     {
         std::string cmd = findProgram("redis-cli") + " -h 127.0.0.1 -p " + std::to_string(server_.port()) +
                           " --raw GET " + key + " 2>/dev/null";
-        std::string out;
-        if (FILE* p = ::popen(cmd.c_str(), "r")) {
-            char buf[512];
-            while (size_t n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
-            ::pclose(p);
-        }
+        std::string out = commandOutput(cmd);
         while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
         return out;
     }

@@ -23,6 +23,7 @@
 #include <cppunit/TestAssert.h>
 
 #include <cstdio>
+#include <sys/wait.h>
 #include <sstream>
 #include <stdexcept>
 
@@ -85,15 +86,22 @@ std::string refusalOf(const std::function<void()>& start, const std::string& acc
     return "";
 }
 
+int runCommand(const std::string& cmd, std::string* out)
+{
+    std::string text;
+    FILE* p = ::popen(cmd.c_str(), "r");
+    if (!p) return -1;
+    char buf[4096];
+    while (size_t n = std::fread(buf, 1, sizeof buf, p)) text.append(buf, n);
+    int status = ::pclose(p);
+    if (out) *out = std::move(text);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
 std::string commandOutput(const std::string& cmd)
 {
     std::string out;
-    if (FILE* p = ::popen(cmd.c_str(), "r")) {
-        char buf[512];
-        size_t n = 0;
-        while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-        ::pclose(p);
-    }
+    runCommand(cmd, &out);
     return out;
 }
 

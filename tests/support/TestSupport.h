@@ -67,6 +67,9 @@ template <class E, class F> std::string messageOf(F&& f)
 std::string refusalOf(const std::function<void()>& start, const std::string& accepted);
 /// What the shell command `cmd` writes to stdout (append " 2>&1" for stderr too).
 std::string commandOutput(const std::string& cmd);
+/// Runs the shell command `cmd`: its exit status (-1 when it could not run or
+/// did not exit normally), and what it wrote to stdout in `out` when given.
+int runCommand(const std::string& cmd, std::string* out = nullptr);
 /// The non-empty lines of `text` (a log, a /metrics body), in order.
 std::vector<std::string> nonEmptyLines(const std::string& text);
 
