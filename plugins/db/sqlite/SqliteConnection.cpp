@@ -88,18 +88,16 @@ sqlite3* openDatabase(const std::string& file)
 SqliteConnection::SqliteConnection(const ConnectionSettings& s)
     : db_(openDatabase(s.file)), cacheLimit_(s.statementCache ? s.statementCache : 1)
 {
-    // The destructor does not run when this constructor throws.
+    // The destructor does not run when this constructor throws: the
+    // statements the PRAGMAs below prepared and the handle are released here.
     struct CloseOnThrow {
-        sqlite3*& db;
+        SqliteConnection& self;
         bool armed = true;
         ~CloseOnThrow()
         {
-            if (armed) {
-                sqlite3_close_v2(db);
-                db = nullptr;
-            }
+            if (armed) self.close();
         }
-    } guard{db_};
+    } guard{*this};
     sqlite3_extended_result_codes(db_, 1);
     sqlite3_busy_timeout(db_, s.busyTimeoutMs);
     if (s.readOnly) run("PRAGMA query_only=ON");
@@ -125,9 +123,16 @@ SqliteConnection::SqliteConnection(const ConnectionSettings& s)
 
 SqliteConnection::~SqliteConnection()
 {
+    close();
+}
+
+void SqliteConnection::close() noexcept
+{
     for (auto& [sql, c] : cache_) sqlite3_finalize(c.stmt);
     cache_.clear();
+    lru_.clear();
     sqlite3_close_v2(db_);
+    db_ = nullptr;
 }
 
 [[noreturn]] void SqliteConnection::raise(int rc, std::string_view sql) const

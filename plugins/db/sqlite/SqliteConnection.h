@@ -44,6 +44,8 @@ public:
 
 private:
     [[noreturn]] void raise(int rc, std::string_view sql) const;
+    /// Finalizes every cached statement, then closes the handle.
+    void close() noexcept;
 
     sqlite3* db_ = nullptr; ///< owned: closed by the destructor
     size_t cacheLimit_;
