@@ -90,6 +90,28 @@ std::map<std::string, Table> headerStructs(const std::string& h)
     return out;
 }
 
+/// The Markdown table rows of `text` that start with a backticked name
+/// ("| `name` | ..."): each row as written and its trimmed cells.
+std::vector<std::pair<std::string, std::vector<std::string>>> memberRows(const std::string& text)
+{
+    std::vector<std::pair<std::string, std::vector<std::string>>> out;
+    size_t line = 0;
+    while (line < text.size()) {
+        size_t eol = text.find('\n', line);
+        std::string row = text.substr(line, eol == std::string::npos ? std::string::npos : eol - line);
+        line = eol == std::string::npos ? text.size() : eol + 1;
+        if (row.rfind("| `", 0) != 0) continue;
+        std::vector<std::string> cells;
+        size_t c = 1, bar;
+        while ((bar = row.find('|', c)) != std::string::npos) {
+            cells.push_back(trim(row.substr(c, bar - c)));
+            c = bar + 1;
+        }
+        out.emplace_back(std::move(row), std::move(cells));
+    }
+    return out;
+}
+
 /// The rows of the README table under "### `name`", or nullopt-like empty with `found` false.
 Table readmeTable(const std::string& readme, const std::string& name, bool& found)
 {
@@ -101,18 +123,7 @@ Table readmeTable(const std::string& readme, const std::string& name, bool& foun
     at += heading.size() + 1;
     const size_t next = readme.find("\n#", at);
     std::string section = readme.substr(at, next == std::string::npos ? std::string::npos : next - at);
-    size_t line = 0;
-    while (line < section.size()) {
-        size_t eol = section.find('\n', line);
-        std::string row = section.substr(line, eol == std::string::npos ? std::string::npos : eol - line);
-        line = eol == std::string::npos ? section.size() : eol + 1;
-        if (row.rfind("| `", 0) != 0) continue;
-        std::vector<std::string> cells;
-        size_t c = 1, bar;
-        while ((bar = row.find('|', c)) != std::string::npos) {
-            cells.push_back(trim(row.substr(c, bar - c)));
-            c = bar + 1;
-        }
+    for (const auto& [row, cells] : memberRows(section)) {
         CPPUNIT_ASSERT_MESSAGE("sdk/README.md, table " + name + ": row \"" + row + "\" needs 4 cells",
                                cells.size() >= 4);
         const std::string member = cells[0].substr(1, cells[0].find('`', 1) - 1);
@@ -149,18 +160,7 @@ std::string plainDefault(std::string text)
 std::map<std::string, std::string> readmeDefaults(const std::string& readme)
 {
     std::map<std::string, std::string> out;
-    size_t line = 0;
-    while (line < readme.size()) {
-        size_t eol = readme.find('\n', line);
-        std::string row = readme.substr(line, eol == std::string::npos ? std::string::npos : eol - line);
-        line = eol == std::string::npos ? readme.size() : eol + 1;
-        if (row.rfind("| `", 0) != 0) continue;
-        std::vector<std::string> cells;
-        size_t c = 1, bar;
-        while ((bar = row.find('|', c)) != std::string::npos) {
-            cells.push_back(trim(row.substr(c, bar - c)));
-            c = bar + 1;
-        }
+    for (const auto& [row, cells] : memberRows(readme)) {
         if (cells.size() < 4) continue;
         std::vector<std::string> keys = backticked(cells[0]);
         std::vector<std::string> defaults;
